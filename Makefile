@@ -1,11 +1,25 @@
-# One-command set-up: `make demo` and `make test` work on a fresh machine with Python 3.11+, pip and git.
+# The whole set-up on a fresh machine with Python 3.11+, pip and git:
+#   make demo    simulated fleet, full rollout, fleet report
+#   make test    everything CI runs
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+export PATH := $(abspath $(BIN)):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(abspath build)
+PYTHON_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 COLLECTION_TREE := build/ansible_collections/printfleet/cloudmail
+ANSIBLE_TEST_TREE := build/ansible-test/ansible_collections/printfleet/cloudmail
+DEMO_DIR := .sim/demo
+DEMO_PRINTERS ?= 20
 
-.PHONY: venv collection-tree ansible-test-tree
+.PHONY: help venv collection-tree ansible-test-tree demo demo-stop test lint sanity units \
+	simulator-tests playbook-tests integration molecule build-test changelog benchmark clean
+
+help:
+	@echo "make demo    start a simulated fleet, roll OAuth out to it, print the fleet report"
+	@echo "make test    lint, ansible-test sanity + units + integration, simulator and playbook tests, molecule, build"
+
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +34,55 @@ collection-tree:
 
 # ansible-test needs its working directory inside ansible_collections/<namespace>/<name>/ and resolves
 # symlinks, so it gets a fresh copy of the files git knows (tracked, or new and not ignored).
-ANSIBLE_TEST_TREE := build/ansible-test/ansible_collections/printfleet/cloudmail
-ansible-test-tree:
+ansible-test-tree: venv
 	rm -rf $(ANSIBLE_TEST_TREE)
 	mkdir -p $(ANSIBLE_TEST_TREE)
 	git ls-files -co --exclude-standard | while IFS= read -r f; do [ -e "$$f" ] && printf '%s\0' "$$f"; done \
 		| xargs -0 cp --parents --no-dereference -t $(ANSIBLE_TEST_TREE)
 	# ansible-test lists files with git; without a repository of its own it would ask this one.
 	cd $(ANSIBLE_TEST_TREE) && git init --quiet && git add --all
+	$(BIN)/python tests/utils/pip_bootstrap.py --install
+
+test: lint sanity units simulator-tests integration playbook-tests molecule build-test
+	@echo "make test: all checks passed"
+
+lint: venv collection-tree
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/ansible-lint --profile production
+
+sanity: ansible-test-tree
+	cd $(ANSIBLE_TEST_TREE) && ansible-test sanity --venv --python $(PYTHON_VERSION) --color no
+
+units: ansible-test-tree
+	cd $(ANSIBLE_TEST_TREE) && ansible-test units --local --python $(PYTHON_VERSION) --color no
+
+simulator-tests: venv
+	$(BIN)/python -m pytest tests/simulator -q -p no:cacheprovider
+
+playbook-tests: venv collection-tree
+	$(BIN)/python -m pytest tests/playbooks -q -p no:cacheprovider
+
+integration: ansible-test-tree
+	cd $(ANSIBLE_TEST_TREE) && ansible-test integration --local --python $(PYTHON_VERSION) --color no
+
+molecule: venv collection-tree
+	cd extensions && $(BIN)/molecule test --all
+
+build-test: venv
+	$(BIN)/python -m pytest tests/build -q -p no:cacheprovider
+
+benchmark: venv
+	$(BIN)/python benchmarks/simulator_startup.py --printers 1000 --report docs/performance.md
+
+demo: venv collection-tree
+	$(BIN)/python -m simulator stop --dir $(DEMO_DIR)
+	$(BIN)/python -m simulator start --dir $(DEMO_DIR) --printers $(DEMO_PRINTERS) --auto-approve-seconds 3
+	trap '$(BIN)/python -m simulator stop --dir $(DEMO_DIR)' EXIT; \
+		$(BIN)/python -m simulator.demo --simulator-dir $(DEMO_DIR)
+
+demo-stop:
+	$(BIN)/python -m simulator stop --dir $(DEMO_DIR)
+
+clean:
+	-$(BIN)/python -m simulator stop --dir $(DEMO_DIR)
+	rm -rf build .sim reports tests/output

@@ -1,0 +1,60 @@
+"""The Galaxy artifact: built from this checkout, installed into an empty collections path, documented."""
+
+import os
+import pathlib
+import subprocess
+import sys
+import tarfile
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+BIN = pathlib.Path(sys.executable).parent
+MODULES = sorted(p.stem for p in (REPO / 'plugins' / 'modules').glob('*.py') if p.stem != '__init__')
+DEV_ONLY = ('simulator/', 'tests/', 'benchmarks/', '.ci/', 'Makefile', 'requirements-test.txt', '.venv/', 'build/')
+
+
+def run(*command, **kwargs):
+    environment = dict(os.environ, ANSIBLE_NOCOLOR='1')
+    environment.update(kwargs.pop('env', {}))
+    return subprocess.run(command, check=True, capture_output=True, text=True, env=environment, **kwargs)
+
+
+@pytest.fixture(scope='module')
+def artifact(tmp_path_factory):
+    output = tmp_path_factory.mktemp('dist')
+    run(str(BIN / 'ansible-galaxy'), 'collection', 'build', str(REPO), '--output-path', str(output))
+    (tarball,) = output.glob('printfleet-cloudmail-*.tar.gz')
+    return tarball
+
+
+@pytest.fixture(scope='module')
+def installed(artifact, tmp_path_factory):
+    collections = tmp_path_factory.mktemp('collections')
+    run(str(BIN / 'ansible-galaxy'), 'collection', 'install', str(artifact), '-p', str(collections), '--offline')
+    return collections
+
+
+def test_artifact_leaves_out_the_simulator_tests_and_dev_files(artifact):
+    with tarfile.open(artifact) as tar:
+        names = tar.getnames()
+    assert 'galaxy.yml' not in names and 'MANIFEST.json' in names
+    assert [n for n in names if n.startswith(DEV_ONLY)] == []
+    for needed in ('plugins/module_utils/remote_ui.py', 'playbooks/rollout.yml', 'schemas/printer.schema.json',
+                   'meta/runtime.yml', 'README.md'):
+        assert needed in names
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_installed_module_documentation_renders(installed, module):
+    result = run(str(BIN / 'ansible-doc'), f'printfleet.cloudmail.{module}',
+                 env={'ANSIBLE_COLLECTIONS_PATH': str(installed)}, cwd=installed)
+    assert f'printfleet.cloudmail.{module}' in result.stdout
+    assert 'EXAMPLES' in result.stdout and 'RETURN VALUES' in result.stdout
+
+
+def test_installed_collection_lists_every_module(installed):
+    result = run(str(BIN / 'ansible-doc'), '--list', 'printfleet.cloudmail',
+                 env={'ANSIBLE_COLLECTIONS_PATH': str(installed)}, cwd=installed)
+    for module in MODULES:
+        assert f'printfleet.cloudmail.{module}' in result.stdout
