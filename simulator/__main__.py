@@ -1,0 +1,142 @@
+"""Command line: python -m simulator start|stop|serve --dir DIR [options]."""
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def options_parser():
+    parser = argparse.ArgumentParser(prog='python -m simulator', description='Simulated Canon printer fleet.')
+    parser.add_argument('command', choices=('start', 'stop', 'serve'))
+    parser.add_argument('--dir', required=True, type=Path, help='where state.json, ca.pem and inventory.yml go')
+    parser.add_argument('--printers', type=int, default=4)
+    parser.add_argument('--families', default='both', choices=('both', 'imagerunner_advance', 'isensys_mf'))
+    parser.add_argument('--languages', default='both', choices=('both', 'en', 'fr'))
+    parser.add_argument('--providers', default='both', choices=('both', 'microsoft', 'google'))
+    parser.add_argument('--settle-seconds', type=float, default=2.0,
+                        help='how long the connection status stays "unknown" after a save')
+    parser.add_argument('--poll-interval', type=float, default=5.0, help='device code polling interval (s)')
+    parser.add_argument('--device-code-lifetime', type=int, default=900, help='user code lifetime (s)')
+    parser.add_argument('--auto-approve-seconds', type=float, default=None,
+                        help='fake Entra ID approves every user code after this many seconds')
+    parser.add_argument('--idle-timeout', type=float, default=300.0, help='admin session idle timeout (s)')
+    parser.add_argument('--session-limit', type=int, default=2, help='concurrent admin sessions per printer')
+    parser.add_argument('--foreign-cert-printers', type=int, default=0,
+                        help='the last K printers present a certificate from an untrusted CA')
+    parser.add_argument('--seed', type=int, default=None, help='reproducible admin password')
+    parser.add_argument('--start-timeout', type=float, default=180.0, help='start: how long to wait (s)')
+    return parser
+
+
+def fleet_options(args):
+    return {'families': args.families, 'languages': args.languages, 'providers': args.providers,
+            'settle_seconds': args.settle_seconds, 'poll_interval': args.poll_interval,
+            'device_code_lifetime': args.device_code_lifetime, 'auto_approve_seconds': args.auto_approve_seconds,
+            'idle_timeout': args.idle_timeout, 'session_limit': args.session_limit,
+            'foreign_cert_printers': args.foreign_cert_printers, 'seed': args.seed}
+
+
+def read_state(directory):
+    try:
+        return json.loads((directory / 'state.json').read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not Path(f'/proc/{pid}/stat').exists() or Path(f'/proc/{pid}/stat').read_text().split()[2] != 'Z'
+
+
+async def unanswered(printers, timeout):
+    """Names of printers that do not answer an HTTPS request for their login page."""
+    import aiohttp
+    gate = asyncio.Semaphore(64)
+
+    async def answers(session, printer):
+        async with gate:
+            try:
+                async with session.get(f'https://{printer["address"]}:{printer["port"]}/', ssl=False) as response:
+                    return response.status == 200
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+                return False
+
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout), trust_env=False) as session:
+        results = await asyncio.gather(*(answers(session, printer) for printer in printers))
+    return [printer['name'] for printer, ok in zip(printers, results) if not ok]
+
+
+def start(args):
+    directory = args.dir.resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    state = read_state(directory)
+    if state and alive(state['pid']):
+        sys.exit(f'simulator already running in {directory} (pid {state["pid"]}); stop it first')
+    (directory / 'state.json').unlink(missing_ok=True)
+    log_path = directory / 'simulator.log'
+    command = [sys.executable, '-m', 'simulator', 'serve']
+    for key, value in vars(args).items():
+        if key != 'command' and value is not None:
+            command += ['--' + key.replace('_', '-'), str(directory if key == 'dir' else value)]
+    environment = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get('PYTHONPATH')]))}
+    with open(log_path, 'ab') as log:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + args.start_timeout
+    while (state := read_state(directory)) is None:
+        if process.poll() is not None:
+            sys.exit(f'simulator exited with status {process.returncode} while starting; see {log_path}:\n'
+                     + log_path.read_text()[-2000:])
+        if time.monotonic() > deadline:
+            process.terminate()
+            sys.exit(f'simulator did not start within {args.start_timeout:.0f} s; see {log_path}')
+        time.sleep(0.1)
+    missing = asyncio.run(unanswered(state['printers'], max(5.0, deadline - time.monotonic())))
+    if missing:
+        process.terminate()
+        sys.exit(f'{len(missing)} printer(s) did not answer: {", ".join(missing[:10])}; see {log_path}')
+    print(f'{len(state["printers"])} printers running (pid {state["pid"]}); '
+          f'inventory {directory / "inventory.yml"}; control {state["control_url"]}')
+
+
+def stop(args):
+    directory = args.dir.resolve()
+    state = read_state(directory)
+    if not state or not alive(state['pid']):
+        (directory / 'state.json').unlink(missing_ok=True)
+        print(f'no simulator running in {directory}')
+        return
+    os.kill(state['pid'], signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while alive(state['pid']) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if alive(state['pid']):
+        os.kill(state['pid'], signal.SIGKILL)
+    (directory / 'state.json').unlink(missing_ok=True)
+    print(f'simulator stopped (pid {state["pid"]})')
+
+
+def main():
+    args = options_parser().parse_args()
+    if args.command == 'serve':
+        from .fleet import serve
+        serve(args.dir, args.printers, **fleet_options(args))
+    else:
+        {'start': start, 'stop': stop}[args.command](args)
+
+
+if __name__ == '__main__':
+    main()
