@@ -157,20 +157,16 @@ class FakeClouds:
         self._authorization_codes = {}
         self._grants = []
         self._last_purge = clock.now()
-        self._google_clients = {}   # client_id -> {"client_secret", "testing", "redirect_uris"}
+        self.google_clients = {}   # client_id -> {"client_secret", "testing", "redirect_uris"}
         self.google_production_client_id = self._new_google_client(testing=False)
         self.google_testing_client_id = self._new_google_client(testing=True)
 
     # ------------------------------------------------------------------ public helpers
 
-    @property
-    def google_clients(self):
-        return self._google_clients
-
     def _new_google_client(self, testing):
         client_id = (f'{secrets.randbelow(10**12):012d}-{secrets.token_hex(16)}'
                      '.apps.googleusercontent.com')
-        self._google_clients[client_id] = {
+        self.google_clients[client_id] = {
             'client_secret': 'GOCSPX-' + secrets.token_urlsafe(21),
             'testing': testing,
             # A desktop client: loopback redirects, any port (RFC 8252 section 7.3).
@@ -271,6 +267,9 @@ class FakeClouds:
             del self._access_tokens[token]
         for code in [c for c, r in self._authorization_codes.items() if r.expires_at < now]:
             del self._authorization_codes[code]
+        # Far beyond every refresh-token lifetime, so no answer changes when one goes.
+        for token in [t for t, r in self._refresh_tokens.items() if r.last_used < now - 365 * DAY]:
+            del self._refresh_tokens[token]
 
     # ------------------------------------------------------------------ Entra ID
 
@@ -392,6 +391,7 @@ class FakeClouds:
         form = await request.post()
         grant_type = form.get('grant_type', '')
         with self._lock:
+            self._purge_old_records(self.clock.now())
             if grant_type == 'urn:ietf:params:oauth:grant-type:device_code':
                 return self._entra_device_code_grant(form)
             if grant_type == 'refresh_token':
@@ -415,8 +415,8 @@ class FakeClouds:
             return self._entra_error('authorization_declined', 70000,
                                      'The user declined the authorization request.')
         if code.status == 'pending':
-            # Half a second of slack for network jitter; faster polling is refused (RFC 8628).
-            too_fast = code.last_poll is not None and now - code.last_poll < self.poll_interval - 0.5
+            # Generous slack, since a loaded fleet delays some polls more than others.
+            too_fast = code.last_poll is not None and now - code.last_poll < self.poll_interval / 2
             code.last_poll = now
             if too_fast:
                 return self._entra_error('slow_down', None,
@@ -561,7 +561,7 @@ class FakeClouds:
 
     def _check_google_authorization(self, params):
         """The client of a valid authorization request; CloudError shown as Google's page."""
-        client = self._google_clients.get(params.get('client_id', ''))
+        client = self.google_clients.get(params.get('client_id', ''))
         if client is None:
             raise CloudError('invalid_client', 'The OAuth client was not found.')
         redirect_uri = params.get('redirect_uri', '')
@@ -659,13 +659,14 @@ class FakeClouds:
     async def _google_token(self, request):
         form = await request.post()
         client_id, client_secret = self._client_credentials(request, form)
-        client = self._google_clients.get(client_id)
+        client = self.google_clients.get(client_id)
         if client is None:
             return self._google_error('invalid_client', 'The OAuth client was not found.', 401)
         if not secrets.compare_digest(client_secret.encode(), client['client_secret'].encode()):
             return self._google_error('invalid_client', 'Unauthorized', 401)
         grant_type = form.get('grant_type', '')
         with self._lock:
+            self._purge_old_records(self.clock.now())
             if grant_type == 'authorization_code':
                 return self._google_code_grant(client_id, client, form)
             if grant_type == 'refresh_token':
