@@ -495,7 +495,8 @@ class FakeClouds:
         return self._devicelogin_code_form()
 
     def _devicelogin_code_form(self, error=''):
-        notice = f'<p class="error" role="alert">{html.escape(error, quote=False)}</p>' if error else ''
+        notice = (f'<p class="error" role="alert">{html.escape(error, quote=False)}</p>'
+                  if error else '')
         return _page('Enter code', (
             '<h1>Enter code</h1><p>Enter the code displayed on your app or device.</p>'
             f'{notice}<form method="post" action="/devicelogin">'
