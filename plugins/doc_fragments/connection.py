@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # How every module of this collection reaches one printer's Remote UI.
+    DOCUMENTATION = r'''
+options:
+  host:
+    description:
+      - Name or address of the printer whose Remote UI is driven.
+      - The modules run on the controller and connect to this host over HTTPS.
+    type: str
+    required: true
+  port:
+    description:
+      - HTTPS port of the Remote UI.
+    type: int
+    default: 443
+  username:
+    description:
+      - Administrator user of the Remote UI (on many devices the System Manager ID).
+      - Administrator or Network Administrator privileges are required.
+    type: str
+    required: true
+  password:
+    description:
+      - Password (PIN) of O(username).
+      - A refused login is never retried, so that the collection never locks the account out.
+    type: str
+    required: true
+  profile:
+    description:
+      - Device family, which decides the pages, form fields and labels the modules expect.
+      - V(imagerunner_advance) for imageRUNNER ADVANCE style Remote UIs (C(/login), C(/rps/) pages).
+      - V(isensys_mf) for i-SENSYS / imageCLASS MF and LBP style Remote UIs (C(/checkLogin.cgi)).
+    type: str
+    required: true
+    choices: [imagerunner_advance, isensys_mf]
+  validate_certs:
+    description:
+      - Whether to verify the printer's TLS certificate.
+      - Set to V(false) only for a printer with a self-signed certificate you cannot replace.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of the CA certificates that sign the printers' certificates.
+      - When not set, the system trust store is used. E(REQUESTS_CA_BUNDLE) does not override it.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request.
+    type: float
+    default: 10
+  retries:
+    description:
+      - How often a request is repeated after a transient fault (refused or reset connection, timeout,
+        HTTP 5xx, device busy, all administrator sessions in use), with exponential backoff.
+      - An expired session is renewed once by a new login. A wrong password or a lockout is never retried.
+    type: int
+    default: 3
+notes:
+  - "The modules run on the controller (use C(connection: local) or C(delegate_to: localhost)) and need the
+    Python library C(requests) there."
+  - Every module logs out of the Remote UI when it ends, also after a failure, because devices allow only a
+    few administrator sessions at once.
+  - The proxy environment variables (E(https_proxy), E(no_proxy)) are honoured.
+requirements:
+  - requests
+'''

@@ -1,0 +1,165 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The steps of the manual's OAuth 2.0 procedure, on one printer, through a RemoteUISession."""
+
+from __future__ import annotations
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import (
+    VISIBLE_FIELDS,
+    current_settings,
+    failure_reason,
+    form_values,
+    masked_settings,
+    pending_authorization,
+    status_from_page,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    PROFILE_HINT,
+    PageNotUnderstoodError,
+    RemoteUIError,
+)
+
+
+class AuthorizationFailed(RemoteUIError):
+    """An authorization step that ended without a token; ``reason`` is one of the module's reasons."""
+
+    def __init__(self, host, reason, message):
+        super(AuthorizationFailed, self).__init__(host, message)
+        self.reason = reason
+
+
+class OAuthDevice:
+    """The OAuth pages of one provider on one printer."""
+
+    def __init__(self, session, provider):
+        self.session = session
+        self.host = session.host
+        self.provider = provider
+        self.pages = session.profile['providers'][provider]
+
+    def read_status(self):
+        return status_from_page(self.session.get_page(self.pages['status_path']))
+
+    def read_settings(self):
+        return current_settings(self.session.get_page(self.pages['edit_path']), self.pages, self.provider)
+
+    def write_settings(self, plan, client_secret=None):
+        """Post the edit form ([Edit] ... [OK]) and read it back to prove the device kept the values."""
+        values = form_values(self.pages, self.session.profile, plan.result,
+                             client_secret if plan.write_secret else None)
+        self.session.submit_form(self.pages['edit_path'], self.pages['fields']['enabled'], values)
+        stored = self.read_settings()
+        lost = sorted(name for name in VISIBLE_FIELDS[self.provider]
+                      if name in plan.result and stored.get(name) != plan.result[name])
+        if lost:
+            raise RemoteUIError(
+                self.host, 'the device accepted the %s settings but did not keep %s (read back: %s); %s' % (
+                    self.provider, ', '.join(lost),
+                    ', '.join('%s=%r' % (name, masked_settings(self.provider, stored).get(name)) for name in lost),
+                    PROFILE_HINT % self.session.profile_name))
+        return stored
+
+    def wait_for_connection(self, timeout, interval=1.0, sleep=time.sleep, clock=time.monotonic):
+        """Refresh the status page until the connection status leaves ``unknown`` (bounded)."""
+        deadline = clock() + timeout
+        status = self.read_status()
+        while status['connection_status'] == 'unknown' and clock() < deadline:
+            sleep(min(interval, max(0.0, deadline - clock())))
+            status = self.read_status()
+        return status
+
+    def start_microsoft_authorization(self):
+        """Open the link next to the endpoint: the device asks Entra ID for a user code."""
+        page = self.session.get_page(self.pages['authorize_path'])
+        status = status_from_page_lenient(page)
+        if status['authorization'] is None:
+            details = status['error_details']
+            raise AuthorizationFailed(
+                self.host, 'not_connected',
+                'the device could not get a user code from its authority%s. Check that the connection '
+                'status is connected (oauth_info) and that the tenant allows the device code flow'
+                % (' (%s)' % details if details else ''))
+        return status['authorization']
+
+    def google_authorization_url(self):
+        """The link next to [URL for Google Authorization Server] on the register page."""
+        page = self.session.get_page(self.pages['register_path'])
+        row = page.value('authorization_url')
+        url = row.links[0] if row.links else row.text
+        if not url.startswith('https://'):
+            raise PageNotUnderstoodError(
+                self.host, 'page %s shows no https link as the Google authorization URL; %s' % (
+                    self.pages['register_path'], PROFILE_HINT % self.session.profile_name))
+        return url
+
+    def submit_google_code(self, code):
+        """Enter the authorization code on the register page and press [OK]."""
+        field = self.pages['fields']['authorization_code']
+        # Not repeated after a failure that the device may have seen: a code is good for one exchange.
+        self.session.submit_form(self.pages['register_path'], field, {field: code}, idempotent=False)
+
+
+def status_from_page_lenient(page):
+    """The authorize page may omit the status rows; read what it has."""
+    if page.find('connection_status') is not None and page.find('token_status') is not None:
+        return status_from_page(page)
+    error = page.find('error_details')
+    return {'authorization': pending_authorization(page),
+            'error_details': (error.text or None) if error is not None else None}
+
+
+# What to do next, per failure reason of an authorization.
+NEXT_STEPS = {
+    'code_expired': 'the user code expired before the sign-in was completed; run oauth_authorize with '
+                    'state=started to get a new code, and sign in within its expiry',
+    'declined': 'the sign-in was declined; check the account and its consent, then run oauth_authorize '
+                'with state=started for a new code',
+    'code_rejected': 'the device rejected the authorization code (a code is good once, for a few minutes); '
+                     'open the authorization URL again (state=started) and submit the new code',
+    'not_connected': 'the device cannot reach its authorization server; check the settings with '
+                     'oauth_settings/oauth_info, the network, the proxy and the certificate checks',
+    'missing_code': 'no authorization is pending on the device; run oauth_authorize with state=started first '
+                    '(Google: pass the code from the browser address bar as authorization_code)',
+    'timeout': 'no active token yet; the person may not have finished signing in: run oauth_authorize '
+               'with state=completed again to keep waiting, or state=started with force=true for a new code',
+}
+
+
+def authorization_failure(host, reason, detail=None):
+    message = NEXT_STEPS[reason]
+    if detail:
+        message = '%s (device says: %s)' % (message, detail)
+    return AuthorizationFailed(host, reason, message)
+
+
+def wait_for_token(open_session, provider, timeout, interval, sleep=time.sleep, clock=time.monotonic):
+    """Poll the status page until the token is active, with a fresh short session per poll.
+
+    Devices allow very few administrator sessions, so none is held open while
+    a person signs in. Bounded by ``timeout``; raises AuthorizationFailed with a
+    reason when the device reports the end of the authorization without a token.
+    """
+    deadline = clock() + timeout
+    while True:
+        with open_session() as session:
+            status = OAuthDevice(session, provider).read_status()
+        token = status['token_status']
+        if token == 'active':
+            return status
+        if status['connection_status'] == 'not_connected':
+            raise authorization_failure(session.host, 'not_connected', status['error_details'])
+        details = status['error_details']
+        if token == 'error' or (token in ('inactive', 'expired') and (details or provider == 'microsoft')):
+            default = 'code_rejected' if token == 'error' else 'code_expired'
+            raise authorization_failure(session.host, failure_reason(details or '') or default, details)
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise AuthorizationFailed(
+                session.host, 'timeout', 'waited %d s: %s' % (timeout, NEXT_STEPS['timeout']))
+        sleep(min(interval, remaining))

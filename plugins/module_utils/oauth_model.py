@@ -1,0 +1,258 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The OAuth settings of a printer as data: desired vs current, diff, masking, statuses.
+
+No HTTP here. Pages come in already parsed (``remote_ui.Page``), so every
+function can be tested without a device.
+"""
+
+from __future__ import annotations
+
+__metaclass__ = type
+
+import datetime
+import re
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles import (
+    DURATION_PATTERN,
+    MESSAGES,
+    STATUS_VALUES,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    PROFILE_HINT,
+    PageNotUnderstoodError,
+    UnknownStatusError,
+    normalize_label,
+    normalize_text,
+)
+
+PROVIDERS = ('microsoft', 'google')
+SECRET_MASK = '********'
+MICROSOFT_AUTHORITY = 'https://login.microsoftonline.com/%s/oauth2/v2.0'
+BOOLEAN_FIELDS = ('enabled', 'verify_server_certificate', 'add_cn_to_verification')
+# Settings the device shows back on its edit form, per provider (the client secret it never shows).
+VISIBLE_FIELDS = {
+    'microsoft': BOOLEAN_FIELDS + ('authority_url',),
+    'google': BOOLEAN_FIELDS + ('client_id',),
+}
+TENANT_PATTERN = re.compile(
+    r'^(common|consumers|organizations'
+    r'|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
+    r'|(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$')
+URL_PATTERN = re.compile(r'https?://[^\s"\'<>]+')
+
+
+# --------------------------------------------------------------------------- settings
+
+def authority_url_for_tenant(tenant):
+    """The Entra ID endpoint the manual asks for, for a tenant name, GUID or domain."""
+    if not TENANT_PATTERN.match(tenant or ''):
+        raise ValueError('tenant %r is not common, consumers, organizations, a tenant GUID or a domain name'
+                         % tenant)
+    return MICROSOFT_AUTHORITY % tenant
+
+
+def desired_settings(params):
+    """The visible settings the module parameters ask for (the secret is handled apart).
+
+    ``state=absent`` only turns OAuth off for the provider and leaves the other
+    fields as the device has them.
+    """
+    if params['state'] == 'absent':
+        return {'enabled': False}
+    desired = {
+        'enabled': True,
+        'verify_server_certificate': params['verify_server_certificate'],
+        'add_cn_to_verification': params['add_cn_to_verification'],
+    }
+    if params['provider'] == 'microsoft':
+        desired['authority_url'] = (params.get('authority_url') or '').rstrip('/') or \
+            authority_url_for_tenant(params['tenant'])
+    else:
+        desired['client_id'] = params['client_id']
+    return desired
+
+
+def current_settings(page, provider_profile, provider):
+    """The visible settings as the device's edit form shows them."""
+    fields = provider_profile['fields']
+    form = page.form_with(fields['enabled'])
+    current = {}
+    for name in VISIBLE_FIELDS[provider]:
+        control = form.get(fields[name])
+        if control is None:
+            raise PageNotUnderstoodError(
+                page.host, 'the edit form %s has no field %r for %s; %s' % (
+                    page.path, fields[name], name, PROFILE_HINT % page.profile_name))
+        if name in BOOLEAN_FIELDS:
+            current[name] = bool(control.checked)
+        else:
+            current[name] = control.value or ''
+    return current
+
+
+class SettingsPlan:
+    """What a run of oauth_settings would change on one printer."""
+
+    def __init__(self, provider, current, desired, write_secret):
+        self.provider = provider
+        self.current = current
+        self.desired = desired
+        self.write_secret = write_secret
+        self.changes = dict((name, (current.get(name), value)) for name, value in desired.items()
+                            if current.get(name) != value)
+
+    @property
+    def changed(self):
+        return bool(self.changes) or self.write_secret
+
+    @property
+    def result(self):
+        """The settings after the change (all visible fields)."""
+        merged = dict(self.current)
+        merged.update(self.desired)
+        return merged
+
+    def masked_before(self):
+        return masked_settings(self.provider, self.current)
+
+    def masked_after(self):
+        return masked_settings(self.provider, self.result, secret_written=self.write_secret)
+
+    def diff(self):
+        """Only the fields that differ; a secret shows as a mask, never as itself."""
+        before = dict((name, old) for name, (old, new) in self.changes.items())
+        after = dict((name, new) for name, (old, new) in self.changes.items())
+        diff = {'before': before, 'after': after}
+        if self.write_secret:
+            before['client_secret'] = self.masked_before().get('client_secret')
+            after['client_secret'] = SECRET_MASK
+            diff['after_header'] = '%s OAuth 2.0 settings (client secret written)' % self.provider
+        return diff
+
+
+def plan_settings(provider, current, desired, client_secret=None, update_secret='on_create'):
+    """Decide what to write.
+
+    The device never shows the client secret back, so it cannot be compared:
+    ``update_secret=on_create`` writes it only when OAuth is being turned on or
+    the client ID changes; ``always`` writes it on every run (always changed).
+    """
+    write_secret = False
+    if provider == 'google' and client_secret and desired.get('enabled'):
+        if update_secret == 'always':
+            write_secret = True
+        else:
+            write_secret = not current.get('enabled') or current.get('client_id') != desired.get('client_id')
+    return SettingsPlan(provider, current, desired, write_secret)
+
+
+def masked_settings(provider, settings, secret_written=False):
+    """Settings fit for results: the client secret is a mask when one is (being) set, else None."""
+    masked = dict((name, settings.get(name)) for name in VISIBLE_FIELDS[provider])
+    if provider == 'google':
+        # A configured client ID implies a stored secret; the device never shows the secret itself.
+        masked['client_secret'] = SECRET_MASK if secret_written or settings.get('client_id') else None
+    return masked
+
+
+def form_values(provider_profile, profile, settings, client_secret=None):
+    """Form field values that write ``settings`` (and the secret when given)."""
+    fields = provider_profile['fields']
+    checkbox = profile['checkbox']
+    values = {}
+    for name, value in settings.items():
+        if name in BOOLEAN_FIELDS:
+            values[fields[name]] = checkbox['on'] if value else checkbox['off']
+        else:
+            values[fields[name]] = value
+    if client_secret is not None:
+        values[fields['client_secret']] = client_secret
+        flag = provider_profile.get('secret_change_flag')
+        if flag:
+            values[flag['field']] = flag['value']
+    return values
+
+
+# --------------------------------------------------------------------------- statuses
+
+def normalize_status(kind, word, host, profile_name):
+    """A status word of the device, in any UI language, as the normalized vocabulary."""
+    wanted = normalize_label(word)
+    for normalized, words in STATUS_VALUES[kind].items():
+        if any(normalize_label(known) == wanted for known in words):
+            return normalized
+    known = '; '.join('%s: %s' % (normalized, ', '.join(repr(w) for w in words))
+                      for normalized, words in STATUS_VALUES[kind].items())
+    raise UnknownStatusError(
+        host, 'unknown %s %r (known words: %s); %s' % (
+            kind.replace('_', ' '), word, known, PROFILE_HINT % profile_name))
+
+
+def parse_duration(text):
+    """Seconds in a duration such as "14 min 59 s"; None when the text is no duration."""
+    match = re.match(DURATION_PATTERN, text or '')
+    if not match or not (match.group('minutes') or match.group('seconds')):
+        return None
+    return int(match.group('minutes') or 0) * 60 + int(match.group('seconds') or 0)
+
+
+def verification_url(message):
+    """The first URL in the device's instructions, without trailing punctuation."""
+    match = URL_PATTERN.search(message or '')
+    return match.group(0).rstrip('.,;:)') if match else None
+
+
+def utc_timestamp(moment):
+    return moment.astimezone(datetime.timezone.utc).replace(microsecond=0).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def pending_authorization(page, now=None):
+    """The pending Microsoft user code shown on a page, or None."""
+    user_code = page.find('user_code')
+    if user_code is None or not user_code.text:
+        return None
+    message = page.find('message')
+    message_text = message.text if message is not None else ''
+    expires = page.find('user_code_expires_in')
+    expires_in = parse_duration(expires.text) if expires is not None else None
+    if expires is not None and expires_in is None:
+        raise PageNotUnderstoodError(
+            page.host, 'page %s shows the code expiry as %r, which is no duration like "14 min 59 s"; %s' % (
+                page.path, expires.text, PROFILE_HINT % page.profile_name))
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return {
+        'user_code': user_code.text,
+        'verification_url': verification_url(message_text) or (message.links[0] if message and message.links else None),
+        'message': message_text,
+        'expires_in': expires_in,
+        'expires_at': utc_timestamp(now + datetime.timedelta(seconds=expires_in)) if expires_in is not None else None,
+    }
+
+
+def status_from_page(page, now=None):
+    """Connection and token status, error details and a pending code from a status page."""
+    error = page.find('error_details')
+    return {
+        'connection_status': normalize_status('connection_status', page.value('connection_status').text,
+                                              page.host, page.profile_name),
+        'token_status': normalize_status('token_status', page.value('token_status').text,
+                                         page.host, page.profile_name),
+        'error_details': (error.text or None) if error is not None else None,
+        'authorization': pending_authorization(page, now),
+    }
+
+
+def failure_reason(error_details):
+    """Why an authorization ended without a token, from the device's error text (any language)."""
+    text = normalize_text(error_details).casefold()
+    if any(normalize_text(m).casefold() in text for m in MESSAGES['code_rejected']) or \
+            'invalid_grant' in text or 'bad_verification_code' in text:
+        return 'code_rejected'
+    if 'declin' in text or 'refus' in text or 'denied' in text:
+        return 'declined'
+    if 'expir' in text or '70019' in text:
+        return 'code_expired'
+    return None

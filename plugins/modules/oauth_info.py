@@ -1,0 +1,160 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: oauth_info
+short_description: Read a printer's OAuth 2.0 settings, connection status and token status
+version_added: 0.1.0
+description:
+  - Reads the OAuth 2.0 pages of a printer's Remote UI for Microsoft, Google or both and returns the settings
+    (secrets masked), the server connection status, the token status and a pending Microsoft user code.
+  - Status words are normalized whatever the UI language of the device (for example C(Actif) and C(Active) are
+    both V(active)).
+  - Never changes anything on the device.
+extends_documentation_fragment:
+  - printfleet.cloudmail.connection
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs unchanged in check mode.
+  diff_mode:
+    support: none
+    description: The module changes nothing, so there is no diff.
+options:
+  provider:
+    description:
+      - Which provider's pages to read; V(all) reads both.
+    type: str
+    default: all
+    choices: [microsoft, google, all]
+seealso:
+  - module: printfleet.cloudmail.oauth_settings
+  - module: printfleet.cloudmail.oauth_authorize
+author:
+  - printfleet.cloudmail contributors
+'''
+
+EXAMPLES = r'''
+- name: Read the token status of every provider
+  printfleet.cloudmail.oauth_info:
+    host: "{{ cloudmail_host }}"
+    username: "{{ cloudmail_username }}"
+    password: "{{ cloudmail_password }}"
+    profile: imagerunner_advance
+  delegate_to: localhost
+  register: oauth
+
+- name: Show printers whose Microsoft token is not active
+  ansible.builtin.debug:
+    msg: "{{ inventory_hostname }}: {{ oauth.providers.microsoft.token_status }}"
+  when: oauth.providers.microsoft.token_status != 'active'
+'''
+
+RETURN = r'''
+providers:
+  description: Per provider read, its settings and statuses.
+  returned: always
+  type: dict
+  contains:
+    microsoft:
+      description: The Microsoft pages; absent when O(provider=google).
+      returned: when O(provider) is V(microsoft) or V(all)
+      type: dict
+      contains:
+        settings:
+          description: C(enabled), C(verify_server_certificate), C(add_cn_to_verification), C(authority_url).
+          type: dict
+          returned: always
+        connection_status:
+          description: Normalized server connection status.
+          type: str
+          returned: always
+          choices: [connected, not_connected, unknown]
+        token_status:
+          description: Normalized token status.
+          type: str
+          returned: always
+          choices: [active, inactive, authorizing, expired, error]
+        error_details:
+          description: The device's error text, or null.
+          type: str
+          returned: always
+        authorization:
+          description:
+            - The pending user code while an authorization waits for a person, else null.
+            - Keys C(user_code), C(verification_url), C(message), C(expires_in) (seconds) and C(expires_at)
+              (ISO 8601, UTC, from the controller's clock).
+          type: dict
+          returned: always
+    google:
+      description:
+        - The Google pages; absent when O(provider=microsoft). Same keys as RV(providers.microsoft);
+          C(settings) holds C(client_id) and C(client_secret) (C(********) or null, never the secret).
+      returned: when O(provider) is V(google) or V(all)
+      type: dict
+  sample:
+    microsoft:
+      settings:
+        enabled: true
+        verify_server_certificate: true
+        add_cn_to_verification: false
+        authority_url: https://login.microsoftonline.com/organizations/oauth2/v2.0
+      connection_status: connected
+      token_status: authorizing
+      error_details: null
+      authorization:
+        user_code: ABCD2345
+        verification_url: https://microsoft.com/devicelogin
+        message: To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD2345.
+        expires_in: 899
+        expires_at: "2026-11-28T10:15:00Z"
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import PROVIDERS, masked_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    RemoteUIError,
+    connection_argument_spec,
+    session_from_module,
+    warn_all,
+)
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        provider=dict(type='str', default='all', choices=['microsoft', 'google', 'all']),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    wanted = PROVIDERS if module.params['provider'] == 'all' else (module.params['provider'],)
+
+    providers = {}
+    session = session_from_module(module)
+    try:
+        with session:
+            for provider in wanted:
+                device = OAuthDevice(session, provider)
+                report = dict(settings=masked_settings(provider, device.read_settings()))
+                report.update(device.read_status())
+                providers[provider] = report
+    except RemoteUIError as exc:
+        warn_all(module, session.warnings)
+        module.fail_json(msg=str(exc))
+    warn_all(module, session.warnings)
+    module.exit_json(changed=False, providers=providers)
+
+
+if __name__ == '__main__':
+    main()

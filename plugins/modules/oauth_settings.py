@@ -1,0 +1,241 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: oauth_settings
+short_description: Set a printer's OAuth 2.0 e-mail settings for Microsoft or Google
+version_added: 0.1.0
+description:
+  - Sets the OAuth 2.0 settings of a printer's Remote UI, as the manual's steps
+    [Settings/Registration] > [Send] > [OAuth 2.0 (Microsoft) Settings] or [OAuth 2.0 Settings (Google)]
+    > [Basic Settings] > [Edit] do by hand.
+  - Reads the current settings first and writes only when they differ; after a write it reads them back and
+    waits (bounded) for the server connection status.
+  - The device never shows the Google client secret back, so O(update_secret) decides when it is written.
+  - Authorizing the device (user code or authorization code) is the job of M(printfleet.cloudmail.oauth_authorize).
+extends_documentation_fragment:
+  - printfleet.cloudmail.connection
+attributes:
+  check_mode:
+    support: full
+    description: Reads the device and reports what would change; writes nothing.
+  diff_mode:
+    support: full
+    description: Shows the fields that change; the client secret only ever as C(********).
+options:
+  provider:
+    description:
+      - Cloud mail provider whose OAuth 2.0 settings are set.
+    type: str
+    required: true
+    choices: [microsoft, google]
+  state:
+    description:
+      - V(present) turns OAuth 2.0 on for O(provider) with these settings.
+      - V(absent) turns it off for O(provider) and leaves the other fields as they are.
+      - Turning OAuth off and on drops the device's token; it must be authorized again.
+    type: str
+    default: present
+    choices: [present, absent]
+  verify_server_certificate:
+    description:
+      - Whether the device verifies the authorization server's certificate ([Verify Server Certificate]).
+    type: bool
+    default: true
+  add_cn_to_verification:
+    description:
+      - Whether the device also checks the certificate's common name ([Add CN to Verification Items]).
+    type: bool
+    default: false
+  tenant:
+    description:
+      - Microsoft Entra ID tenant, used to build the authorization server endpoint
+        C(https://login.microsoftonline.com/<tenant>/oauth2/v2.0).
+      - V(common), V(consumers), V(organizations), a tenant ID (GUID) or a verified domain name.
+      - Mutually exclusive with O(authority_url); one of them is required when O(provider=microsoft) and
+        O(state=present).
+    type: str
+  authority_url:
+    description:
+      - Full authorization server endpoint for Microsoft, for clouds other than the global one.
+      - Mutually exclusive with O(tenant).
+    type: str
+  client_id:
+    description:
+      - Google OAuth client ID from the Google Cloud console ([Client ID]).
+      - Required when O(provider=google) and O(state=present).
+    type: str
+  client_secret:
+    description:
+      - Google OAuth client secret ([Client Secret]). Never shown in results, diffs or logs.
+      - Required when O(provider=google) and O(state=present).
+    type: str
+  update_secret:
+    description:
+      - V(on_create) writes O(client_secret) only when OAuth is being turned on or O(client_id) changes, so
+        that runs stay idempotent.
+      - V(always) writes it on every run (the task then always reports a change), for example after rotating
+        the secret.
+    type: str
+    default: on_create
+    choices: [always, on_create]
+  settle_timeout:
+    description:
+      - Seconds to wait after a write for the server connection status to leave C(unknown).
+      - V(0) does not wait.
+    type: float
+    default: 30
+seealso:
+  - module: printfleet.cloudmail.oauth_info
+  - module: printfleet.cloudmail.oauth_authorize
+author:
+  - printfleet.cloudmail contributors
+'''
+
+EXAMPLES = r'''
+- name: Use OAuth 2.0 with Microsoft Exchange Online
+  printfleet.cloudmail.oauth_settings:
+    host: "{{ cloudmail_host }}"
+    username: "{{ cloudmail_username }}"
+    password: "{{ cloudmail_password }}"
+    profile: imagerunner_advance
+    ca_path: /etc/pki/printers-ca.pem
+    provider: microsoft
+    tenant: organizations
+  delegate_to: localhost
+
+- name: Use OAuth 2.0 with Google Workspace
+  printfleet.cloudmail.oauth_settings:
+    host: "{{ cloudmail_host }}"
+    username: "{{ cloudmail_username }}"
+    password: "{{ cloudmail_password }}"
+    profile: isensys_mf
+    provider: google
+    client_id: 1234567890-abc.apps.googleusercontent.com
+    client_secret: "{{ vault_google_client_secret }}"
+  delegate_to: localhost
+
+- name: Turn OAuth 2.0 with Google off
+  printfleet.cloudmail.oauth_settings:
+    host: "{{ cloudmail_host }}"
+    username: "{{ cloudmail_username }}"
+    password: "{{ cloudmail_password }}"
+    profile: isensys_mf
+    provider: google
+    state: absent
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+provider:
+  description: The provider whose settings were handled.
+  returned: always
+  type: str
+  sample: microsoft
+settings:
+  description:
+    - The provider's settings after the run (in check mode, as they would be).
+    - C(client_secret) is C(********) when a secret is or is being set, else null; the secret itself is never returned.
+  returned: always
+  type: dict
+  sample:
+    enabled: true
+    verify_server_certificate: true
+    add_cn_to_verification: false
+    authority_url: https://login.microsoftonline.com/organizations/oauth2/v2.0
+connection_status:
+  description: Server connection status after the run, normalized.
+  returned: always
+  type: str
+  sample: connected
+  choices: [connected, not_connected, unknown]
+token_status:
+  description: Token status after the run, normalized.
+  returned: always
+  type: str
+  sample: inactive
+  choices: [active, inactive, authorizing, expired, error]
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import desired_settings, plan_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    RemoteUIError,
+    connection_argument_spec,
+    session_from_module,
+    warn_all,
+)
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        verify_server_certificate=dict(type='bool', default=True),
+        add_cn_to_verification=dict(type='bool', default=False),
+        tenant=dict(type='str'),
+        authority_url=dict(type='str'),
+        client_id=dict(type='str'),
+        client_secret=dict(type='str', no_log=True),
+        update_secret=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
+        settle_timeout=dict(type='float', default=30),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[('tenant', 'authority_url')],
+        supports_check_mode=True,
+    )
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    provider = params['provider']
+    if params['state'] == 'present':
+        if provider == 'microsoft' and not (params['tenant'] or params['authority_url']):
+            module.fail_json(msg='%s: provider=microsoft with state=present needs tenant or authority_url' % params['host'])
+        if provider == 'google' and not (params['client_id'] and params['client_secret']):
+            module.fail_json(msg='%s: provider=google with state=present needs client_id and client_secret' % params['host'])
+    try:
+        desired = desired_settings(params)
+    except ValueError as exc:
+        module.fail_json(msg='%s: %s' % (params['host'], exc))
+
+    session = session_from_module(module)
+    try:
+        with session:
+            device = OAuthDevice(session, provider)
+            plan = plan_settings(provider, device.read_settings(), desired,
+                                 params['client_secret'], params['update_secret'])
+            result = dict(changed=plan.changed, provider=provider, settings=plan.masked_after())
+            if module._diff:
+                result['diff'] = plan.diff()
+            if plan.changed and not module.check_mode:
+                device.write_settings(plan, params['client_secret'])
+            waits = plan.changed and not module.check_mode and plan.result.get('enabled')
+            status = device.wait_for_connection(params['settle_timeout']) if waits else device.read_status()
+    except RemoteUIError as exc:
+        warn_all(module, session.warnings)
+        module.fail_json(msg=str(exc), provider=provider)
+
+    result.update(connection_status=status['connection_status'], token_status=status['token_status'])
+    warn_all(module, session.warnings)
+    if plan.result.get('enabled') and status['connection_status'] == 'not_connected':
+        module.warn('%s: the device cannot reach the %s authorization server%s; check the network, proxy '
+                    'and certificate settings before authorizing' % (
+                        params['host'], provider,
+                        ' (%s)' % status['error_details'] if status['error_details'] else ''))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

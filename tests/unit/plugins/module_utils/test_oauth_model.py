@@ -1,0 +1,251 @@
+# -*- coding: utf-8 -*-
+"""Desired vs current settings, the diff, secret masking and status parsing in both languages."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import (
+    SECRET_MASK,
+    authority_url_for_tenant,
+    current_settings,
+    desired_settings,
+    failure_reason,
+    form_values,
+    masked_settings,
+    normalize_status,
+    parse_duration,
+    plan_settings,
+    status_from_page,
+    verification_url,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles import (
+    LABELS,
+    MESSAGES,
+    PROFILES,
+    STATUS_VALUES,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    Page,
+    PageNotUnderstoodError,
+    UnknownStatusError,
+)
+
+SECRET = 'GOCSPX-client-secret-never-shown'
+HOST = 'printer-0001'
+
+
+def params(**overrides):
+    base = dict(provider='microsoft', state='present', verify_server_certificate=True,
+                add_cn_to_verification=False, tenant='organizations', authority_url=None,
+                client_id=None, client_secret=None)
+    base.update(overrides)
+    return base
+
+
+# --------------------------------------------------------------------------- desired settings
+
+def test_microsoft_tenant_builds_the_manuals_endpoint():
+    assert desired_settings(params()) == {
+        'enabled': True, 'verify_server_certificate': True, 'add_cn_to_verification': False,
+        'authority_url': 'https://login.microsoftonline.com/organizations/oauth2/v2.0'}
+
+
+@pytest.mark.parametrize('tenant', ['common', 'consumers', 'organizations', 'contoso.onmicrosoft.com',
+                                    '72f988bf-86f1-41af-91ab-2d7cd011db47'])
+def test_tenant_forms_are_accepted(tenant):
+    assert authority_url_for_tenant(tenant) == 'https://login.microsoftonline.com/%s/oauth2/v2.0' % tenant
+
+
+@pytest.mark.parametrize('tenant', ['', 'not a tenant', 'https://login.microsoftonline.com/common', 'x/y'])
+def test_bad_tenants_are_refused(tenant):
+    with pytest.raises(ValueError, match='is not common, consumers, organizations'):
+        authority_url_for_tenant(tenant)
+
+
+def test_authority_url_wins_and_loses_its_trailing_slash():
+    desired = desired_settings(params(tenant=None, authority_url='https://login.microsoftonline.us/common/oauth2/v2.0/'))
+    assert desired['authority_url'] == 'https://login.microsoftonline.us/common/oauth2/v2.0'
+
+
+def test_absent_only_turns_oauth_off():
+    assert desired_settings(params(state='absent')) == {'enabled': False}
+
+
+# --------------------------------------------------------------------------- plan, diff, masking
+
+GOOGLE_ON = {'enabled': True, 'verify_server_certificate': True, 'add_cn_to_verification': False,
+             'client_id': 'id-1.apps.googleusercontent.com'}
+GOOGLE_OFF = dict(GOOGLE_ON, enabled=False, client_id='')
+
+
+def google_desired(**changes):
+    desired = dict(GOOGLE_ON)
+    desired.update(changes)
+    return desired
+
+
+def test_same_settings_mean_no_change():
+    plan = plan_settings('google', GOOGLE_ON, google_desired(), SECRET, 'on_create')
+    assert not plan.changed and plan.diff() == {'before': {}, 'after': {}}
+
+
+def test_diff_holds_only_fields_that_differ():
+    current = dict(GOOGLE_ON, verify_server_certificate=False)
+    plan = plan_settings('google', current, google_desired(add_cn_to_verification=True), SECRET, 'on_create')
+    assert plan.changed
+    assert plan.diff() == {'before': {'verify_server_certificate': False, 'add_cn_to_verification': False},
+                           'after': {'verify_server_certificate': True, 'add_cn_to_verification': True}}
+
+
+def test_on_create_writes_the_secret_when_oauth_is_turned_on():
+    plan = plan_settings('google', GOOGLE_OFF, google_desired(), SECRET, 'on_create')
+    assert plan.write_secret
+    diff = plan.diff()
+    assert diff['before']['client_secret'] is None and diff['after']['client_secret'] == SECRET_MASK
+    assert SECRET not in json.dumps([diff, plan.masked_before(), plan.masked_after()])
+
+
+def test_on_create_writes_the_secret_when_the_client_id_changes():
+    plan = plan_settings('google', GOOGLE_ON, google_desired(client_id='id-2'), SECRET, 'on_create')
+    assert plan.write_secret
+    assert plan.diff()['before'] == {'client_id': 'id-1.apps.googleusercontent.com', 'client_secret': SECRET_MASK}
+
+
+def test_always_writes_the_secret_so_always_changes():
+    plan = plan_settings('google', GOOGLE_ON, google_desired(), SECRET, 'always')
+    assert plan.changed and plan.write_secret and not plan.changes
+    assert plan.diff()['after'] == {'client_secret': SECRET_MASK}
+    assert 'client secret written' in plan.diff()['after_header']
+
+
+def test_turning_off_never_writes_the_secret():
+    plan = plan_settings('google', GOOGLE_ON, {'enabled': False}, SECRET, 'always')
+    assert not plan.write_secret
+    assert plan.masked_after() == dict(GOOGLE_ON, enabled=False, client_secret=SECRET_MASK)
+
+
+def test_masked_settings_never_hold_a_secret():
+    assert masked_settings('google', dict(GOOGLE_ON, client_secret=SECRET))['client_secret'] == SECRET_MASK
+    assert masked_settings('google', GOOGLE_OFF)['client_secret'] is None
+    assert 'client_secret' not in masked_settings('microsoft', {'enabled': True, 'authority_url': 'x'})
+
+
+@pytest.mark.parametrize('profile_name, expected', [
+    ('imagerunner_advance', {'OAuthUse': '1', 'VerifyCert': None, 'AddCN': '1', 'ClientID': 'id', 'ClientSecret': SECRET}),
+    ('isensys_mf', {'i3101': '1', 'i3102': '0', 'i3103': '1', 'i3104': 'id', 'i3105': SECRET, 'i3106': '1'}),
+])
+def test_form_values_follow_the_profile_checkboxes_and_secret_flag(profile_name, expected):
+    profile = PROFILES[profile_name]
+    settings = {'enabled': True, 'verify_server_certificate': False, 'add_cn_to_verification': True, 'client_id': 'id'}
+    assert form_values(profile['providers']['google'], profile, settings, SECRET) == expected
+
+
+def test_form_values_without_secret_send_no_secret_field():
+    profile = PROFILES['isensys_mf']
+    values = form_values(profile['providers']['google'], profile, GOOGLE_ON)
+    assert 'i3105' not in values and 'i3106' not in values
+
+
+# --------------------------------------------------------------------------- pages in both markups and languages
+
+def row_markup(markup, rows):
+    if markup == 'table':
+        return '<table>' + ''.join('<tr><th>%s</th><td>%s</td></tr>' % row for row in rows) + '</table>'
+    return ''.join('<dl><dt>%s</dt><dd>%s</dd></dl>' % row for row in rows)
+
+
+def status_page(profile_name, language, connection, token, pending=False, error=None):
+    words = lambda kind, value: STATUS_VALUES[kind][value][language]  # noqa: E731
+    rows = [(LABELS['connection_status'][language], words('connection_status', connection)),
+            (LABELS['token_status'][language], words('token_status', token))]
+    if pending:
+        rows += [(LABELS['message'][language],
+                  'To sign in, use a web browser to open the page https://microsoft.com/devicelogin. and enter the code ABCD2345'),
+                 (LABELS['user_code'][language], 'ABCD2345'),
+                 (LABELS['user_code_expires_in'][language], '14 min 59 s')]
+    if error:
+        rows.append((LABELS['error_details'][language], error))
+    body = row_markup(PROFILES[profile_name]['markup'], rows)
+    return Page(HOST, '/status', 200, '<html><body>%s</body></html>' % body, profile_name)
+
+
+@pytest.mark.parametrize('profile_name', sorted(PROFILES))
+def test_english_and_french_pages_give_the_same_status(profile_name):
+    now = datetime.datetime(2026, 11, 28, 10, 0, 0, tzinfo=datetime.timezone.utc)
+    english, french = [status_from_page(status_page(profile_name, language, 'connected', 'authorizing', pending=True), now)
+                       for language in (0, 1)]
+    assert english == french
+    assert english['connection_status'] == 'connected' and english['token_status'] == 'authorizing'
+    assert english['authorization'] == {
+        'user_code': 'ABCD2345', 'verification_url': 'https://microsoft.com/devicelogin',
+        'message': 'To sign in, use a web browser to open the page https://microsoft.com/devicelogin. and enter the code ABCD2345',
+        'expires_in': 899, 'expires_at': '2026-11-28T10:14:59Z'}
+
+
+@pytest.mark.parametrize('kind', sorted(STATUS_VALUES))
+def test_every_status_word_of_every_language_is_normalized(kind):
+    for normalized, words in STATUS_VALUES[kind].items():
+        for word in words:
+            assert normalize_status(kind, ' %s ' % word.upper(), HOST, 'isensys_mf') == normalized
+
+
+def test_an_unknown_status_word_lists_the_known_ones():
+    with pytest.raises(UnknownStatusError) as error:
+        normalize_status('token_status', 'Aktiv', HOST, 'isensys_mf')
+    message = str(error.value)
+    assert message.startswith("printer-0001: unknown token status 'Aktiv'")
+    assert "active: 'Active', 'Actif'" in message and "profile 'isensys_mf' may not match" in message
+
+
+def test_error_details_are_read():
+    status = status_from_page(status_page('isensys_mf', 1, 'not_connected', 'inactive', error='Délai dépassé'))
+    assert status['error_details'] == 'Délai dépassé' and status['authorization'] is None
+
+
+def test_a_status_page_without_token_row_is_a_clear_error():
+    page = Page(HOST, '/status', 200, row_markup('table', [('Server Connection Status', 'Successfully Connected')]),
+                'imagerunner_advance')
+    with pytest.raises(PageNotUnderstoodError, match='has no token_status row'):
+        status_from_page(page)
+
+
+@pytest.mark.parametrize('text, seconds', [('14 min 59 s', 899), ('0 min 5 s', 5), ('3 min', 180), ('45 s', 45),
+                                           ('15min0s', 900), ('soon', None), ('', None)])
+def test_durations(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+def test_verification_url_comes_from_the_message():
+    assert verification_url('Ouvrez https://microsoft.com/devicelogin, puis entrez le code.') == \
+        'https://microsoft.com/devicelogin'
+    assert verification_url('no link') is None
+
+
+@pytest.mark.parametrize('details, reason', [
+    ('AADSTS70019: Verification code expired.', 'code_expired'),
+    ('Le code utilisateur a expiré.', 'code_expired'),
+    ('authorization_declined: the user declined', 'declined'),
+    (MESSAGES['code_rejected'][1], 'code_rejected'),
+    ('invalid_grant', 'code_rejected'),
+    ('something else', None),
+])
+def test_failure_reasons(details, reason):
+    assert failure_reason(details) == reason
+
+
+def test_current_settings_come_from_the_edit_form():
+    profile = PROFILES['isensys_mf']
+    html = ('<form method="post" action="/m_oauth_gg_edit.html"><input type="hidden" name="iToken" value="9">'
+            '<input type="checkbox" name="i3101" value="1" checked><input type="checkbox" name="i3102" value="1">'
+            '<input type="checkbox" name="i3103" value="1"><input type="text" name="i3104" value="id-9">'
+            '<input type="password" name="i3105" value=""></form>')
+    page = Page(HOST, '/m_oauth_gg_edit.html', 200, html, 'isensys_mf')
+    assert current_settings(page, profile['providers']['google'], 'google') == {
+        'enabled': True, 'verify_server_certificate': False, 'add_cn_to_verification': False, 'client_id': 'id-9'}
+    with pytest.raises(PageNotUnderstoodError, match="has no field 'i3002' for verify_server_certificate"):
+        current_settings(page, dict(profile['providers']['microsoft'], fields=dict(
+            profile['providers']['microsoft']['fields'], enabled='i3101')), 'microsoft')

@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+"""The Remote UI client: HTML parsing on both markups, and the request policy.
+
+The request policy tests replace ``requests.Session.request`` with a scripted
+device, so that each fault happens exactly when the test says.
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import remote_ui
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles import MESSAGES, PROFILES
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    CertificateError,
+    DeviceUnreachableError,
+    LockedOutError,
+    LoginRejectedError,
+    Page,
+    PageNotUnderstoodError,
+    RemoteUISession,
+    SessionExpiredError,
+    WriteRejectedError,
+)
+
+PASSWORD = 'pin-7f3a-never-shown'
+HOST = '127.0.0.5'
+
+
+# --------------------------------------------------------------------------- parsing
+
+TABLE_PAGE = '''<!DOCTYPE html><html><head><title>Remote UI: OAuth 2.0 Settings (Microsoft): iR-ADV C5840</title></head>
+<body><table>
+<tr><th>Use OAuth 2.0 (Microsoft)</th><td>On</td></tr>
+<tr><th>Microsoft Entra ID Authorization Server Endpoint</th>
+    <td>https://login.microsoftonline.com/common/oauth2/v2.0 <a href="/rps/oauthmsauth.cgi">Authorize</a></td></tr>
+<tr><th>Server Connection Status:</th><td>Successfully   Connected</td></tr>
+<tr><th>Token Status</th><td>Active</td></tr>
+</table>
+<form method="post" action="/rps/oauthmsedit.cgi" name="TokenForm">
+<input type="hidden" name="Token" value="123456789">
+<table>
+<tr><th>Use OAuth 2.0 (Microsoft)</th><td><input type="checkbox" name="OAuthUse" value="1" checked></td></tr>
+<tr><th>Verify Server Certificate</th><td><input type="checkbox" name="VerifyCert" value="1"></td></tr>
+<tr><th>Endpoint</th><td><input type="text" name="AuthServerURL" value="https://login.microsoftonline.com/common/oauth2/v2.0"></td></tr>
+<tr><th>Secret</th><td><input type="password" name="ClientSecret" value=""></td></tr>
+</table>
+<select name="Lang"><option value="en">English</option><option value="fr" selected>Fran&ccedil;ais</option></select>
+<input type="submit" value="OK"></form></body></html>'''
+
+DL_PAGE = '''<html><head><title>Remote UI: Réglages OAuth 2.0 (Google)</title></head><body>
+<dl><dt>Statut de connexion du serveur</dt><dd>Connexion établie</dd></dl>
+<dl><dt>Statut du jeton</dt><dd>Actif</dd></dl>
+<dl><dt>URL du serveur d&#39;autorisation Google</dt>
+    <dd><a href="https://accounts.google.com/o/oauth2/v2/auth?client_id=abc&amp;response_type=code" target="_blank">lien</a></dd></dl>
+<form method="post" action="/m_oauth_gg_reg.html"><input type="hidden" name="iToken" value="42">
+<dl><dt>Code d'autorisation</dt><dd><input type="text" name="i3110" value=""></dd></dl></form>
+</body></html>'''
+
+
+def test_table_rows_give_labels_values_and_links():
+    page = Page(HOST, '/rps/oauthms.cgi', 200, TABLE_PAGE, 'imagerunner_advance')
+    assert page.title == 'Remote UI: OAuth 2.0 Settings (Microsoft): iR-ADV C5840'
+    assert page.value('connection_status').text == 'Successfully Connected'
+    assert page.value('token_status').text == 'Active'
+    endpoint = [pair for pair in page.pairs if pair.label.startswith('Microsoft Entra ID')][0]
+    assert endpoint.links == ['/rps/oauthmsauth.cgi']
+
+
+def test_definition_lists_give_labels_values_and_links_in_french():
+    page = Page(HOST, '/m_oauth_gg_reg.html', 200, DL_PAGE, 'isensys_mf')
+    assert page.value('connection_status').text == 'Connexion établie'
+    assert page.value('token_status').text == 'Actif'
+    assert page.value('authorization_url').links == [
+        'https://accounts.google.com/o/oauth2/v2/auth?client_id=abc&response_type=code']
+
+
+def test_forms_keep_action_hidden_inputs_checkbox_state_and_text_values():
+    page = Page(HOST, '/rps/oauthmsedit.cgi', 200, TABLE_PAGE, 'imagerunner_advance')
+    form = page.form_with('OAuthUse')
+    assert (form.action, form.method) == ('/rps/oauthmsedit.cgi', 'post')
+    assert form.hidden_fields() == {'Token': '123456789'}
+    assert form.get('OAuthUse').checked and not form.get('VerifyCert').checked
+    assert form.get('AuthServerURL').value == 'https://login.microsoftonline.com/common/oauth2/v2.0'
+    assert form.get('Lang').value == 'fr'
+    # What a browser sends: hidden, text, ticked boxes and selects; never an empty password.
+    assert RemoteUISession._browser_fields(form) == {
+        'Token': '123456789', 'OAuthUse': '1',
+        'AuthServerURL': 'https://login.microsoftonline.com/common/oauth2/v2.0', 'Lang': 'fr'}
+
+
+def test_missing_label_names_host_page_labels_and_profile():
+    page = Page(HOST, '/rps/oauthms.cgi', 200, '<table><tr><th>Other</th><td>x</td></tr></table>',
+                'imagerunner_advance')
+    with pytest.raises(PageNotUnderstoodError) as error:
+        page.value('token_status')
+    message = str(error.value)
+    assert message.startswith(HOST + ': page /rps/oauthms.cgi has no token_status row')
+    assert "'Token Status' / 'Statut du jeton'" in message and "'Other'" in message
+    assert "profile 'imagerunner_advance' may not match this firmware" in message
+
+
+def test_missing_form_field_is_a_clear_error():
+    page = Page(HOST, '/x', 200, DL_PAGE, 'isensys_mf')
+    with pytest.raises(PageNotUnderstoodError, match=r"^127\.0\.0\.5: page /x has no form with the field 'i3001'"):
+        page.form_with('i3001')
+
+
+# --------------------------------------------------------------------------- the scripted device
+
+def html_response(status=200, body='', location=None):
+    response = requests.Response()
+    response.status_code = status
+    response._content = body.encode('utf-8')
+    response.encoding = 'utf-8'
+    response.headers['Content-Type'] = 'text/html; charset=utf-8'
+    if location:
+        response.headers['Location'] = location
+    return response
+
+
+class ScriptedDevice:
+    """Stands in for ``requests.Session.request``; answers from per-path scripts and records calls."""
+
+    def __init__(self, profile='imagerunner_advance'):
+        self.profile = PROFILES[profile]
+        self.calls = []
+        self.scripts = {}
+
+    def on(self, method, path, *answers):
+        """Queue answers for a path; the last one repeats. An exception instance is raised."""
+        self.scripts[(method, path)] = list(answers)
+
+    def login_ok(self, session):
+        session.cookies.set(self.profile['login']['session_cookie'], 'a' * 32)
+        return html_response(302, location='/rps/')
+
+    def __call__(self, session, method, url, **kwargs):
+        path = '/' + url.split('/', 3)[3]
+        self.calls.append(dict(method=method, path=path, **kwargs))
+        answers = self.scripts.get((method, path))
+        if answers is None:
+            if (method, path) == ('POST', self.profile['login']['path']):
+                return self.login_ok(session)
+            if path == self.profile['logout']['path']:
+                return html_response(302, location=self.profile['login']['path'])
+            return html_response(404, '<p>not found</p>')
+        answer = answers.pop(0) if len(answers) > 1 else answers[0]
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer(session) if callable(answer) else answer
+
+    def paths(self, method=None):
+        return [call['path'] for call in self.calls if method is None or call['method'] == method]
+
+
+@pytest.fixture
+def device(monkeypatch):
+    scripted = ScriptedDevice()
+    # A plain function, so that it binds to the Session as the real method does.
+    monkeypatch.setattr(requests.Session, 'request',
+                        lambda http, method, url, **kwargs: scripted(http, method, url, **kwargs))
+    return scripted
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+def session(sleeps, **kwargs):
+    options = dict(host=HOST, username='7654321', password=PASSWORD, profile='imagerunner_advance',
+                   ca_path='/etc/printers-ca.pem', retries=3, sleep=sleeps.append)
+    options.update(kwargs)
+    return RemoteUISession(**options)
+
+
+def message_page(key):
+    return html_response(200, '<form><p>%s</p><input name="password" type="password"></form>' % MESSAGES[key][0])
+
+
+STATUS = '<table><tr><th>Token Status</th><td>Active</td></tr></table>'
+
+
+def test_every_request_verifies_with_the_ca_path_and_ignores_the_environment_bundle(device, sleeps, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/nowhere/bundle.pem')
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example:3128')
+    monkeypatch.setenv('NO_PROXY', '')
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
+    with session(sleeps, timeout=7.5) as remote:
+        assert remote._http.trust_env is False
+        remote.get_page('/rps/oauthms.cgi')
+    assert device.paths() == ['/login', '/rps/oauthms.cgi', '/logout']
+    for call in device.calls:
+        assert call['verify'] == '/etc/printers-ca.pem'
+        assert call['timeout'] == 7.5
+        assert call['allow_redirects'] is False
+        assert call['proxies'].get('https') == 'http://proxy.example:3128'
+
+
+def test_validate_certs_false_turns_verification_off(device, sleeps):
+    with session(sleeps, validate_certs=False) as remote:
+        pass
+    assert {call['verify'] for call in device.calls} == {False}
+    assert remote.warnings == []
+
+
+def test_transient_faults_are_retried_with_exponential_backoff(device, sleeps):
+    device.on('GET', '/rps/oauthms.cgi',
+              html_response(503, '<p>%s</p>' % MESSAGES['busy'][0]),
+              requests.exceptions.ConnectionError('Connection reset by peer'),
+              html_response(500, 'oops'),
+              html_response(200, STATUS))
+    with session(sleeps) as remote:
+        page = remote.get_page('/rps/oauthms.cgi')
+    assert page.value('token_status').text == 'Active'
+    assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_retries_end_with_a_clear_error_and_a_logout(device, sleeps):
+    device.on('GET', '/rps/oauthms.cgi', requests.exceptions.ReadTimeout('read timed out'))
+    with pytest.raises(DeviceUnreachableError) as error:
+        with session(sleeps, retries=2) as remote:
+            remote.get_page('/rps/oauthms.cgi')
+    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi after 3 attempts: timed out'
+    assert sleeps == [0.5, 1.0]
+    assert device.paths()[-1] == '/logout'
+
+
+def test_a_wrong_password_is_never_retried(device, sleeps):
+    device.on('POST', '/login', message_page('login_failed'))
+    with pytest.raises(LoginRejectedError) as error:
+        with session(sleeps):
+            pass
+    assert device.paths() == ['/login']
+    assert sleeps == []
+    assert 'wrong user name or password' in str(error.value)
+    assert PASSWORD not in str(error.value)
+
+
+def test_a_lockout_is_never_retried(device, sleeps):
+    device.on('POST', '/login', message_page('locked_out'))
+    with pytest.raises(LockedOutError):
+        with session(sleeps):
+            pass
+    assert device.paths() == ['/login'] and sleeps == []
+
+
+def test_another_administrator_is_waited_for(device, sleeps):
+    device.on('POST', '/login', message_page('session_limit'), message_page('session_limit'), device.login_ok)
+    with session(sleeps):
+        pass
+    assert device.paths() == ['/login', '/login', '/login', '/logout']
+    assert sleeps == [0.5, 1.0]
+
+
+def test_an_expired_session_gets_one_new_login(device, sleeps):
+    device.on('GET', '/rps/oauthms.cgi', html_response(302, location='/login'), html_response(200, STATUS))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+    assert device.paths() == ['/login', '/rps/oauthms.cgi', '/login', '/rps/oauthms.cgi', '/logout']
+
+
+def test_a_session_that_ends_again_right_away_is_an_error(device, sleeps):
+    device.on('GET', '/rps/oauthms.cgi', html_response(302, location='/login'))
+    with pytest.raises(SessionExpiredError):
+        with session(sleeps) as remote:
+            remote.get_page('/rps/oauthms.cgi')
+    assert device.paths().count('/login') == 2
+
+
+def test_logout_happens_when_the_body_raises(device, sleeps):
+    with pytest.raises(ZeroDivisionError):
+        with session(sleeps):
+            1 / 0  # pylint: disable=pointless-statement
+    assert device.paths() == ['/login', '/logout']
+
+
+def test_a_failed_logout_is_a_warning_not_an_error(device, sleeps):
+    device.on('GET', '/logout', requests.exceptions.ConnectionError('Connection refused'))
+    with session(sleeps) as remote:
+        pass
+    assert remote.warnings == [HOST + ': logout failed (ConnectionError); the device ends the session when it is idle']
+
+
+def test_an_untrusted_certificate_is_not_retried(device, sleeps):
+    device.on('POST', '/login', requests.exceptions.SSLError(
+        "HTTPSConnectionPool: Max retries exceeded (Caused by SSLError(SSLCertVerificationError(1, "
+        "'[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)')))"))
+    with pytest.raises(CertificateError) as error:
+        with session(sleeps):
+            pass
+    assert sleeps == []
+    assert 'certificate verify failed: unable to get local issuer certificate' in str(error.value)
+    assert 'ca_path' in str(error.value)
+
+
+EDIT_FORM = ('<form method="post" action="/rps/oauthmsedit.cgi"><input type="hidden" name="Token" value="%s">'
+             '<input type="checkbox" name="OAuthUse" value="1"></form>')
+
+
+def test_a_form_is_read_afresh_for_every_attempt(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, EDIT_FORM % 'first'), html_response(200, EDIT_FORM % 'second'))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(500, 'oops'), html_response(302, location='/rps/oauthms.cgi'))
+    with session(sleeps) as remote:
+        remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
+    posts = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login']
+    assert [post['data']['Token'] for post in posts] == ['first', 'second']
+    data = posts[-1]['data']
+    assert data['Flag'] == 'Exec_Data' and data['OAuthUse'] == '1' and data['Dummy'].isdigit()
+    assert posts[-1]['headers']['Referer'] == 'https://127.0.0.5:443/rps/oauthmsedit.cgi'
+
+
+def test_a_refused_write_names_the_page(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, EDIT_FORM % 'stale'))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(200, '<p class="error">ERR</p>'))
+    with pytest.raises(WriteRejectedError, match=r'refused the form of /rps/oauthmsedit.cgi: it answered its error page \(ERR\)'):
+        with session(sleeps) as remote:
+            remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {})
+
+
+def test_a_post_the_device_may_have_seen_is_not_repeated(device, sleeps):
+    device.on('GET', '/rps/oauthggreg.cgi', html_response(
+        200, EDIT_FORM.replace('OAuthUse', 'AuthCode').replace('oauthmsedit', 'oauthggreg') % 't'))
+    device.on('POST', '/rps/oauthggreg.cgi', requests.exceptions.ConnectionError('Connection reset by peer'))
+    with pytest.raises(DeviceUnreachableError, match='not repeated'):
+        with session(sleeps) as remote:
+            remote.submit_form('/rps/oauthggreg.cgi', 'AuthCode', {'AuthCode': 'secret-code'}, idempotent=False)
+    assert device.paths('POST').count('/rps/oauthggreg.cgi') == 1
+
+
+def test_requests_missing_is_reported(monkeypatch, sleeps):
+    monkeypatch.setattr(remote_ui, 'HAS_REQUESTS', False)
+    with pytest.raises(remote_ui.RemoteUIError, match='requests is required'):
+        with session(sleeps):
+            pass
