@@ -87,6 +87,11 @@ def control_app(fleet):
             raise _refuse(web.HTTPNotFound, f'unknown user code: {error}')
         return web.json_response({'user_code': body['user_code'], 'declined': bool(body.get('decline', False))})
 
+    @routes.get('/google/clients')
+    async def google_clients(request):
+        return web.json_response({client_id: {'client_secret': client['client_secret'], 'testing': client['testing']}
+                                  for client_id, client in fleet.clouds.google_clients.items()})
+
     @routes.post('/google/consent')
     async def google_consent(request):
         body = await body_of(request)

@@ -287,11 +287,11 @@ class DeviceOAuth:
                 'device_code': pending['device_code'], 'code': pending['device_code']}
         while True:
             await asyncio.sleep(interval)
-            if self.clock.now() >= pending['expires_at']:
-                return self._fail('inactive', 'code_expired')
             try:
                 status, body = await self.cloud.request('POST', pending['token_endpoint'], self.settings, form)
             except Unreachable:
+                if self.clock.now() >= pending['expires_at']:
+                    return self._fail('inactive', 'code_expired')
                 continue
             error = body.get('error')
             if status == 200 and body.get('access_token'):

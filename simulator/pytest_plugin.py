@@ -67,6 +67,10 @@ class ControlClient:
     def entra_approve(self, user_code, decline=False):
         return self.post('/entra/approve', {'user_code': user_code, 'decline': decline})
 
+    def google_clients(self):
+        """client_id -> {client_secret, testing}: the production and the testing client."""
+        return self.get('/google/clients')
+
     def google_consent(self, authorization_url):
         return self.post('/google/consent', {'authorization_url': authorization_url})
 
