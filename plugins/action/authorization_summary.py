@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Gather every printer's pending sign-in into one table for one pause (controller side)."""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import (
+    operator_text,
+    pending_row,
+    render_table,
+    resolve_interactive,
+)
+
+__metaclass__ = type
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _VALID_ARGS = frozenset(('hosts', 'result_var', 'pending_var', 'error_var', 'interactive', 'wait_timeout'))
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        _, args = self.validate_argument_spec(argument_spec={
+            'hosts': {'type': 'list', 'elements': 'str', 'required': True},
+            'result_var': {'type': 'str', 'default': 'printer_authorization'},
+            'pending_var': {'type': 'str', 'default': 'printer_pending'},
+            'error_var': {'type': 'str', 'default': 'printer_error'},
+            'interactive': {'type': 'raw', 'default': 'auto'},
+            'wait_timeout': {'type': 'float', 'default': 900},
+        })
+        hostvars = task_vars.get('hostvars', {})
+        rows = []
+        for host in sorted(set(args['hosts'])):
+            variables = hostvars[host] if host in hostvars else {}
+            if args['error_var'] in variables or not variables.get(args['pending_var'], False):
+                continue
+            started = variables.get(args['result_var']) or {}
+            authorization = started.get('authorization') if isinstance(started, dict) else None
+            if authorization:
+                rows.append(pending_row(host, variables.get('cloudmail_provider'), authorization))
+
+        interactive = resolve_interactive(args['interactive'], task_vars)
+        result.update(
+            changed=False,
+            interactive=interactive,
+            pending=rows,
+            microsoft_hosts=[row['host'] for row in rows if row['provider'] == 'microsoft'],
+            google_hosts=[row['host'] for row in rows if row['provider'] == 'google'],
+            table=render_table(rows) if rows else [],
+            lines=operator_text(rows, interactive, args['wait_timeout']) if rows else [],
+        )
+        result['prompt'] = '\n'.join(result['lines'])
+        result['msg'] = '%d printer(s) wait for a sign-in' % len(rows)
+        return result

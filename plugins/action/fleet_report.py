@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Write the fleet report (JSON, CSV, HTML) on the controller, or merge the reports of several slices."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import (
+    build_row,
+    merge_reports,
+    write_report,
+)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import is_vaulted, plain
+
+__metaclass__ = type
+
+# Their values are removed from every report cell, should a device message ever echo one.
+SECRET_VARIABLES = ('cloudmail_password', 'cloudmail_google_client_secret')
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = False
+    _VALID_ARGS = frozenset(('dest', 'slice', 'hosts', 'status_var', 'error_var', 'merge'))
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        _, args = self.validate_argument_spec(argument_spec={
+            'dest': {'type': 'path', 'required': True},
+            'slice': {'type': 'str', 'default': 'all'},
+            'hosts': {'type': 'list', 'elements': 'str'},
+            'status_var': {'type': 'str', 'default': 'printer_status'},
+            'error_var': {'type': 'str', 'default': 'printer_error'},
+            'merge': {'type': 'bool', 'default': False},
+        })
+        try:
+            if args['merge']:
+                document, paths, changed, sources = merge_reports(args['dest'])
+                result['sources'] = sources
+            else:
+                hosts = args['hosts'] if args['hosts'] is not None else task_vars.get('ansible_play_hosts_all', [])
+                rows = [self._row(host, task_vars.get('hostvars', {}), args) for host in sorted(set(hosts))]
+                document, paths, changed = write_report(args['dest'], args['slice'], rows)
+        except (OSError, ValueError) as exc:
+            raise AnsibleError('cannot write the fleet report in %s: %s' % (args['dest'], exc)) from exc
+        result.update(changed=bool(changed), paths=paths, changed_files=changed, summary=document['summary'],
+                      printers=document['printers'])
+        result['msg'] = 'fleet report: %d printer(s), %d need an action' % (
+            document['summary']['printers'], document['summary']['need_action'])
+        return result
+
+    def _row(self, host, hostvars, args):
+        variables = hostvars[host] if host in hostvars else {}
+        return build_row(
+            host,
+            {name: plain(variables.get(name)) for name in ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host')},
+            plain(variables.get(args['status_var']) or {}),
+            plain(variables.get(args['error_var']) or ''),
+            secrets=self._secrets(variables, host),
+        )
+
+    @staticmethod
+    def _secrets(variables, host):
+        """The host's secret values, where they can be read, to scrub them from the report."""
+        values = []
+        for name in SECRET_VARIABLES:
+            try:
+                value = variables.get(name)
+                values.append(str(value) if value is not None else '')
+            except AnsibleError:
+                continue  # undefined or undecryptable: it cannot be in a message either
+        try:
+            codes = variables.get('cloudmail_google_authorization_codes') or {}
+            code = codes.get(host) if isinstance(codes, dict) else None
+            if code is not None and not is_vaulted(code):
+                values.append(str(code))
+        except AnsibleError:
+            pass
+        return values

@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one table of pending sign-ins shown to the operator, and whether a person can answer.
+
+Pure functions on plain data, so they are tested without Ansible.
+"""
+
+from __future__ import annotations
+
+import os
+
+__metaclass__ = type
+
+# Variables that only exist when the play runs under AWX / Automation Controller:
+# it runs ansible-playbook in a pseudo-terminal, yet nobody is there to answer.
+CONTROLLER_JOB_VARIABLES = ('awx_job_id', 'tower_job_id')
+
+
+def pending_row(host, provider, authorization):
+    """One row of the table from an ``oauth_authorize state=started`` result's ``authorization``."""
+    if provider == 'google':
+        return {'host': host, 'provider': 'google', 'user_code': '', 'expires_at': '',
+                'open': authorization.get('authorization_url') or ''}
+    return {'host': host, 'provider': 'microsoft', 'user_code': authorization.get('user_code') or '',
+            'expires_at': authorization.get('expires_at') or '',
+            'open': authorization.get('verification_url') or ''}
+
+
+def render_table(rows):
+    """A fixed-width text table, one printer per line, sorted by host."""
+    header = {'host': 'HOST', 'provider': 'PROVIDER', 'user_code': 'USER CODE', 'expires_at': 'CODE EXPIRES (UTC)',
+              'open': 'OPEN IN A BROWSER'}
+    columns = ['host', 'provider', 'user_code', 'expires_at', 'open']
+    rows = sorted(rows, key=lambda row: row['host'])
+    widths = {column: max(len(str(row[column])) for row in [header] + rows) for column in columns}
+    lines = []
+    for row in [header] + rows:
+        lines.append('  '.join(str(row[column]).ljust(widths[column]) for column in columns).rstrip())
+    return lines
+
+
+def operator_text(rows, interactive, wait_timeout):
+    """What the operator must do, then the table, then what the play waits for."""
+    microsoft = [row for row in rows if row['provider'] == 'microsoft']
+    google = [row for row in rows if row['provider'] == 'google']
+    lines = ['%d printer(s) wait for a sign-in.' % len(rows)]
+    if microsoft:
+        lines.append('Microsoft: open the URL, enter the printer\'s USER CODE and sign in with the mailbox the '
+                     'printer sends as. A code is valid until the time shown; an expired code is issued again.')
+    if google:
+        lines.append('Google: open the URL, sign in with the sending mailbox and allow access. The browser then '
+                     'shows an error page: copy the value after "code=" in its address bar (up to "&").')
+    lines.append('')
+    lines.extend(render_table(rows))
+    lines.append('')
+    if interactive:
+        if google:
+            lines.append('You will be asked for each Google printer\'s code next.')
+        lines.append('Press Enter when you have signed in. Enter alone proves nothing: the play then asks every '
+                     'printer and waits up to %s s per printer for its token to become active.' % _seconds(wait_timeout))
+    else:
+        lines.append('No terminal: the play does not prompt. It now waits up to %s s per printer for its token to '
+                     'become active.' % _seconds(wait_timeout))
+        if google:
+            lines.append('Google printers take their code from cloudmail_google_authorization_codes '
+                         '(a map of inventory host to code, given with -e @codes.yml); without one they are '
+                         'reported as waiting for a code.')
+    return lines
+
+
+def _seconds(value):
+    return int(value) if float(value).is_integer() else value
+
+
+def controller_has_terminal():
+    """Whether the ansible-playbook process (this worker's parent) reads from a terminal in the foreground.
+
+    Action plugins run in worker processes whose own stdin is /dev/null, so the
+    parent's stdin is checked, as ``pause`` itself would see it.
+    """
+    try:
+        descriptor = os.open('/proc/%d/fd/0' % os.getppid(), os.O_RDONLY | os.O_NOCTTY)
+    except OSError:
+        return False
+    try:
+        return os.isatty(descriptor) and os.tcgetpgrp(descriptor) == os.getpgid(os.getppid())
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+
+
+def resolve_interactive(setting, variables, has_terminal=controller_has_terminal):
+    """true / false as given; 'auto': a terminal is attached and the play does not run under AWX."""
+    if isinstance(setting, bool):
+        return setting
+    if str(setting).lower() in ('true', 'yes', '1'):
+        return True
+    if str(setting).lower() in ('false', 'no', '0'):
+        return False
+    if any(name in variables for name in CONTROLLER_JOB_VARIABLES):
+        return False
+    return has_terminal()
