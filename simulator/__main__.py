@@ -64,17 +64,18 @@ def alive(pid):
 async def unanswered(printers, timeout):
     """Names of printers that do not answer an HTTPS request for their login page."""
     import aiohttp
-    gate = asyncio.Semaphore(64)
 
     async def answers(session, printer):
-        async with gate:
-            try:
-                async with session.get(f'https://{printer["address"]}:{printer["port"]}/', ssl=False) as response:
-                    return response.status == 200
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
-                return False
+        try:
+            async with session.get(f'https://{printer["address"]}:{printer["port"]}/', ssl=False) as response:
+                return response.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            return False
 
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout), trust_env=False) as session:
+    # One connection per request: idle keep-alive connections to 1000 printers would cost memory.
+    connector = aiohttp.TCPConnector(force_close=True, limit=64)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout),
+                                     trust_env=False) as session:
         results = await asyncio.gather(*(answers(session, printer) for printer in printers))
     return [printer['name'] for printer, ok in zip(printers, results) if not ok]
 

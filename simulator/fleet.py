@@ -84,7 +84,8 @@ class Fleet:
                               foreign_cert=index >= first_foreign)
             self.printers[printer.name] = self._by_address[address] = printer
 
-        server = web.Server(self._dispatch, access_log=None)
+        # Printers keep idle connections briefly: each open TLS connection holds buffers.
+        server = web.Server(self._dispatch, access_log=None, keepalive_timeout=15)
         runner = web.ServerRunner(server, access_log=None)
         await runner.setup()
         self._runners.append(runner)
