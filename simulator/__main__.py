@@ -31,6 +31,8 @@ def options_parser():
     parser.add_argument('--session-limit', type=int, default=2, help='concurrent admin sessions per printer')
     parser.add_argument('--foreign-cert-printers', type=int, default=0,
                         help='the last K printers present a certificate from an untrusted CA')
+    parser.add_argument('--untrusted-cloud-certificate', action='store_true',
+                        help='the fake clouds present a certificate the printers do not trust')
     parser.add_argument('--seed', type=int, default=None, help='reproducible admin password')
     parser.add_argument('--start-timeout', type=float, default=180.0, help='start: how long to wait (s)')
     return parser
@@ -41,7 +43,8 @@ def fleet_options(args):
             'settle_seconds': args.settle_seconds, 'poll_interval': args.poll_interval,
             'device_code_lifetime': args.device_code_lifetime, 'auto_approve_seconds': args.auto_approve_seconds,
             'idle_timeout': args.idle_timeout, 'session_limit': args.session_limit,
-            'foreign_cert_printers': args.foreign_cert_printers, 'seed': args.seed}
+            'foreign_cert_printers': args.foreign_cert_printers,
+            'untrusted_cloud_certificate': args.untrusted_cloud_certificate, 'seed': args.seed}
 
 
 def read_state(directory):
@@ -90,8 +93,11 @@ def start(args):
     log_path = directory / 'simulator.log'
     command = [sys.executable, '-m', 'simulator', 'serve']
     for key, value in vars(args).items():
-        if key != 'command' and value is not None:
-            command += ['--' + key.replace('_', '-'), str(directory if key == 'dir' else value)]
+        option = '--' + key.replace('_', '-')
+        if value is True:
+            command.append(option)
+        elif key != 'command' and value not in (None, False):
+            command += [option, str(directory if key == 'dir' else value)]
     environment = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get('PYTHONPATH')]))}
     with open(log_path, 'ab') as log:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdin=subprocess.DEVNULL,

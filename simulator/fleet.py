@@ -41,13 +41,15 @@ def choices(value, every):
 class Fleet:
     def __init__(self, directory, printers, *, families='both', languages='both', providers='both',
                  settle_seconds=2.0, poll_interval=5.0, auto_approve_seconds=None, device_code_lifetime=900,
-                 idle_timeout=300.0, session_limit=2, foreign_cert_printers=0, seed=None):
+                 idle_timeout=300.0, session_limit=2, foreign_cert_printers=0, untrusted_cloud_certificate=False,
+                 seed=None):
         self.directory = Path(directory).resolve()
         self.count = printers
         self.families, self.languages = choices(families, FAMILIES), choices(languages, LANGUAGES)
         self.providers = choices(providers, PROVIDERS)
         self.settle_seconds, self.idle_timeout, self.session_limit = settle_seconds, idle_timeout, session_limit
         self.foreign_cert_printers = foreign_cert_printers
+        self.untrusted_cloud_certificate = untrusted_cloud_certificate
         # A seed makes the admin password reproducible (demos); otherwise it is random.
         self.password = (f'sim-{secrets.token_hex(6)}' if seed is None
                          else 'sim-' + hashlib.sha256(f'printfleet-{seed}'.encode()).hexdigest()[:12])
@@ -71,7 +73,9 @@ class Fleet:
         addresses = [printer_address(i) for i in range(1, self.count + 1)]
         pki = TestPKI(addresses, self.directory)
         self.ca_path = pki.ca_path
-        self.cloud_port = await self._serve(self.clouds.app(), '127.0.0.1', pki.server_context())
+        # An untrusted cloud certificate: the devices connect only with verification off.
+        self.cloud_port = await self._serve(self.clouds.app(), '127.0.0.1',
+                                            pki.server_context(foreign=self.untrusted_cloud_certificate))
         self.cloud_client = CloudClient(('127.0.0.1', self.cloud_port), pki.ca_path)
 
         first_foreign = self.count - self.foreign_cert_printers + 1

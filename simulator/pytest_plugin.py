@@ -116,7 +116,8 @@ def simulated_fleet(tmp_path):
         directory = tmp_path / f'fleet-{len(fleets) + 1}'
         arguments = ['start', '--dir', str(directory), '--printers', str(printers)]
         for option, value in options.items():
-            arguments += [f'--{option.replace("_", "-")}', str(value)]
+            flag = f'--{option.replace("_", "-")}'
+            arguments += [flag] if value is True else [] if value is False else [flag, str(value)]
         run_cli(*arguments)
         fleets.append(SimulatedFleet(directory))
         return fleets[-1]

@@ -22,7 +22,7 @@ class TestPKI:
         names = ['localhost', *CLOUD_HOSTNAMES, *addresses]
         self.server_cert = self.ca.issue_cert(*names)
         # Signed by a CA nobody trusts: for printers that must be refused.
-        self.foreign_cert = self.foreign_ca.issue_cert('localhost', *addresses)
+        self.foreign_cert = self.foreign_ca.issue_cert(*names)
         self.ca_path = str(directory / 'ca.pem')
         self.ca.cert_pem.write_to_path(self.ca_path)
 

@@ -150,13 +150,21 @@ def test_turning_oauth_off_or_changing_the_clock_drops_the_token(fleet, browsers
         assert browser.status('microsoft')['token_status'] == 'inactive', change
 
 
-def test_verify_server_certificate_follows_the_setting(simulated_fleet):
-    """The cloud's certificate is trusted by the device; changing only verification keeps it connected."""
-    fleet = simulated_fleet(printers=1, settle_seconds=0.3)
-    browser = Browser(fleet, 'printer-0001')
-    browser.login()
-    for verify, add_cn in ((False, False), (True, True)):
-        browser.save('microsoft', enabled=True, authority_url=AUTHORITY, verify_server_certificate=verify,
-                     add_cn_to_verification=add_cn)
-        assert browser.wait_status('microsoft', 'connection_status', 'connected')
-    browser.logout()
+@pytest.mark.parametrize('untrusted', [False, True])
+def test_verify_server_certificate_follows_the_setting(simulated_fleet, untrusted):
+    """The device checks the cloud's certificate only when its settings say so."""
+    fleet = simulated_fleet(printers=2, settle_seconds=0.3, untrusted_cloud_certificate=untrusted)
+    microsoft, google = Browser(fleet, 'printer-0001'), Browser(fleet, 'printer-0002')
+    client_id, client_secret = google_client(fleet)
+    for browser in (microsoft, google):
+        browser.login()
+    for verify in (True, False):
+        microsoft.save('microsoft', enabled=True, authority_url=AUTHORITY, verify_server_certificate=verify,
+                       add_cn_to_verification=verify)
+        google.save('google', enabled=True, client_id=client_id, client_secret=client_secret,
+                    verify_server_certificate=verify)
+        expected = 'not_connected' if untrusted and verify else 'connected'
+        for browser, provider in ((microsoft, 'microsoft'), (google, 'google')):
+            assert browser.wait_status(provider, 'connection_status', expected)
+    for browser in (microsoft, google):
+        browser.logout()
