@@ -1,6 +1,6 @@
 """Start-up benchmark of the simulated fleet: one process, many printers.
 
-    .venv/bin/python benchmarks/simulator_startup.py REPORT.md [--printers 1000]
+    .venv/bin/python benchmarks/simulator_startup.py [--report] REPORT.md [--printers 1000]
 
 Starts the fleet through the command line (as users and tests do), then measures the start-up
 time, the resident memory of the simulator process and the latency of sample requests over
@@ -45,10 +45,14 @@ def timed(call, repeat):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('report', type=Path, help='markdown report to write')
+    parser.add_argument('report', type=Path, nargs='?', help='markdown report to write')
+    parser.add_argument('--report', type=Path, dest='report_option', help='same, as an option')
     parser.add_argument('--printers', type=int, default=1000)
     parser.add_argument('--samples', type=int, default=50)
     args = parser.parse_args()
+    args.report = args.report or args.report_option
+    if args.report is None:
+        parser.error('give the report path (REPORT.md or --report REPORT.md)')
 
     with tempfile.TemporaryDirectory(prefix='simulator-bench-') as directory:
         command = [sys.executable, '-m', 'simulator', 'start', '--dir', directory, '--printers', str(args.printers)]

@@ -51,6 +51,8 @@ TEXT = {
     'register_title': ['Register Authorization Information', "Mémoriser les informations d'autorisation"],
     'authorize': ['Authorize', 'Autoriser'],
     'ok': ['OK', 'OK'],
+    'on': ['On', 'Activé'],
+    'off': ['Off', 'Désactivé'],
     'error': ['ERR: The settings could not be applied. Reload the page and try again.',
               'ERR : les réglages n’ont pas pu être appliqués. Rechargez la page et réessayez.'],
     'server_error': ['Internal Server Error', 'Erreur interne du serveur'],
@@ -295,10 +297,13 @@ class Printer:
             return self._to_login()
         oauth, spec = self.oauth[provider], self.profile['providers'][provider]
         await oauth.refresh_if_due()
-        rows = [(self._t(key) if key != 'enabled' else self._t('enabled')[provider], self._setting_text(oauth, key))
-                for key in oauth.settings if key != 'client_secret']
-        if provider == 'microsoft':
-            rows[-1] = (rows[-1][0], rows[-1][1] + f' <a href="{spec["authorize_path"]}">{self._t("authorize")}</a>')
+        rows = []
+        for key in oauth.settings:
+            if key != 'client_secret':
+                value = self._setting_text(oauth, key)
+                if key == 'authority_url':      # the link next to the endpoint starts the authorization
+                    value += f' <a href="{spec["authorize_path"]}">{self._t("authorize")}</a>'
+                rows.append((self._caption(key, provider), value))
         body = (f'<h2>{self._t("basic_settings")}</h2><a href="{spec["edit_path"]}">{self._t("edit")}</a>'
                 + self._rows(rows) + self._rows(self._oauth_rows(oauth)))
         if provider == 'google':
@@ -316,7 +321,7 @@ class Printer:
             name = spec['fields'][key]
             if key in CHECKBOXES:
                 checked = ' checked' if value else ''
-                rows.append((self._t('enabled')[provider] if key == 'enabled' else self._t(key),
+                rows.append((self._caption(key, provider),
                              f'<input type="checkbox" name="{name}" value="{self.profile["checkbox"]["on"]}"{checked}>'))
             elif key == 'client_secret':   # never shown back
                 rows.append((self._t(key), f'<input type="password" name="{name}" value="" autocomplete="off">'))
@@ -414,6 +419,10 @@ class Printer:
         value = TEXT[key]
         return value[self.lang] if isinstance(value, list) else {k: v[self.lang] for k, v in value.items()}
 
+    def _caption(self, key, provider):
+        """Caption of a settings field; 'enabled' names its provider."""
+        return self._t(key)[provider] if key == 'enabled' else self._t(key)
+
     def _label(self, key):
         return profiles.LABELS[key][self.lang]
 
@@ -434,7 +443,7 @@ class Printer:
     def _setting_text(self, oauth, key):
         value = oauth.settings[key]
         if isinstance(value, bool):
-            return ['Off', 'Désactivé'][self.lang] if not value else ['On', 'Activé'][self.lang]
+            return self._t('on' if value else 'off')
         return html.escape(value, quote=False) or '-'
 
     def _oauth_rows(self, oauth):
