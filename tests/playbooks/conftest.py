@@ -1,0 +1,82 @@
+"""Helpers to run the collection's playbooks with real ansible-playbook processes."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PLAYBOOKS = REPO_ROOT / 'playbooks'
+BIN = Path(sys.executable).parent
+RECAP_LINE = re.compile(r'^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)'
+                        r'\s+failed=(?P<failed>\d+)', re.MULTILINE)
+
+
+@pytest.fixture(scope='session')
+def collections_path(tmp_path_factory):
+    """An ansible_collections tree of its own (a symlink to the repository), so that a concurrent
+    rebuild of build/ never pulls the collection away from a running playbook."""
+    root = tmp_path_factory.mktemp('collections')
+    namespace = root / 'ansible_collections' / 'printfleet'
+    namespace.mkdir(parents=True)
+    (namespace / 'cloudmail').symlink_to(REPO_ROOT)
+    return root
+
+
+@pytest.fixture
+def ansible_env(collections_path, tmp_path):
+    env = dict(os.environ)
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH=str(collections_path),
+        ANSIBLE_NOCOLOR='1',
+        ANSIBLE_FORCE_COLOR='0',
+        ANSIBLE_HOST_KEY_CHECKING='0',
+        ANSIBLE_RETRY_FILES_ENABLED='0',
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'),
+        PATH='%s%s%s' % (BIN, os.pathsep, env.get('PATH', '')),
+    )
+    env.pop('ANSIBLE_CONFIG', None)
+    return env
+
+
+class PlaybookRun:
+    def __init__(self, completed):
+        self.returncode = completed.returncode
+        self.output = completed.stdout + completed.stderr
+
+    def recap(self):
+        """host -> {ok, changed, unreachable, failed} from the PLAY RECAP."""
+        tail = self.output[self.output.rfind('PLAY RECAP'):]
+        return {match['host']: {key: int(match[key]) for key in ('ok', 'changed', 'unreachable', 'failed')}
+                for match in RECAP_LINE.finditer(tail)}
+
+
+@pytest.fixture
+def run_playbook(ansible_env):
+    """Run playbooks/<name> non-interactively (stdin is /dev/null, as under CI or AWX)."""
+    def run(name, inventory, *arguments, extra_vars=None, timeout=600):
+        command = [str(BIN / 'ansible-playbook'), '-i', str(inventory), str(PLAYBOOKS / name), *arguments]
+        if extra_vars:
+            command += ['-e', json.dumps(extra_vars)]
+        completed = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                   env=ansible_env, timeout=timeout, cwd=REPO_ROOT)
+        return PlaybookRun(completed)
+    return run
+
+
+def write_yaml(path, data):
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def load_report(directory, slice_name='all'):
+    return json.loads((Path(directory) / f'fleet-report-{slice_name}.json').read_text())
+
+
+def token_status(fleet, name, provider):
+    return fleet.control.printer(name)['token'][provider]
