@@ -80,3 +80,17 @@ def load_report(directory, slice_name='all'):
 
 def token_status(fleet, name, provider):
     return fleet.control.printer(name)['token'][provider]
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """Open a local HTML file in headless Chromium and return the DOM it built."""
+    def dump_dom(path):
+        completed = subprocess.run(
+            ['chromium', '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+             '--disable-component-update', '--disable-sync', '--no-first-run',
+             f'--user-data-dir={tmp_path / "chromium-profile"}', '--dump-dom', Path(path).resolve().as_uri()],
+            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert completed.returncode == 0, completed.stderr
+        return completed.stdout
+    return dump_dom

@@ -1,0 +1,93 @@
+"""Rollout, status and reauthorize end to end against a simulated fleet, without a terminal (CI, AWX)."""
+
+import re
+
+from conftest import load_report, token_status, write_yaml
+
+GOOGLE_ROW = re.compile(r'(printer-\d+)\s+google\s+(https://[^\s"]+)')
+
+
+def test_non_interactive_rollout_status_and_reauthorize(simulated_fleet, run_playbook, tmp_path, chromium):
+    # 2 Microsoft and 2 Google printers; the fake Entra ID approves each user code after 1 s,
+    # as a person signing in while the play waits.
+    fleet = simulated_fleet(printers=4, languages='en', auto_approve_seconds=1, poll_interval=1, settle_seconds=0.5)
+    microsoft, google = ['printer-0001', 'printer-0002'], ['printer-0003', 'printer-0004']
+    reports = tmp_path / 'reports'
+    settings = {'cloudmail_report_dir': str(reports), 'cloudmail_authorization_timeout': 60}
+    google_secret = fleet.inventory['all']['children']['printers']['children']['google']['vars'][
+        'cloudmail_google_client_secret']
+
+    # First run: Microsoft printers are authorized; Google ones wait for their codes, never for a prompt.
+    first = run_playbook('rollout.yml', fleet.inventory_path, extra_vars=settings, timeout=300)
+    assert first.returncode != 0
+    for name in microsoft:
+        assert token_status(fleet, name, 'microsoft')['status'] == 'active'
+    for name in google:
+        assert f'No authorization code for {name}' in first.output
+    urls = dict(GOOGLE_ROW.findall(first.output))
+    assert sorted(urls) == google
+
+    # The person consents for each Google printer and hands the codes over in a vars file.
+    codes = {name: fleet.control.google_consent(url)['code'] for name, url in urls.items()}
+    codes_file = write_yaml(tmp_path / 'google-codes.yml', {'cloudmail_google_authorization_codes': codes})
+    second = run_playbook('rollout.yml', fleet.inventory_path, '-e', f'@{codes_file}', extra_vars=settings)
+    assert second.returncode == 0, second.output
+    for name in google:
+        assert token_status(fleet, name, 'google')['status'] == 'active'
+
+    # Third run: nothing left to do.
+    writes = fleet.control.counters()['writes']
+    third = run_playbook('rollout.yml', fleet.inventory_path, extra_vars=settings)
+    assert third.returncode == 0, third.output
+    assert {host: counts['changed'] for host, counts in third.recap().items()} == dict.fromkeys(microsoft + google, 0)
+    assert fleet.control.counters()['writes'] == writes
+
+    # status.yml changes nothing and reports every printer active.
+    status = run_playbook('status.yml', fleet.inventory_path, extra_vars=settings)
+    assert status.returncode == 0, status.output
+    assert fleet.control.counters()['writes'] == writes
+    report = load_report(reports)
+    assert [(row['host'], row['token_status'], row['next_action']) for row in report['printers']] == [
+        (name, 'active', 'none') for name in microsoft + google]
+    assert report['summary']['by_token_status'] == {'active': 4}
+
+    # Secrets never reach the output or the report files.
+    for secret in [fleet.password, google_secret, *codes.values()]:
+        for run in (first, second, third, status):
+            assert secret not in run.output
+        for path in reports.iterdir():
+            assert secret not in path.read_text()
+
+    # A printer whose clock was changed loses its token: reauthorize.yml touches only that one.
+    fleet.control.change_device_clock('printer-0002', 3600)
+    assert token_status(fleet, 'printer-0002', 'microsoft')['status'] != 'active'
+    before = {name: fleet.control.printer(name)['counters'] for name in microsoft + google}
+    again = run_playbook('reauthorize.yml', fleet.inventory_path, extra_vars=settings)
+    assert again.returncode == 0, again.output
+    assert token_status(fleet, 'printer-0002', 'microsoft')['status'] == 'active'
+    after = {name: fleet.control.printer(name)['counters'] for name in microsoft + google}
+    for name in ('printer-0001', 'printer-0003', 'printer-0004'):
+        assert again.recap()[name]['changed'] == 0
+        assert after[name]['writes'] == before[name]['writes']
+    assert again.recap()['printer-0002']['changed'] >= 1
+
+    # The HTML report, opened in a real browser, lists every printer with its status.
+    dom = chromium(reports / 'fleet-report-all.html')
+    rows = re.findall(r'<tr class="(\w[\w-]*)" data-host="([^"]+)" data-token-status="([^"]+)">', dom)
+    assert rows == [('ok', name, 'active') for name in microsoft + google]
+    assert '<span id="printer-count">4</span>' in dom
+
+
+def test_fleet_report_merges_slices(simulated_fleet, run_playbook, tmp_path):
+    fleet = simulated_fleet(printers=2, languages='en', settle_seconds=0.5)
+    reports = tmp_path / 'reports'
+    for slice_name, host in (('job1', 'printer-0001'), ('job2', 'printer-0002')):
+        run = run_playbook('status.yml', fleet.inventory_path, '--limit', host,
+                           extra_vars={'cloudmail_report_dir': str(reports), 'cloudmail_report_slice': slice_name})
+        assert run.returncode == 0, run.output
+        assert [row['host'] for row in load_report(reports, slice_name)['printers']] == [host]
+    merged = run_playbook('merge_reports.yml', 'localhost,', extra_vars={'cloudmail_report_dir': str(reports)})
+    assert merged.returncode == 0, merged.output
+    document = load_report(reports, 'merged')
+    assert [row['host'] for row in document['printers']] == ['printer-0001', 'printer-0002']
+    assert [row['token_status'] for row in document['printers']] == ['inactive', 'inactive']
