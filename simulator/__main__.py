@@ -55,13 +55,13 @@ def read_state(directory):
 
 
 def alive(pid):
+    """Whether pid is a running simulator (not a zombie, not a process that reused the number)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        command_line = Path(f'/proc/{pid}/cmdline').read_bytes().split(b'\0')
+        status = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[0]
+    except OSError:
         return False
-    except PermissionError:
-        return True
-    return not Path(f'/proc/{pid}/stat').exists() or Path(f'/proc/{pid}/stat').read_text().split()[2] != 'Z'
+    return status != 'Z' and b'simulator' in command_line and b'serve' in command_line
 
 
 async def unanswered(printers, timeout):
