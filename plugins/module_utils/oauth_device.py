@@ -124,15 +124,16 @@ NEXT_STEPS = {
                      'open the authorization URL again (state=started) and submit the new code',
     'not_connected': 'the device cannot reach its authorization server; check the settings with '
                      'oauth_settings/oauth_info, the network, the proxy and the certificate checks',
-    'missing_code': 'no authorization is pending on the device; run oauth_authorize with state=started first '
-                    '(Google: pass the code from the browser address bar as authorization_code)',
+    'missing_code': 'no authorization is pending on the device; run oauth_authorize with state=started first',
+    'missing_code/google': 'state=completed needs authorization_code: open the authorization URL (state=started), '
+                           'consent, and pass the code parameter of the address the browser then shows',
     'timeout': 'no active token yet; the person may not have finished signing in: run oauth_authorize '
                'with state=completed again to keep waiting, or state=started with force=true for a new code',
 }
 
 
-def authorization_failure(host, reason, detail=None):
-    message = NEXT_STEPS[reason]
+def authorization_failure(host, reason, detail=None, provider=None):
+    message = NEXT_STEPS.get('%s/%s' % (reason, provider), NEXT_STEPS[reason])
     if detail:
         message = '%s (device says: %s)' % (message, detail)
     return AuthorizationFailed(host, reason, message)

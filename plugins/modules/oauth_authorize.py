@@ -181,7 +181,7 @@ def check_completable(device, status, authorization_code):
     """Fail early, with a reason, when there is nothing the wait could complete."""
     if device.provider == 'google':
         if not authorization_code:
-            raise authorization_failure(device.host, 'missing_code')
+            raise authorization_failure(device.host, 'missing_code', provider='google')
     elif status['token_status'] != 'authorizing':
         details = status['error_details']
         raise authorization_failure(device.host, failure_reason(details or '') or 'missing_code', details)
