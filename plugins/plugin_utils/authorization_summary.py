@@ -75,21 +75,30 @@ def _seconds(value):
 
 
 def controller_has_terminal():
-    """Whether the ansible-playbook process (this worker's parent) reads from a terminal in the foreground.
+    """Whether the ansible-playbook process (this worker's parent) reads a terminal in the foreground.
 
-    Action plugins run in worker processes whose own stdin is /dev/null, so the
-    parent's stdin is checked, as ``pause`` itself would see it.
+    Action plugins run in worker processes whose own stdin is /dev/null and that
+    have left the terminal's session, so the parent is examined through /proc,
+    as ``pause`` itself would see it. Without /proc the answer is no.
     """
+    parent = os.getppid()
     try:
-        descriptor = os.open('/proc/%d/fd/0' % os.getppid(), os.O_RDONLY | os.O_NOCTTY)
+        descriptor = os.open('/proc/%d/fd/0' % parent, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
     except OSError:
         return False
     try:
-        return os.isatty(descriptor) and os.tcgetpgrp(descriptor) == os.getpgid(os.getppid())
-    except OSError:
-        return False
+        if not os.isatty(descriptor):
+            return False
     finally:
         os.close(descriptor)
+    try:
+        with open('/proc/%d/stat' % parent, encoding='ascii', errors='replace') as stat_file:
+            # Fields after "(command)": state ppid pgrp session tty_nr tpgid ...
+            fields = stat_file.read().rsplit(')', 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    process_group, terminal, foreground_group = int(fields[2]), int(fields[4]), int(fields[5])
+    return terminal != 0 and foreground_group == process_group
 
 
 def resolve_interactive(setting, variables, has_terminal=controller_has_terminal):
