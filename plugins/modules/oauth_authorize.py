@@ -71,7 +71,7 @@ seealso:
   - module: printfleet.cloudmail.oauth_settings
   - module: printfleet.cloudmail.oauth_info
 author:
-  - printfleet.cloudmail contributors
+  - printfleet.cloudmail contributors (@printfleet)
 '''
 
 EXAMPLES = r'''

@@ -37,7 +37,7 @@ seealso:
   - module: printfleet.cloudmail.oauth_settings
   - module: printfleet.cloudmail.oauth_authorize
 author:
-  - printfleet.cloudmail contributors
+  - printfleet.cloudmail contributors (@printfleet)
 '''
 
 EXAMPLES = r'''

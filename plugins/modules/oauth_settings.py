@@ -95,7 +95,7 @@ seealso:
   - module: printfleet.cloudmail.oauth_info
   - module: printfleet.cloudmail.oauth_authorize
 author:
-  - printfleet.cloudmail contributors
+  - printfleet.cloudmail contributors (@printfleet)
 '''
 
 EXAMPLES = r'''

@@ -159,9 +159,8 @@ def row_markup(markup, rows):
 
 
 def status_page(profile_name, language, connection, token, pending=False, error=None):
-    words = lambda kind, value: STATUS_VALUES[kind][value][language]  # noqa: E731
-    rows = [(LABELS['connection_status'][language], words('connection_status', connection)),
-            (LABELS['token_status'][language], words('token_status', token))]
+    rows = [(LABELS['connection_status'][language], STATUS_VALUES['connection_status'][connection][language]),
+            (LABELS['token_status'][language], STATUS_VALUES['token_status'][token][language])]
     if pending:
         rows += [(LABELS['message'][language],
                   'To sign in, use a web browser to open the page https://microsoft.com/devicelogin. and enter the code ABCD2345'),

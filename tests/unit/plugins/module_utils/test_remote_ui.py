@@ -158,9 +158,12 @@ class ScriptedDevice:
 @pytest.fixture
 def device(monkeypatch):
     scripted = ScriptedDevice()
-    # A plain function, so that it binds to the Session as the real method does.
-    monkeypatch.setattr(requests.Session, 'request',
-                        lambda http, method, url, **kwargs: scripted(http, method, url, **kwargs))
+
+    def request(http, method, url, **kwargs):
+        # A plain function, so that it binds to the Session as the real method does.
+        return scripted(http, method, url, **kwargs)
+
+    monkeypatch.setattr(requests.Session, 'request', request)
     return scripted
 
 
