@@ -9,7 +9,7 @@ import requests
 import yaml
 
 from browser import Browser
-from simulator.pytest_plugin import REPO_ROOT
+from simulator.client import REPO_ROOT
 
 
 @pytest.fixture
