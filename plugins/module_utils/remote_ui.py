@@ -543,12 +543,12 @@ class RemoteUISession:
             problem = None
             try:
                 response = self._send(method, path, data, referer)
-            except requests.exceptions.SSLError as exc:
-                raise CertificateError(
-                    self.host, 'the TLS certificate of https://%s:%d was not accepted (%s). Set ca_path to the '
-                    'CA that signed the printer certificate, or validate_certs: false for a printer with a '
-                    'self-signed certificate' % (self.host, self.port, _ssl_reason(exc)))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                if _is_certificate_problem(exc):
+                    raise CertificateError(
+                        self.host, 'the TLS certificate of https://%s:%d was not accepted (%s). Set ca_path to the '
+                        'CA that signed the printer certificate, or validate_certs: false for a printer with a '
+                        'self-signed certificate' % (self.host, self.port, _ssl_reason(exc)))
                 if not idempotent and not _never_reached_device(exc):
                     raise DeviceUnreachableError(
                         self.host, 'the connection failed during %s %s (%s); not repeated because the device '
@@ -588,9 +588,18 @@ class RemoteUISession:
         return None
 
 
+def _is_certificate_problem(exc):
+    """A TLS failure caused by the certificate (never retried), not by a dropped handshake."""
+    text = str(exc)
+    return isinstance(exc, requests.exceptions.SSLError) and (
+        'CERTIFICATE_VERIFY_FAILED' in text or 'certificate verify failed' in text or "doesn't match" in text)
+
+
 def _describe_transport_error(exc):
     if isinstance(exc, requests.exceptions.Timeout):
         return 'timed out'
+    if isinstance(exc, requests.exceptions.SSLError):
+        return 'TLS handshake interrupted'
     text = str(exc)
     for needle, description in (('refused', 'connection refused'), ('reset', 'connection reset'),
                                 ('RemoteDisconnected', 'connection closed by the device'),
@@ -603,10 +612,10 @@ def _describe_transport_error(exc):
 
 def _never_reached_device(exc):
     """True when a failed request cannot have been received (refused or connect timeout)."""
-    return isinstance(exc, requests.exceptions.ConnectTimeout) or 'refused' in str(exc) or \
-        'NewConnectionError' in str(exc)
+    return isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)) or \
+        'refused' in str(exc) or 'NewConnectionError' in str(exc)
 
 
 def _ssl_reason(exc):
     match = re.search(r'certificate verify failed: ([^(\')"]+)', str(exc))
-    return 'certificate verify failed: %s' % match.group(1).strip() if match else 'TLS handshake failed'
+    return 'certificate verify failed: %s' % match.group(1).strip() if match else 'certificate not accepted'

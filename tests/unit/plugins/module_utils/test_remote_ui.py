@@ -299,6 +299,16 @@ def test_an_untrusted_certificate_is_not_retried(device, sleeps):
     assert 'ca_path' in str(error.value)
 
 
+def test_a_handshake_cut_short_is_retried(device, sleeps):
+    device.on('POST', '/login', requests.exceptions.SSLError(
+        "HTTPSConnectionPool: Max retries exceeded (Caused by SSLError(SSLEOFError(8, "
+        "'[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol (_ssl.c:1006)')))"),
+        device.login_ok)
+    with session(sleeps):
+        pass
+    assert sleeps == [0.5]
+
+
 EDIT_FORM = ('<form method="post" action="/rps/oauthmsedit.cgi"><input type="hidden" name="Token" value="%s">'
              '<input type="checkbox" name="OAuthUse" value="1"></form>')
 
