@@ -505,7 +505,12 @@ class RemoteUISession:
         return data
 
     def _page(self, path, response):
-        return Page(self.host, path, response.status_code, response.text, self.profile_name)
+        # Parsed once per response: the retry policy looks at the page before its caller does.
+        page = getattr(response, 'parsed_page', None)
+        if page is None or page.path != path:
+            page = Page(self.host, path, response.status_code, response.text, self.profile_name)
+            response.parsed_page = page
+        return page
 
     # -- HTTP
 
@@ -515,9 +520,11 @@ class RemoteUISession:
             # Devices check that a post comes from their own pages, as a browser's would.
             headers['Origin'] = self.base_url
             headers['Referer'] = self.base_url + (referer or path)
-        return self._http.request(
+        response = self._http.request(
             method, self.base_url + path, data=data, headers=headers, timeout=self.timeout,
             verify=self.verify, proxies=self._proxies, allow_redirects=False)
+        response.request_path = path
+        return response
 
     def _is_login_redirect(self, response):
         if not response.is_redirect:
@@ -576,11 +583,12 @@ class RemoteUISession:
         """Why a response should be tried again, or None when it is an answer to use."""
         status = response.status_code
         if status == 503:
-            return 'HTTP 503 (%s)' % ('device busy' if self._page('', response).shows('busy') else 'service unavailable')
+            return 'HTTP 503 (%s)' % ('device busy' if self._page(response.request_path, response).shows('busy')
+                                      else 'service unavailable')
         if status >= 500:
             return 'HTTP %d' % status if idempotent else None
         if status == 200 and 'text/html' in response.headers.get('Content-Type', 'text/html'):
-            page = self._page('', response)
+            page = self._page(response.request_path, response)
             if page.shows('session_limit'):
                 return 'another administrator is logged in and the device allows no more sessions'
             if page.shows('busy'):
