@@ -11,7 +11,8 @@ import pytest
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(sys.executable).parent
 MODULES = sorted(p.stem for p in (REPO / 'plugins' / 'modules').glob('*.py') if p.stem != '__init__')
-DEV_ONLY = ('simulator/', 'tests/', 'benchmarks/', '.ci/', 'Makefile', 'requirements-test.txt', '.venv/', 'build/')
+DEV_ONLY = ('simulator/', 'tests/', 'benchmarks/', 'extensions/', '.ci/', 'Makefile', 'requirements-test.txt', '.venv/',
+            'build/', '.pytest_cache/', '.ansible-lint')
 
 
 def run(*command, **kwargs):
