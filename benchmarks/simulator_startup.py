@@ -36,7 +36,7 @@ def rss_mib(pid):
 
 def timed(call, repeat):
     samples = []
-    for _ in range(repeat):
+    for attempt in range(repeat):
         started = time.perf_counter()
         call()
         samples.append((time.perf_counter() - started) * 1000)

@@ -94,7 +94,7 @@ class SimulatedFleet:
 
 def run_cli(*arguments):
     result = subprocess.run([sys.executable, '-m', 'simulator', *arguments], cwd=REPO_ROOT,
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300, check=False)
     if result.returncode:
         raise RuntimeError(f'python -m simulator {arguments[0]} failed: {result.stderr or result.stdout}')
     return result.stdout

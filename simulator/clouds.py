@@ -359,7 +359,7 @@ class FakeClouds:
 
     def _new_user_code(self):
         while True:
-            code = ''.join(secrets.choice(USER_CODE_ALPHABET) for _ in range(9))
+            code = ''.join(secrets.choice(USER_CODE_ALPHABET) for position in range(9))
             if code not in self._user_codes:
                 return code
 
@@ -651,7 +651,7 @@ class FakeClouds:
         header = request.headers.get('Authorization', '')
         if header.startswith('Basic '):
             try:
-                client_id, _, secret = base64.b64decode(header[6:]).decode().partition(':')
+                client_id, separator, secret = base64.b64decode(header[6:]).decode().partition(':')
                 return client_id, secret
             except ValueError:
                 return '', ''

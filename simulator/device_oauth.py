@@ -191,8 +191,8 @@ class DeviceOAuth:
     async def _check_connection(self):
         try:
             if self.provider == 'microsoft':
-                status, _ = await self.cloud.request('GET', discovery_url(self.settings['authority_url']),
-                                                     self.settings)
+                status, document = await self.cloud.request(
+                    'GET', discovery_url(self.settings['authority_url']), self.settings)
                 self.reachable = status == 200
             else:
                 await self.cloud.request('POST', GOOGLE_TOKEN_URL, self.settings, data={})

@@ -54,7 +54,7 @@ TEXT = {
     'on': ['On', 'Activé'],
     'off': ['Off', 'Désactivé'],
     'error': ['ERR: The settings could not be applied. Reload the page and try again.',
-              'ERR : les réglages n’ont pas pu être appliqués. Rechargez la page et réessayez.'],
+              'ERR : les réglages n\u2019ont pas pu être appliqués. Rechargez la page et réessayez.'],
     'server_error': ['Internal Server Error', 'Erreur interne du serveur'],
     # captions of the settings inputs, by profile field key
     'enabled': {'microsoft': ['Use OAuth 2.0 (Microsoft)', 'Utiliser OAuth 2.0 (Microsoft)'],

@@ -26,14 +26,14 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
-        _, args = self.validate_argument_spec(argument_spec={
+        args = self.validate_argument_spec(argument_spec={
             'hosts': {'type': 'list', 'elements': 'str', 'required': True},
             'result_var': {'type': 'str', 'default': 'printer_authorization'},
             'pending_var': {'type': 'str', 'default': 'printer_pending'},
             'error_var': {'type': 'str', 'default': 'printer_error'},
             'interactive': {'type': 'raw', 'default': 'auto'},
             'wait_timeout': {'type': 'float', 'default': 900},
-        })
+        })[1]
         hostvars = task_vars.get('hostvars', {})
         rows = []
         for host in sorted(set(args['hosts'])):

@@ -30,14 +30,14 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
-        _, args = self.validate_argument_spec(argument_spec={
+        args = self.validate_argument_spec(argument_spec={
             'dest': {'type': 'path', 'required': True},
             'slice': {'type': 'str', 'default': 'all'},
             'hosts': {'type': 'list', 'elements': 'str'},
             'status_var': {'type': 'str', 'default': 'printer_status'},
             'error_var': {'type': 'str', 'default': 'printer_error'},
             'merge': {'type': 'bool', 'default': False},
-        })
+        })[1]
         try:
             if args['merge']:
                 document, paths, changed, sources = merge_reports(args['dest'])

@@ -29,10 +29,10 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
-        _, args = self.validate_argument_spec(argument_spec={
+        args = self.validate_argument_spec(argument_spec={
             'schema': {'type': 'str', 'choices': sorted(_SCHEMAS), 'default': 'printer'},
             'fail_on_error': {'type': 'bool', 'default': True},
-        })
+        })[1]
         host = task_vars.get('inventory_hostname', '?')
         validator = InventoryValidator(_SCHEMAS[args['schema']])
         templar = self._templar.copy_with_new_env(available_variables=task_vars)

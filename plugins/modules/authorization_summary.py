@@ -18,7 +18,7 @@ description:
   - Decides whether a person can answer prompts (O(interactive)).
   - Runs on the controller only and contacts no device. Use with C(run_once).
 author:
-  - printfleet.cloudmail contributors
+  - printfleet.cloudmail contributors (@printfleet)
 options:
   hosts:
     description: Hosts to include, normally C(ansible_play_hosts).
@@ -50,10 +50,13 @@ options:
 attributes:
   check_mode:
     support: full
+    description: "Only reads host variables, so it runs the same in check mode."
   diff_mode:
     support: none
+    description: "Nothing changes, so there is no diff."
   action:
     support: full
+    description: "Runs on the controller as an action plugin; never contacts a printer."
 '''
 
 EXAMPLES = r'''
@@ -102,7 +105,7 @@ lines:
   type: list
   elements: str
 prompt:
-  description: O(lines) joined, for C(ansible.builtin.pause).
+  description: RV(lines) joined, for C(ansible.builtin.pause).
   returned: always
   type: str
 '''

@@ -12,7 +12,7 @@ module: fleet_report
 short_description: Write the printer fleet's OAuth e-mail report (JSON, CSV, HTML)
 version_added: 0.1.0
 description:
-  - Writes C(fleet-report-<slice>.json), C(.csv) and C(.html) in O(dest) on the controller: one row per printer
+  - Writes C(fleet-report-<slice>.json), C(.csv) and C(.html) in O(dest) on the controller, one row per printer
     with host, address, provider, profile, connection status, token status, next action and last error,
     and counts by status.
   - Rows come from each host's registered M(printfleet.cloudmail.oauth_info) result (O(status_var)) and the error
@@ -20,9 +20,9 @@ description:
   - The content is deterministic (sorted, no timestamps), so C(changed) is true only when a file's content changed.
   - No secret is written; the values of C(cloudmail_password) and C(cloudmail_google_client_secret) are also
     scrubbed from every cell.
-  - Safe with AWX job slicing: each slice writes its own files (O(slice)); O(merge=true) joins them.
+  - Safe with AWX job slicing, each slice writes its own files (O(slice)); O(merge=true) joins them.
 author:
-  - printfleet.cloudmail contributors
+  - printfleet.cloudmail contributors (@printfleet)
 options:
   dest:
     description: Directory of the report files (created when missing).
@@ -52,10 +52,13 @@ options:
 attributes:
   check_mode:
     support: none
+    description: "None: in check mode the task is skipped unless it sets C(check_mode: false), as the playbooks do (the report only reads results)."
   diff_mode:
     support: none
+    description: "No diff is shown."
   action:
     support: full
+    description: "Runs on the controller as an action plugin; never contacts a printer."
 '''
 
 EXAMPLES = r'''

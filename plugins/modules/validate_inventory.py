@@ -21,7 +21,7 @@ description:
   - The same check runs without a playbook with
     C(python plugins/plugin_utils/inventory_validation.py -i INVENTORY), for CI pipelines.
 author:
-  - printfleet.cloudmail contributors
+  - printfleet.cloudmail contributors (@printfleet)
 options:
   schema:
     description:
@@ -39,10 +39,13 @@ options:
 attributes:
   check_mode:
     support: full
+    description: "Validation changes nothing, so it runs the same in check mode."
   diff_mode:
     support: none
+    description: "Nothing changes, so there is no diff."
   action:
     support: full
+    description: "Runs on the controller as an action plugin; never contacts a printer."
 notes:
   - Runs on the controller only (action plugin).
 '''
@@ -63,7 +66,7 @@ valid:
   returned: always
   type: bool
 problems:
-  description: One line per problem, C(host: variable: what is wrong), sorted.
+  description: "One line per problem, C(host: variable: what is wrong), sorted."
   returned: always
   type: list
   elements: str

@@ -64,7 +64,7 @@ def run_playbook(ansible_env):
         if extra_vars:
             command += ['-e', json.dumps(extra_vars)]
         completed = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                   env=ansible_env, timeout=timeout, cwd=REPO_ROOT)
+                                   env=ansible_env, timeout=timeout, cwd=REPO_ROOT, check=False)
         return PlaybookRun(completed)
     return run
 
@@ -90,7 +90,7 @@ def chromium(tmp_path):
             ['chromium', '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
              '--disable-component-update', '--disable-sync', '--no-first-run',
              f'--user-data-dir={tmp_path / "chromium-profile"}', '--dump-dom', Path(path).resolve().as_uri()],
-            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False)
         assert completed.returncode == 0, completed.stderr
         return completed.stdout
     return dump_dom

@@ -426,7 +426,7 @@ def test_authorization_code_is_single_use(cloud):
 
 
 def test_wrong_secret_is_invalid_client(cloud):
-    client_id, _ = google_client(cloud)
+    client_id, secret = google_client(cloud)
     code = cloud.clouds.consent(authorization_url(client_id))['code']
     wrong = exchange(cloud, client_id, 'GOCSPX-wrong', code)
     assert wrong.status_code == 401 and wrong.json()['error'] == 'invalid_client'
@@ -452,7 +452,7 @@ def test_redirect_uri_must_match(cloud):
 
 
 def test_invalid_authorization_requests_show_google_errors(cloud):
-    client_id, _ = google_client(cloud)
+    client_id, secret = google_client(cloud)
     unknown = cloud.http.get(authorization_url('1-nope.apps.googleusercontent.com'))
     assert unknown.status_code == 401 and 'invalid_client' in unknown.text
     with pytest.raises(CloudError, match='invalid_scope'):

@@ -64,7 +64,7 @@ def test_edit_page_has_one_form_with_token_and_profile_fields(browsers, provider
 def test_token_is_new_on_every_page_view(browsers):
     browser = browsers[0]
     edit_path = browser.profile['providers']['microsoft']['edit_path']
-    tokens = {browser.form_fields(browser.page(edit_path))[1][browser.profile['token_field']] for _ in range(3)}
+    tokens = {browser.form_fields(browser.page(edit_path))[1][browser.profile['token_field']] for view in range(3)}
     assert len(tokens) == 3
 
 
@@ -79,7 +79,7 @@ def test_settings_are_written_in_each_family_encoding(fleet, browsers):
         # Unticking: ADVANCE leaves the field out, i-SENSYS sends the "off" value.
         assert browser.save('microsoft', add_cn_to_verification=False).status_code == 302
         assert not fleet.control.printer(browser.name)['settings']['microsoft']['add_cn_to_verification']
-        _, shown = browser.form_fields(browser.page(browser.profile['providers']['microsoft']['edit_path']))
+        hidden, shown = browser.form_fields(browser.page(browser.profile['providers']['microsoft']['edit_path']))
         assert shown[browser.profile['providers']['microsoft']['fields']['authority_url']] == AUTHORITY
     assert fleet.control.counters()['writes'] == 8
 
@@ -89,8 +89,8 @@ def test_stale_or_missing_token_writes_nothing(fleet, browsers):
         spec = browser.profile['providers']['microsoft']
         token_field = browser.profile['token_field']
         action, data = browser.form_fields(browser.page(spec['edit_path']))
-        data.update(browser.profile['write_fields'], **browser.settings_values('microsoft', enabled=True,
-                                                                                authority_url=AUTHORITY))
+        settings = browser.settings_values('microsoft', enabled=True, authority_url=AUTHORITY)
+        data.update(browser.profile['write_fields'], **settings)
         if browser.profile['timestamp_field']:
             data[browser.profile['timestamp_field']] = '1700000000000'
         browser.get(spec['status_path'])    # a newer page view makes the token stale

@@ -41,7 +41,7 @@ def test_wrong_password_answers_login_form_with_message(fleet):
 
 def test_five_failures_lock_out_for_five_minutes(fleet):
     browser = Browser(fleet, 'printer-0002')
-    for _ in range(5):
+    for attempt in range(5):
         assert browser.message('login_failed') in browser.login(password='wrong').text
     locked = browser.login()
     assert locked.status_code == 200 and browser.message('locked_out') in locked.text
@@ -51,7 +51,7 @@ def test_five_failures_lock_out_for_five_minutes(fleet):
 
 
 def test_session_limit_refuses_a_third_administrator(fleet):
-    browsers = [Browser(fleet, 'printer-0001') for _ in range(3)]
+    browsers = [Browser(fleet, 'printer-0001') for session in range(3)]
     assert [b.login().status_code for b in browsers[:2]] == [302, 302]
     third = browsers[2].login()
     assert third.status_code == 200 and browsers[2].message('session_limit') in third.text

@@ -61,7 +61,7 @@ def test_html_escapes_and_counts():
 def test_merge_joins_slices(tmp_path):
     write_report(str(tmp_path), 'job1', [build_row('mfp-a', VARIABLES, status('active'), '')])
     write_report(str(tmp_path), 'job2', [build_row('mfp-b', VARIABLES, status('inactive'), '')])
-    document, _, changed, sources = merge_reports(str(tmp_path))
+    document, paths, changed, sources = merge_reports(str(tmp_path))
     assert sources == ['fleet-report-job1.json', 'fleet-report-job2.json']
     assert [row['host'] for row in document['printers']] == ['mfp-a', 'mfp-b']
     assert document['summary']['by_token_status'] == {'active': 1, 'inactive': 1}
