@@ -52,7 +52,9 @@ options:
   ca_path:
     description:
       - PEM file of the CA certificates that sign the printers' certificates.
-      - When not set, the system trust store is used. E(REQUESTS_CA_BUNDLE) does not override it.
+      - When set, only these CAs are trusted; E(REQUESTS_CA_BUNDLE) does not override it.
+      - When not set, the bundle named by E(REQUESTS_CA_BUNDLE) (or E(CURL_CA_BUNDLE)) is used if the environment
+        sets one, else the CA bundle of the Python C(requests) library (C(certifi)).
     type: path
   timeout:
     description:

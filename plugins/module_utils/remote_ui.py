@@ -16,6 +16,7 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+import os
 import re
 import signal
 import threading
@@ -352,8 +353,9 @@ class RemoteUISession:
         self.base_url = 'https://%s:%d' % (address, port)
         # requests lets REQUESTS_CA_BUNDLE beat Session.verify; trust_env=False stops that, so
         # verify= is passed per request and the proxies are taken from the environment by hand.
+        # Without ca_path the environment's bundle still counts, as it would for requests itself.
         if validate_certs:
-            self.verify = ca_path or True
+            self.verify = ca_path or os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
         else:
             self.verify = False
         self._http = None

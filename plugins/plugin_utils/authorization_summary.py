@@ -65,8 +65,8 @@ def operator_text(rows, interactive, wait_timeout):
                      'become active.' % _seconds(wait_timeout))
         if google:
             lines.append('Google printers take their code from cloudmail_google_authorization_codes '
-                         '(a map of inventory host to code, given with -e @codes.yml); without one they are '
-                         'reported as waiting for a code.')
+                         '(a map of inventory host to code, given with -e @codes.yml); without one they fail with '
+                         '"No authorization code" until a run that has the code (reauthorize.yml).')
     return lines
 
 

@@ -202,6 +202,21 @@ def test_every_request_verifies_with_the_ca_path_and_ignores_the_environment_bun
         assert call['proxies'].get('https') == 'http://proxy.example:3128'
 
 
+def test_without_ca_path_the_environment_bundle_is_used_as_requests_would(device, sleeps, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/site/bundle.pem')
+    with session(sleeps, ca_path=None):
+        pass
+    assert {call['verify'] for call in device.calls} == {'/etc/site/bundle.pem'}
+
+
+def test_without_ca_path_or_environment_bundle_requests_own_bundle_is_used(device, sleeps, monkeypatch):
+    monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
+    monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
+    with session(sleeps, ca_path=None):
+        pass
+    assert {call['verify'] for call in device.calls} == {True}
+
+
 def test_validate_certs_false_turns_verification_off(device, sleeps):
     with session(sleeps, validate_certs=False) as remote:
         pass
