@@ -32,7 +32,9 @@ def artifact(tmp_path_factory):
 @pytest.fixture(scope='module')
 def installed(artifact, tmp_path_factory):
     collections = tmp_path_factory.mktemp('collections')
-    run(str(BIN / 'ansible-galaxy'), 'collection', 'install', str(artifact), '-p', str(collections), '--offline')
+    # Only this empty path counts: a copy installed elsewhere on the machine must not satisfy the install.
+    run(str(BIN / 'ansible-galaxy'), 'collection', 'install', str(artifact), '-p', str(collections), '--offline',
+        '--force', env={'ANSIBLE_COLLECTIONS_PATH': str(collections)})
     return collections
 
 
@@ -59,3 +61,19 @@ def test_installed_collection_lists_every_module(installed):
                  env={'ANSIBLE_COLLECTIONS_PATH': str(installed)}, cwd=installed)
     for module in MODULES:
         assert f'printfleet.cloudmail.{module}' in result.stdout
+
+
+def test_execution_environment_build_context_carries_the_collection(artifact, tmp_path):
+    """ansible-builder turns execution-environment.yml into a build context (the image build itself
+    needs a container engine): the context must hold this very tarball and the Python requirements."""
+    (tmp_path / 'execution-environment.yml').write_text((REPO / 'execution-environment.yml').read_text())
+    (tmp_path / artifact.name).write_bytes(artifact.read_bytes())
+    run(str(BIN / 'ansible-builder'), 'create', '-f', 'execution-environment.yml', '--context', 'context',
+        cwd=tmp_path)
+    build = tmp_path / 'context' / '_build'
+    requirements = (build / 'requirements.yml').read_text()
+    (collection,) = [line.split('name:')[1].strip() for line in requirements.splitlines() if 'name:' in line]
+    assert (build / collection).read_bytes() == artifact.read_bytes()
+    python_requirements = (build / 'requirements.txt').read_text()
+    for needed in ('requests', 'jsonschema', 'PyYAML'):
+        assert needed in python_requirements
