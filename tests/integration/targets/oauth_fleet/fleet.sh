@@ -66,8 +66,10 @@ PY
 
 # assert_not_in_log FILE NAME...: none of the named inventory secrets appears in FILE.
 assert_not_in_log() {
-    local log=$1 name value
+    local log=$1 name value tracing=${-//[^x]/}
     shift
+    # Keep the secrets themselves out of the trace of set -x.
+    set +x
     for name in "$@"; do
         value=$(inventory_var "$name")
         [ -n "$value" ] || { echo "inventory has no $name" >&2; return 1; }
@@ -76,4 +78,5 @@ assert_not_in_log() {
             return 1
         fi
     done
+    [ -z "$tracing" ] || set -x
 }
