@@ -71,8 +71,11 @@ molecule: venv collection-tree
 build-test: venv
 	$(BIN)/python -m pytest tests/build -q -p no:cacheprovider
 
-benchmark: venv
-	$(BIN)/python benchmarks/simulator_startup.py --printers 1000 --report docs/performance.md
+# Not part of make test (timing belongs in a report, not in a test); figures are in docs/performance.md.
+benchmark: venv collection-tree
+	mkdir -p build/benchmarks
+	$(BIN)/python benchmarks/simulator_startup.py --printers 1000 --report build/benchmarks/simulator-startup.md
+	$(BIN)/python benchmarks/rollout_overhead.py --printers 100 --forks 25 --report build/benchmarks/rollout-overhead.md
 
 demo: venv collection-tree
 	$(BIN)/python -m simulator stop --dir $(DEMO_DIR)
