@@ -14,7 +14,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     merge_reports,
     write_report,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import is_vaulted, plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import plain
 
 __metaclass__ = type
 
@@ -77,8 +77,13 @@ class ActionModule(ActionBase):
         try:
             codes = variables.get('cloudmail_google_authorization_codes') or {}
             code = codes.get(host) if isinstance(codes, dict) else None
-            if code is not None and not is_vaulted(code):
+            if code is not None:
                 values.append(str(code))
         except AnsibleError:
-            pass
+            pass  # undecryptable: it cannot be in a message either
+        # Codes typed at the play's prompt (registered by the run-once pause, so every host has them).
+        answers = variables.get('google_answers') or {}
+        for answer in (answers.get('results') or []) if isinstance(answers, dict) else []:
+            if isinstance(answer, dict) and answer.get('user_input'):
+                values.append(str(answer['user_input']))
         return values

@@ -139,17 +139,23 @@ def authorization_failure(host, reason, detail=None, provider=None):
     return AuthorizationFailed(host, reason, message)
 
 
-def wait_for_token(open_session, provider, timeout, interval, sleep=time.sleep, clock=time.monotonic):
+def wait_for_token(open_session, provider, timeout, interval, sleep=time.sleep, clock=time.monotonic, warnings=None):
     """Poll the status page until the token is active, with a fresh short session per poll.
 
     Devices allow very few administrator sessions, so none is held open while
     a person signs in. Bounded by ``timeout``; raises AuthorizationFailed with a
     reason when the device reports the end of the authorization without a token.
+    Each poll's session warnings (a failed logout) are added to ``warnings``.
     """
     deadline = clock() + timeout
     while True:
-        with open_session() as session:
-            status = OAuthDevice(session, provider).read_status()
+        session = open_session()
+        try:
+            with session:
+                status = OAuthDevice(session, provider).read_status()
+        finally:
+            if warnings is not None:
+                warnings.extend(session.warnings)
         token = status['token_status']
         if token == 'active':
             return status

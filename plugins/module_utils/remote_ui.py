@@ -414,7 +414,9 @@ class RemoteUISession:
         data = dict(login.get('extra_fields') or {})
         data[login['username_field']] = self.username
         data[login['password_field']] = self._password
-        response = self._request('POST', login['path'], data=data, relogin=False)
+        # A login that timed out may still be checked by a slow device: it is never sent again,
+        # since every repeat of a wrong password would count towards the device's lockout.
+        response = self._request('POST', login['path'], data=data, relogin=False, repeat_after_timeout=False)
         if response.is_redirect and not self._is_login_redirect(response) \
                 and self._http.cookies.get(login['session_cookie']):
             self._logged_in = True
@@ -488,9 +490,9 @@ class RemoteUISession:
         marker = self.profile.get('error_marker')
         detail = 'its error page (%s)' % marker if marker and marker in page.text else 'HTTP %d instead of a redirect' % (
             response.status_code)
+        outcome = 'nothing was changed' if response.status_code < 500 else 'the device may or may not have acted on it'
         raise WriteRejectedError(
-            self.host, 'the device refused the form of %s: it answered %s; nothing was changed' % (
-                page_path, detail))
+            self.host, 'the device refused the form of %s: it answered %s; %s' % (page_path, detail, outcome))
 
     @staticmethod
     def _browser_fields(form):
@@ -534,14 +536,15 @@ class RemoteUISession:
         location = urlsplit(response.headers.get('Location', '')).path
         return location == self.profile['login']['path']
 
-    def _request(self, method, path, data=None, prepare=None, idempotent=True, relogin=True):
+    def _request(self, method, path, data=None, prepare=None, idempotent=True, relogin=True, repeat_after_timeout=True):
         """Every call to the device goes through here.
 
         Transient faults (refused or reset connections, timeouts, HTTP 5xx, the
         busy page, another administrator holding the last session) are retried
         with exponential backoff. An expired session gets one fresh login. A
         request that is not idempotent is retried only when the device cannot
-        have acted on it. Certificate problems are never retried.
+        have acted on it; without ``repeat_after_timeout`` a request whose answer
+        timed out is not repeated either. Certificate problems are never retried.
         """
         relogged_in = False
         attempt = 0
@@ -558,11 +561,22 @@ class RemoteUISession:
                         self.host, 'the TLS certificate of https://%s:%d was not accepted (%s). Set ca_path to the '
                         'CA that signed the printer certificate, or validate_certs: false for a printer with a '
                         'self-signed certificate' % (self.host, self.port, _ssl_reason(exc)))
+                if not repeat_after_timeout and isinstance(exc, requests.exceptions.ReadTimeout):
+                    raise DeviceUnreachableError(
+                        self.host, 'no answer to %s %s within %s s; not repeated because a slow device may still '
+                        'check it (raise the timeout for this printer)' % (method, path, self.timeout))
                 if not idempotent and not _never_reached_device(exc):
                     raise DeviceUnreachableError(
                         self.host, 'the connection failed during %s %s (%s); not repeated because the device '
                         'may have acted on it' % (method, path, _describe_transport_error(exc)))
                 problem = _describe_transport_error(exc)
+            except requests.exceptions.RequestException as exc:
+                # Reset mid-body, undecodable answer, bad header or URL: name the host, never a traceback.
+                if not idempotent:
+                    raise DeviceUnreachableError(
+                        self.host, 'the request %s %s failed (%s); not repeated because the device may have '
+                        'acted on it' % (method, path, type(exc).__name__))
+                problem = 'request failed (%s)' % type(exc).__name__
             else:
                 problem = self._transient_problem(response, idempotent)
                 if problem is None:
@@ -585,8 +599,9 @@ class RemoteUISession:
         """Why a response should be tried again, or None when it is an answer to use."""
         status = response.status_code
         if status == 503:
-            return 'HTTP 503 (%s)' % ('device busy' if self._page(response.request_path, response).shows('busy')
-                                      else 'service unavailable')
+            if self._page(response.request_path, response).shows('busy'):
+                return 'HTTP 503 (device busy)'
+            return 'HTTP 503 (service unavailable)' if idempotent else None
         if status >= 500:
             return 'HTTP %d' % status if idempotent else None
         if status == 200 and 'text/html' in response.headers.get('Content-Type', 'text/html'):

@@ -17,9 +17,10 @@ description:
   - "Microsoft (device authorization grant): O(state=started) makes the device ask Microsoft Entra ID for a user
     code and returns it with the verification URL; a person signs in there and enters the code.
     O(state=completed) waits until the device holds an active token."
-  - "Google (authorization code): O(state=started) returns the authorization URL; a person opens it, consents,
-    and copies the C(code) parameter from the address of the browser's error page. O(state=completed) enters
-    that code (O(authorization_code)) on the device and waits until the token is active."
+  - "Google (authorization code): O(state=started) returns the authorization URL (reading it changes nothing,
+    so C(changed=false)); a person opens it, consents, and copies the C(code) parameter from the address of the
+    browser's error page. O(state=completed) enters that code (O(authorization_code)) on the device and waits
+    until the token is active."
   - Waiting polls the status page with a new short session per poll, so no administrator session is held
     open while a person signs in. Every wait is bounded by O(wait_timeout).
   - A printer whose token is already active is left alone unless O(force=true).
@@ -168,8 +169,9 @@ CONNECTION_SETTLE_SECONDS = 30
 def start(device, status, check_mode):
     """Start an authorization; returns (changed, authorization)."""
     if device.provider == 'google':
-        # Reading the register page changes nothing, so check mode shows the URL too.
-        return True, {'authorization_url': device.google_authorization_url()}
+        # Reading the register page changes nothing (the change comes with the code), so this is
+        # unchanged, and check mode shows the URL too.
+        return False, {'authorization_url': device.google_authorization_url()}
     if status['token_status'] == 'authorizing' and status['authorization']:
         return False, status['authorization']
     if check_mode:
@@ -185,6 +187,30 @@ def check_completable(device, status, authorization_code):
     elif status['token_status'] != 'authorizing':
         details = status['error_details']
         raise authorization_failure(device.host, failure_reason(details or '') or 'missing_code', details)
+
+
+def steps_in_one_session(module, device, completing):
+    """What needs the device in one session; returns the result, or None when the token must be waited for."""
+    params = module.params
+    status = device.wait_for_connection(min(CONNECTION_SETTLE_SECONDS, params['wait_timeout']))
+    if status['token_status'] == 'active' and not params['force']:
+        return dict(changed=False, token_status='active', authorization=None)
+    if status['connection_status'] == 'unknown':
+        raise AuthorizationFailed(
+            device.host, 'not_connected', 'the device is still checking its connection to the authorization '
+            'server; run again in a minute (the settings were saved moments ago, or the device is slow)')
+    if status['connection_status'] != 'connected':
+        raise authorization_failure(device.host, 'not_connected', status['error_details'])
+    if not completing:
+        changed, authorization = start(device, status, module.check_mode)
+        token_status = 'authorizing' if authorization and device.provider == 'microsoft' else status['token_status']
+        return dict(changed=changed, token_status=token_status, authorization=authorization)
+    check_completable(device, status, params['authorization_code'])
+    if module.check_mode:
+        return dict(changed=True, token_status=status['token_status'], authorization=None)
+    if device.provider == 'google':
+        device.submit_google_code(params['authorization_code'])
+    return None
 
 
 def main():
@@ -204,35 +230,24 @@ def main():
     provider, completing = params['provider'], params['state'] == 'completed'
 
     session = session_from_module(module)
+    warnings = session.warnings
     try:
         with session:
-            device = OAuthDevice(session, provider)
-            status = device.wait_for_connection(min(CONNECTION_SETTLE_SECONDS, params['wait_timeout']))
-            if status['token_status'] == 'active' and not params['force']:
-                module.exit_json(changed=False, token_status='active', authorization=None)
-            if status['connection_status'] != 'connected':
-                raise authorization_failure(device.host, 'not_connected', status['error_details'])
-            if not completing:
-                changed, authorization = start(device, status, module.check_mode)
-                token_status = 'authorizing' if authorization and provider == 'microsoft' else status['token_status']
-                module.exit_json(changed=changed, token_status=token_status, authorization=authorization)
-            check_completable(device, status, params['authorization_code'])
-            if module.check_mode:
-                module.exit_json(changed=True, token_status=status['token_status'], authorization=None)
-            if provider == 'google':
-                device.submit_google_code(params['authorization_code'])
-        # The session is closed while the person signs in; each poll logs in briefly.
-        status = wait_for_token(lambda: session_from_module(module), provider,
-                                params['wait_timeout'], params['wait_interval'])
+            result = steps_in_one_session(module, OAuthDevice(session, provider), completing)
+        if result is None:
+            # The session is closed while the person signs in; each poll logs in briefly.
+            status = wait_for_token(lambda: session_from_module(module), provider, params['wait_timeout'],
+                                    params['wait_interval'], warnings=warnings)
+            result = dict(changed=True, token_status=status['token_status'], authorization=None)
     except AuthorizationFailed as exc:
-        warn_all(module, session.warnings)
+        warn_all(module, warnings)
         module.fail_json(msg=str(exc), reason=exc.reason)
     except RemoteUIError as exc:
-        warn_all(module, session.warnings)
+        warn_all(module, warnings)
         module.fail_json(msg=str(exc))
-    warn_all(module, session.warnings)
-    module.exit_json(changed=True, token_status=status['token_status'], authorization=None)
-
+    # Exits only after the logout, so that a failed logout still reaches the result as a warning.
+    warn_all(module, warnings)
+    module.exit_json(**result)
 
 if __name__ == '__main__':
     main()

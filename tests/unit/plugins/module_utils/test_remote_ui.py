@@ -257,6 +257,47 @@ def test_a_wrong_password_is_never_retried(device, sleeps):
     assert PASSWORD not in str(error.value)
 
 
+def test_a_login_the_device_may_have_checked_is_never_sent_again(device, sleeps):
+    # A read timeout after the password was sent: repeating it could add failed attempts on a slow device.
+    device.on('POST', '/login', requests.exceptions.ReadTimeout('read timed out'))
+    with pytest.raises(DeviceUnreachableError, match='not repeated because a slow device may still check it'):
+        with session(sleeps):
+            pass
+    assert device.paths('POST') == ['/login']
+    assert sleeps == []
+
+
+def test_a_login_answered_by_a_fault_is_retried(device, sleeps):
+    # Refused, reset, or a server error page: the device gave no verdict on the password.
+    device.on('POST', '/login', requests.exceptions.ConnectionError('[Errno 111] Connection refused'),
+              requests.exceptions.ConnectionError('Connection reset by peer'), html_response(500, 'oops'),
+              device.login_ok)
+    with session(sleeps):
+        pass
+    assert device.paths('POST') == ['/login'] * 4
+    assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_any_other_requests_error_names_the_host_instead_of_a_traceback(device, sleeps):
+    device.on('GET', '/rps/oauthms.cgi', requests.exceptions.ChunkedEncodingError('connection broken'))
+    with pytest.raises(DeviceUnreachableError) as error:
+        with session(sleeps, retries=1) as remote:
+            remote.get_page('/rps/oauthms.cgi')
+    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi after 2 attempts: ' \
+        'request failed (ChunkedEncodingError)'
+    assert device.paths()[-1] == '/logout'
+
+
+def test_a_post_that_must_not_repeat_is_retried_on_503_only_when_the_device_says_busy(device, sleeps):
+    device.on('GET', '/rps/oauthggreg.cgi', html_response(
+        200, EDIT_FORM.replace('OAuthUse', 'AuthCode').replace('oauthmsedit', 'oauthggreg') % 't'))
+    device.on('POST', '/rps/oauthggreg.cgi', html_response(503, 'Service Unavailable'))
+    with pytest.raises(WriteRejectedError, match='may or may not have acted on it'):
+        with session(sleeps) as remote:
+            remote.submit_form('/rps/oauthggreg.cgi', 'AuthCode', {'AuthCode': 'secret-code'}, idempotent=False)
+    assert device.paths('POST').count('/rps/oauthggreg.cgi') == 1
+
+
 def test_a_lockout_is_never_retried(device, sleeps):
     device.on('POST', '/login', message_page('locked_out'))
     with pytest.raises(LockedOutError):
