@@ -249,5 +249,6 @@ def main():
     warn_all(module, warnings)
     module.exit_json(**result)
 
+
 if __name__ == '__main__':
     main()
