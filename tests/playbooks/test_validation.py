@@ -3,12 +3,12 @@
 import subprocess
 import sys
 
+import trustme
 import yaml
 
-from conftest import BIN, REPO_ROOT, write_yaml
+from conftest import REPO_ROOT, write_yaml
 
-VALIDATE_COMMAND = [sys.executable, str(REPO_ROOT / 'plugins' / 'plugin_utils' / 'inventory_validation.py'),
-                    '--ansible-inventory', str(BIN / 'ansible-inventory')]
+VALIDATE_COMMAND = [sys.executable, str(REPO_ROOT / 'plugins' / 'plugin_utils' / 'inventory_validation.py')]
 
 
 def run_validate_command(*arguments):
@@ -16,10 +16,23 @@ def run_validate_command(*arguments):
                           stdin=subprocess.DEVNULL, check=False)
 
 
-def test_example_inventory_passes_the_schema_without_its_vault_password():
-    completed = run_validate_command('-i', str(REPO_ROOT / 'inventories' / 'example'))
+def test_example_inventory_passes_the_schema_without_its_vault_password(tmp_path):
+    # The example names the CA file of a real controller; here a test CA stands in for it.
+    ca_file = tmp_path / 'printers-ca.pem'
+    trustme.CA().cert_pem.write_to_path(str(ca_file))
+    settings = write_yaml(tmp_path / 'settings.yml', {'cloudmail_ca_path': str(ca_file)})
+    completed = run_validate_command('-i', str(REPO_ROOT / 'inventories' / 'example'), '-e', str(settings))
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert '7 host(s) checked, 0 problem(s)' in completed.stderr
+
+
+def test_a_missing_ca_file_is_refused_for_every_host_naming_the_variable():
+    completed = run_validate_command('-i', str(REPO_ROOT / 'inventories' / 'example'))
+    assert completed.returncode == 1
+    lines = completed.stdout.splitlines()
+    assert len(lines) == 7
+    assert all(': cloudmail_ca_path: is not valid (got "/etc/pki/printfleet/printers-ca.pem"): no such file on the '
+               'controller' in line for line in lines), lines
 
 
 def test_command_prints_one_line_per_problem_without_secrets(tmp_path):
@@ -38,7 +51,8 @@ def test_command_prints_one_line_per_problem_without_secrets(tmp_path):
     lines = completed.stdout.splitlines()
     assert lines == [
         'mfp-a: cloudmail_google_client_id: is not valid (got "not-a-client-id"). Expected: OAuth client ID of the '
-        'Google Cloud project, ending in .apps.googleusercontent.com.',
+        'Google Cloud project: the project number, a dash, letters and digits, then .apps.googleusercontent.com '
+        '(for example 123456789012-a1b2c3d4e5f6.apps.googleusercontent.com).',
         'mfp-a: cloudmail_google_client_secret: is required when cloudmail_provider is google: '
         'OAuth client secret of the Google Cloud project',
         'mfp-a: cloudmail_prot: unknown variable (did you mean cloudmail_port?)',
