@@ -52,7 +52,7 @@ AUTHORITY_URL_PATTERN = re.compile(r'^https://(?P<host>[^/]+)/(?P<tenant>[^/]+)/
 
 def authority_url_for_tenant(tenant):
     """The Entra ID endpoint the manual asks for, for a tenant name, GUID or domain."""
-    if not TENANT_PATTERN.match(tenant or ''):
+    if not TENANT_PATTERN.fullmatch(tenant or ''):
         raise ValueError('tenant %r is not common, consumers, organizations, a tenant GUID or a domain name'
                          % tenant)
     return MICROSOFT_AUTHORITY % tenant
@@ -60,9 +60,9 @@ def authority_url_for_tenant(tenant):
 
 def checked_authority_url(url):
     """An authority URL on an Entra ID host, without a trailing slash; ValueError for anything else."""
-    match = AUTHORITY_URL_PATTERN.match(url or '')
+    match = AUTHORITY_URL_PATTERN.fullmatch(url or '')
     if not match or match.group('host').lower() not in MICROSOFT_AUTHORITY_HOSTS \
-            or not TENANT_PATTERN.match(match.group('tenant')):
+            or not TENANT_PATTERN.fullmatch(match.group('tenant')):
         raise ValueError('authority URL %r is not https://<host>/<tenant>/oauth2/v2.0 with host %s'
                          % (url, ' or '.join(MICROSOFT_AUTHORITY_HOSTS)))
     return url.rstrip('/')

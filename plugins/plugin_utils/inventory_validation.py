@@ -25,8 +25,10 @@ of a template that could not be rendered.
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime
 import difflib
+import functools
 import ipaddress
 import json
 import math
@@ -88,6 +90,11 @@ class VariableProblem:
 
 
 def load_schema(name=PRINTER_SCHEMA, schema_dir=SCHEMA_DIR):
+    return copy.deepcopy(_load_schema(name, schema_dir))
+
+
+@functools.lru_cache(maxsize=None)
+def _load_schema(name, schema_dir):
     with open(os.path.join(schema_dir, name), encoding='utf-8') as schema_file:
         return json.load(schema_file)
 
@@ -107,10 +114,8 @@ class InventoryValidator:
     """Validates one host's variables at a time against one schema (printer or fleet defaults)."""
 
     def __init__(self, schema_name=PRINTER_SCHEMA, schema_dir=SCHEMA_DIR):
-        import jsonschema
-
         self.schema = load_schema(schema_name, schema_dir)
-        self._validator = jsonschema.Draft202012Validator(
+        self._validator = _strict_validator_class()(
             self.schema, registry=_schema_registry(schema_dir), format_checker=_format_checker())
         self._properties = _namespace_properties(load_schema(PRINTER_SCHEMA, schema_dir))
         # Variables whose value, or part of it, is a secret: never shown in a message.
@@ -218,6 +223,24 @@ class _FormatProblem(ValueError):
     """Why a value does not have its schema ``format``; the text ends up in the message."""
 
 
+@functools.lru_cache(maxsize=1)
+def _strict_validator_class():
+    """Draft 2020-12, except that a pattern ending in $ must match up to the very end of the text.
+
+    Python's $ also matches before a final newline, so "mfp-01.example.com\\n" would pass the host pattern.
+    """
+    import jsonschema
+
+    def pattern(validator, expected, instance, schema):
+        if not validator.is_type(instance, 'string'):
+            return
+        whole = expected[:-1] + r'\Z' if expected.endswith('$') and not expected.endswith('\\$') else expected
+        if not re.search(whole, instance):
+            yield jsonschema.ValidationError('does not match %r' % expected)
+
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {'pattern': pattern})
+
+
 def _format_checker():
     import jsonschema
 
@@ -252,7 +275,7 @@ def _check_host(value):
         except ValueError:
             raise _FormatProblem('not an IPv4 address (four numbers from 0 to 255, without leading zeros)')
         return True
-    if not all(_HOST_LABEL.match(label) for label in labels):
+    if not all(_HOST_LABEL.fullmatch(label) for label in labels):
         raise _FormatProblem('not a DNS name: labels of letters, digits and dashes, separated by dots')
     if labels[-1].isdigit():
         raise _FormatProblem('not a DNS name (its last label is a number) nor an IPv4 address')
@@ -676,7 +699,7 @@ def validate_fleet(loader, inventory, variable_manager, group=DEFAULT_GROUP, dec
     from ansible.errors import AnsibleError
     from ansible.template import Templar
 
-    validator = validator or InventoryValidator()
+    validator = validator or _printer_validator()
     hosts = group_hosts(inventory, group)
     problems, file_errors = [], []
     for host in hosts:
@@ -690,6 +713,11 @@ def validate_fleet(loader, inventory, variable_manager, group=DEFAULT_GROUP, dec
     if file_errors:
         raise InventoryReadError('\n'.join(sorted(set(file_errors), key=file_errors.index)))
     return [host.name for host in hosts], problems
+
+
+@functools.lru_cache(maxsize=1)
+def _printer_validator():
+    return InventoryValidator()
 
 
 def validate_rendered(host, templar, variables, validator, decrypt_vault=True):

@@ -265,3 +265,10 @@ def test_current_settings_come_from_the_edit_form():
     with pytest.raises(PageNotUnderstoodError, match="has no field 'i3002' for verify_server_certificate"):
         current_settings(page, dict(profile['providers']['microsoft'], fields=dict(
             profile['providers']['microsoft']['fields'], enabled='i3101')), 'microsoft')
+
+
+def test_a_final_newline_is_no_tenant():
+    with pytest.raises(ValueError):
+        authority_url_for_tenant('common\n')
+    with pytest.raises(ValueError):
+        desired_settings(params(tenant=None, authority_url='https://login.microsoftonline.com/common/oauth2/v2.0\n'))

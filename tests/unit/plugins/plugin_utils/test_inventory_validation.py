@@ -186,3 +186,13 @@ def test_hidden_values_are_never_shown(validator):
         'mfp-01', dict(MICROSOFT, cloudmail_username='x' * 257, cloudmail_profile='vaulted-profile'),
         hidden=frozenset(['cloudmail_profile']))]
     assert 'vaulted-profile' not in '\n'.join(messages_hidden) and len(found) == 2
+
+
+@pytest.mark.parametrize('name, value', [
+    ('cloudmail_host', 'mfp-01.example.com\n'), ('cloudmail_microsoft_tenant', 'common\n'),
+    ('cloudmail_username', 'admin\n'), ('cloudmail_report_slice', 'paris\n'),
+])
+def test_a_final_newline_is_not_part_of_a_valid_value(validator, name, value):
+    # Python's $ matches before a final newline; the schema's patterns must not.
+    found = messages(validator, dict(MICROSOFT, **{name: value}))
+    assert len(found) == 1 and found[0].startswith('mfp-01: %s: ' % name), found
