@@ -25,6 +25,7 @@ of a template that could not be rendered.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import datetime
 import difflib
@@ -332,8 +333,7 @@ def _unusable_values(host, variables, path=''):
         elif isinstance(value, (set, frozenset, tuple)):
             yield VariableProblem(host, where, 'must not be a set or tuple')
         elif isinstance(value, (dict, list)):
-            for problem in _unusable_values(host, value, where):
-                yield problem
+            yield from _unusable_values(host, value, where)
 
 
 def _namespace_properties(printer_schema):
@@ -588,11 +588,11 @@ class _InventoryFailures:
     """Collects what the inventory manager would only warn about: a source no plugin could parse."""
 
     def __init__(self):
-        self.failures = []   # (source, plugin, exception)
+        self.failures = []   # the exceptions of the plugins that tried a source
         self.unparsed = []
 
     def __enter__(self):
-        import ansible.inventory.manager as manager
+        from ansible.inventory import manager
 
         self._manager, self._display = manager, manager.display
         collector = self
@@ -729,6 +729,15 @@ def validate_rendered(host, templar, variables, validator, decrypt_vault=True):
     return sorted(problems, key=lambda problem: (problem.path, problem.message))
 
 
+def _source_lines_hidden():
+    """Ansible's own warnings quote the lines around a value, which can hold a secret: show only file and line."""
+    try:
+        from ansible._internal._errors._error_utils import RedactAnnotatedSourceContext
+    except ImportError:   # another ansible-core: its warnings are shown as it formats them
+        return contextlib.nullcontext()
+    return RedactAnnotatedSourceContext.when(True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description='Check every printer of an Ansible inventory against the printfleet.cloudmail schema, with the '
@@ -745,10 +754,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     try:
-        loader, inventory, variable_manager, has_secrets = read_inventory(
-            args.inventory, args.vault_id, args.vault_password_file,
-            [path.lstrip('@') for path in args.extra_vars_file])
-        hosts, problems = validate_fleet(loader, inventory, variable_manager, args.group, decrypt_vault=has_secrets)
+        with _source_lines_hidden():
+            loader, inventory, variable_manager, has_secrets = read_inventory(
+                args.inventory, args.vault_id, args.vault_password_file,
+                [path.lstrip('@') for path in args.extra_vars_file])
+            hosts, problems = validate_fleet(loader, inventory, variable_manager, args.group,
+                                             decrypt_vault=has_secrets)
     except InventoryReadError as exc:
         print('the inventory cannot be read:\n%s' % exc, file=sys.stderr)
         return 2

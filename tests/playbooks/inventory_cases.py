@@ -79,8 +79,8 @@ class Fixtures:
             host_vars = {}
         else:
             host_vars, group_vars = case.host_vars, case.group_vars
-            hosts_text = 'printers:\n  hosts:\n    %s:\n%s' % (HOST, textwrap.indent(_yaml_mapping(host_vars), ' ' * 6)
-                                                          if host_vars else '')
+            indented = textwrap.indent(_yaml_mapping(host_vars), ' ' * 6) if host_vars else ''
+            hosts_text = 'printers:\n  hosts:\n    %s:\n%s' % (HOST, indented)
             hosts_text += ''.join('    %s:\n' % name for name in case.other_hosts)
         if case.broken_file == 'hosts':
             hosts_text = case.broken_text
@@ -345,8 +345,8 @@ def _control_characters(draw, fixtures, variables, provider):
 
 
 def _null(draw, fixtures, variables, provider):
-    name = draw(st.sampled_from(sorted(KNOWN - {'cloudmail_microsoft_tenant', 'cloudmail_microsoft_authority_url',
-                                                 'cloudmail_serial'})))
+    allowed = KNOWN - {'cloudmail_microsoft_tenant', 'cloudmail_microsoft_authority_url', 'cloudmail_serial'}
+    name = draw(st.sampled_from(sorted(allowed)))
     return name, Raw(draw(st.sampled_from(['~', 'null', '', 'Null']))), variables
 
 
@@ -378,8 +378,8 @@ def _bad_number(draw, fixtures, variables, provider):
 
 def _yaml_tag(draw, fixtures, variables, provider):
     name = draw(st.sampled_from(STRING_VARIABLES + ENUM_VARIABLES))
-    return name, Raw(draw(st.sampled_from(['!!binary aGVsbG8=', '2026-01-01', '2026-01-01 10:00:00',
-                                            '!!set {a, b}', '!!omap [a: 1]']))), variables
+    tagged = ['!!binary aGVsbG8=', '2026-01-01', '2026-01-01 10:00:00', '!!set {a, b}', '!!omap [a: 1]']
+    return name, Raw(draw(st.sampled_from(tagged))), variables
 
 
 def _template(draw, fixtures, variables, provider):
