@@ -571,10 +571,12 @@ class Printer:
         return self._t(key)[provider] if key == 'enabled' else self._t(key)
 
     def _label(self, key):
-        return self._word(self.profile.get('labels', profiles.LABELS)[key][self.lang])
+        texts = (self.profile.get('labels') or {}).get(key) or profiles.LABELS[key]
+        return self._word(texts[self.lang])
 
     def _status_word(self, kind, value):
-        text = self.profile.get('status_values', profiles.STATUS_VALUES)[kind][value][self.lang]
+        texts = ((self.profile.get('status_values') or {}).get(kind) or {}).get(value) or profiles.STATUS_VALUES[kind][value]
+        text = texts[self.lang]
         return html.escape(self._word(text).replace('&nbsp;', '\u00a0'), quote=False)
 
     def _word(self, text):

@@ -17,6 +17,8 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROFILE_DIRECTORY = REPO_ROOT / 'profiles'
 PROFILES_MODULE = REPO_ROOT / 'plugins/module_utils/profiles.py'
+# The collection's own resolver of profile files (extends, merge, schema), when it has one.
+RESOLVER_MODULE = REPO_ROOT / 'plugins/plugin_utils/device_profiles.py'
 
 
 def merged(base, override):
@@ -30,8 +32,8 @@ def merged(base, override):
     return result
 
 
-def _module_profiles():
-    spec = importlib.util.spec_from_file_location('printfleet_device_profiles', PROFILES_MODULE)
+def _module_profiles(path=PROFILES_MODULE, name='printfleet_device_profiles'):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -44,8 +46,17 @@ def _read_yaml(path):
     return data
 
 
+def _resolver():
+    return _module_profiles(RESOLVER_MODULE, 'printfleet_device_profile_resolver') if RESOLVER_MODULE.exists() else None
+
+
 def _builtin():
     """A namespace with PROFILES, LABELS, STATUS_VALUES, MESSAGES (and DURATION_PATTERN)."""
+    if resolver is not None:
+        built_in = {name: resolver.resolve_profile(name) for name in resolver.profile_names()}
+        first = next(iter(built_in.values()))
+        return types.SimpleNamespace(PROFILES=built_in, LABELS=first['labels'], STATUS_VALUES=first['status_values'],
+                                     MESSAGES=first['messages'], DURATION_PATTERN=first.get('duration_pattern'))
     module = _module_profiles() if PROFILES_MODULE.exists() else types.SimpleNamespace(PROFILES={})
     files = sorted(PROFILE_DIRECTORY.glob('*.y*ml')) if PROFILE_DIRECTORY.is_dir() else []
     if not files:
@@ -86,6 +97,8 @@ def load_profile_file(path):
     """(resolved profile, built-in family name) of a profile file that extends a built-in profile."""
     data = _read_yaml(path)
     family = data.get('extends')
+    if resolver is not None and family in profiles.PROFILES:
+        return resolver.resolve_profile(profile_file=str(path)), family
     if family not in profiles.PROFILES:
         raise ValueError(f'{path}: the simulator serves profile files that extend a built-in profile '
                          f'({", ".join(profiles.PROFILES)}), not {family!r}')
@@ -94,4 +107,5 @@ def load_profile_file(path):
     return profile, family
 
 
+resolver = _resolver()
 profiles = _builtin()
