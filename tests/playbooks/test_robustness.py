@@ -37,7 +37,7 @@ FLEETS = {
         (ADVANCE, 'en', 'microsoft', 'cookie_path', None),
         (MF, 'fr', 'microsoft', 'portal_cookie+unicode_punctuation', None),
         (MF, 'en', 'google', 'portal_cookie', None),
-        (ADVANCE, 'fr', 'google', 'cookie_path+rate_limit', None),
+        (ADVANCE, 'fr', 'google', 'cookie_path+save_200_status', None),
     ],
     # Firmware the collection does not ship, served from profile files and driven through
     # cloudmail_profile_file: current ADVANCE firmware (portal cookie, user code after OK, rate
