@@ -1,8 +1,9 @@
 """One simulated printer: the Remote UI of its family, in its UI language, in one markup variant.
 
 Everything the client relies on (paths, field names, labels, status words, messages, markup) comes
-from the profile data the collection ships (read by simulator/profile_data.py, so the collection never
-depends on the simulator), or from a profile file. Markup VARIANTS change how the same pages are
+from the collection's profile files in profiles/*.yml, resolved by the collection's own resolver
+(simulator/profile_data.py reads both by path, so the collection never depends on the simulator),
+or from a profile file of the operator's. Markup VARIANTS change how the same pages are
 written, the way independently written embedded web servers differ. docs/device-contract.md
 describes the behaviour.
 """
@@ -587,11 +588,14 @@ class Printer:
             text = text.replace(' ', '&nbsp;')
         return text
 
+    def _messages(self):
+        return self.profile.get('messages') or profiles.MESSAGES
+
     def _message(self, key):
-        return f'<p class="message">{html.escape(profiles.MESSAGES[key][self.lang], quote=False)}</p>'
+        return f'<p class="message">{html.escape(self._messages()[key][self.lang], quote=False)}</p>'
 
     def _error_text(self, error):
-        texts = profiles.MESSAGES.get(error) or DEVICE_MESSAGES.get(error)
+        texts = self._messages().get(error) or DEVICE_MESSAGES.get(error)
         return texts[self.lang] if texts else error
 
     @staticmethod

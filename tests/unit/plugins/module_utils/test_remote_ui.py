@@ -10,19 +10,23 @@ from __future__ import annotations
 import pytest
 import requests
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils import remote_ui
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles import MESSAGES, PROFILES
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import device_session
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import RemoteUISession
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
     CertificateError,
     DeviceUnreachableError,
     LockedOutError,
     LoginRejectedError,
-    Page,
     PageNotUnderstoodError,
-    RemoteUISession,
+    RemoteUIError,
     SessionExpiredError,
     WriteRejectedError,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import profile_names, resolve_profile
+
+PROFILES = dict((name, resolve_profile(name)) for name in profile_names())
+MESSAGES = PROFILES['imagerunner_advance']['messages']
 
 PASSWORD = 'pin-7f3a-never-shown'
 HOST = '127.0.0.5'
@@ -60,7 +64,7 @@ DL_PAGE = '''<html><head><title>Remote UI: Réglages OAuth 2.0 (Google)</title><
 
 
 def test_table_rows_give_labels_values_and_links():
-    page = Page(HOST, '/rps/oauthms.cgi', 200, TABLE_PAGE, 'imagerunner_advance')
+    page = Page(HOST, '/rps/oauthms.cgi', 200, TABLE_PAGE, PROFILES['imagerunner_advance'])
     assert page.title == 'Remote UI: OAuth 2.0 Settings (Microsoft): iR-ADV C5840'
     assert page.value('connection_status').text == 'Successfully Connected'
     assert page.value('token_status').text == 'Active'
@@ -69,7 +73,7 @@ def test_table_rows_give_labels_values_and_links():
 
 
 def test_definition_lists_give_labels_values_and_links_in_french():
-    page = Page(HOST, '/m_oauth_gg_reg.html', 200, DL_PAGE, 'isensys_mf')
+    page = Page(HOST, '/m_oauth_gg_reg.html', 200, DL_PAGE, PROFILES['isensys_mf'])
     assert page.value('connection_status').text == 'Connexion établie'
     assert page.value('token_status').text == 'Actif'
     assert page.value('authorization_url').links == [
@@ -77,22 +81,22 @@ def test_definition_lists_give_labels_values_and_links_in_french():
 
 
 def test_forms_keep_action_hidden_inputs_checkbox_state_and_text_values():
-    page = Page(HOST, '/rps/oauthmsedit.cgi', 200, TABLE_PAGE, 'imagerunner_advance')
+    page = Page(HOST, '/rps/oauthmsedit.cgi', 200, TABLE_PAGE, PROFILES['imagerunner_advance'])
     form = page.form_with('OAuthUse')
     assert (form.action, form.method) == ('/rps/oauthmsedit.cgi', 'post')
     assert form.hidden_fields() == {'Token': '123456789'}
     assert form.get('OAuthUse').checked and not form.get('VerifyCert').checked
     assert form.get('AuthServerURL').value == 'https://login.microsoftonline.com/common/oauth2/v2.0'
     assert form.get('Lang').value == 'fr'
-    # What a browser sends: hidden, text, ticked boxes and selects; never an empty password.
-    assert RemoteUISession._browser_fields(form) == {
-        'Token': '123456789', 'OAuthUse': '1',
-        'AuthServerURL': 'https://login.microsoftonline.com/common/oauth2/v2.0', 'Lang': 'fr'}
+    # What a browser sends: every successful control in document order (an empty password too).
+    assert form.successful_controls() == [
+        ('Token', '123456789'), ('OAuthUse', '1'),
+        ('AuthServerURL', 'https://login.microsoftonline.com/common/oauth2/v2.0'), ('ClientSecret', ''), ('Lang', 'fr')]
 
 
 def test_missing_label_names_host_page_labels_and_profile():
     page = Page(HOST, '/rps/oauthms.cgi', 200, '<table><tr><th>Other</th><td>x</td></tr></table>',
-                'imagerunner_advance')
+                PROFILES['imagerunner_advance'])
     with pytest.raises(PageNotUnderstoodError) as error:
         page.value('token_status')
     message = str(error.value)
@@ -102,7 +106,7 @@ def test_missing_label_names_host_page_labels_and_profile():
 
 
 def test_missing_form_field_is_a_clear_error():
-    page = Page(HOST, '/x', 200, DL_PAGE, 'isensys_mf')
+    page = Page(HOST, '/x', 200, DL_PAGE, PROFILES['isensys_mf'])
     with pytest.raises(PageNotUnderstoodError, match=r"^127\.0\.0\.5: page /x has no form with the field 'i3001'"):
         page.form_with('i3001')
 
@@ -125,6 +129,11 @@ class ScriptedDevice:
 
     def __init__(self, profile='imagerunner_advance'):
         self.profile = PROFILES[profile]
+        login = self.profile['login']
+        self.login_form = html_response(200, (
+            '<form method="post" action="%s"><input type="text" name="%s"><input type="password" name="%s">'
+            '<input type="submit" value="Log In"></form>') % (login['path'], login['username_field'],
+                                                               login['password_field']))
         self.calls = []
         self.scripts = {}
 
@@ -143,6 +152,8 @@ class ScriptedDevice:
         if answers is None:
             if (method, path) == ('POST', self.profile['login']['path']):
                 return self.login_ok(session)
+            if (method, path) == ('GET', self.profile['login']['form_path']):
+                return self.login_form
             if path == self.profile['logout']['path']:
                 return html_response(302, location=self.profile['login']['path'])
             return html_response(404, '<p>not found</p>')
@@ -173,7 +184,7 @@ def sleeps():
 
 
 def session(sleeps, **kwargs):
-    options = dict(host=HOST, username='7654321', password=PASSWORD, profile='imagerunner_advance',
+    options = dict(host=HOST, username='7654321', password=PASSWORD, profile=PROFILES['imagerunner_advance'],
                    ca_path='/etc/printers-ca.pem', retries=3, sleep=sleeps.append)
     options.update(kwargs)
     return RemoteUISession(**options)
@@ -194,7 +205,7 @@ def test_every_request_verifies_with_the_ca_path_and_ignores_the_environment_bun
     with session(sleeps, timeout=7.5) as remote:
         assert remote._http.trust_env is False
         remote.get_page('/rps/oauthms.cgi')
-    assert device.paths() == ['/login', '/rps/oauthms.cgi', '/logout']
+    assert device.paths() == ['/login', '/login', '/rps/oauthms.cgi', '/logout']
     for call in device.calls:
         assert call['verify'] == '/etc/printers-ca.pem'
         assert call['timeout'] == 7.5
@@ -241,7 +252,8 @@ def test_retries_end_with_a_clear_error_and_a_logout(device, sleeps):
     with pytest.raises(DeviceUnreachableError) as error:
         with session(sleeps, retries=2) as remote:
             remote.get_page('/rps/oauthms.cgi')
-    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi after 3 attempts: timed out'
+    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi at port 443 after 3 attempts: timed out ' \
+        '(cloudmail_port, cloudmail_timeout, cloudmail_retries)'
     assert sleeps == [0.5, 1.0]
     assert device.paths()[-1] == '/logout'
 
@@ -251,7 +263,7 @@ def test_a_wrong_password_is_never_retried(device, sleeps):
     with pytest.raises(LoginRejectedError) as error:
         with session(sleeps):
             pass
-    assert device.paths() == ['/login']
+    assert device.paths('POST') == ['/login']
     assert sleeps == []
     assert 'wrong user name or password' in str(error.value)
     assert PASSWORD not in str(error.value)
@@ -283,8 +295,8 @@ def test_any_other_requests_error_names_the_host_instead_of_a_traceback(device, 
     with pytest.raises(DeviceUnreachableError) as error:
         with session(sleeps, retries=1) as remote:
             remote.get_page('/rps/oauthms.cgi')
-    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi after 2 attempts: ' \
-        'request failed (ChunkedEncodingError)'
+    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi at port 443 after 2 attempts: ' \
+        'request failed (ChunkedEncodingError) (cloudmail_port, cloudmail_timeout, cloudmail_retries)'
     assert device.paths()[-1] == '/logout'
 
 
@@ -303,14 +315,14 @@ def test_a_lockout_is_never_retried(device, sleeps):
     with pytest.raises(LockedOutError):
         with session(sleeps):
             pass
-    assert device.paths() == ['/login'] and sleeps == []
+    assert device.paths('POST') == ['/login'] and sleeps == []
 
 
 def test_another_administrator_is_waited_for(device, sleeps):
     device.on('POST', '/login', message_page('session_limit'), message_page('session_limit'), device.login_ok)
     with session(sleeps):
         pass
-    assert device.paths() == ['/login', '/login', '/login', '/logout']
+    assert device.paths() == ['/login'] * 4 + ['/logout']
     assert sleeps == [0.5, 1.0]
 
 
@@ -318,7 +330,7 @@ def test_an_expired_session_gets_one_new_login(device, sleeps):
     device.on('GET', '/rps/oauthms.cgi', html_response(302, location='/login'), html_response(200, STATUS))
     with session(sleeps) as remote:
         remote.get_page('/rps/oauthms.cgi')
-    assert device.paths() == ['/login', '/rps/oauthms.cgi', '/login', '/rps/oauthms.cgi', '/logout']
+    assert device.paths() == ['/login', '/login', '/rps/oauthms.cgi', '/login', '/login', '/rps/oauthms.cgi', '/logout']
 
 
 def test_a_session_that_ends_again_right_away_is_an_error(device, sleeps):
@@ -326,14 +338,14 @@ def test_a_session_that_ends_again_right_away_is_an_error(device, sleeps):
     with pytest.raises(SessionExpiredError):
         with session(sleeps) as remote:
             remote.get_page('/rps/oauthms.cgi')
-    assert device.paths().count('/login') == 2
+    assert device.paths('POST').count('/login') == 2
 
 
 def test_logout_happens_when_the_body_raises(device, sleeps):
     with pytest.raises(ZeroDivisionError):
         with session(sleeps):
             1 / 0  # pylint: disable=pointless-statement
-    assert device.paths() == ['/login', '/logout']
+    assert device.paths() == ['/login', '/login', '/logout']
 
 
 def test_a_failed_logout_is_a_warning_not_an_error(device, sleeps):
@@ -352,7 +364,7 @@ def test_an_untrusted_certificate_is_not_retried(device, sleeps):
             pass
     assert sleeps == []
     assert 'certificate verify failed: unable to get local issuer certificate' in str(error.value)
-    assert 'ca_path' in str(error.value)
+    assert 'cloudmail_ca_path' in str(error.value)
 
 
 def test_a_handshake_cut_short_is_retried(device, sleeps):
@@ -375,8 +387,8 @@ def test_a_form_is_read_afresh_for_every_attempt(device, sleeps):
     with session(sleeps) as remote:
         remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
     posts = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login']
-    assert [post['data']['Token'] for post in posts] == ['first', 'second']
-    data = posts[-1]['data']
+    assert [dict(post['data'])['Token'] for post in posts] == ['first', 'second']
+    data = dict(posts[-1]['data'])
     assert data['Flag'] == 'Exec_Data' and data['OAuthUse'] == '1' and data['Dummy'].isdigit()
     assert posts[-1]['headers']['Referer'] == 'https://127.0.0.5:443/rps/oauthmsedit.cgi'
 
@@ -400,7 +412,7 @@ def test_a_post_the_device_may_have_seen_is_not_repeated(device, sleeps):
 
 
 def test_requests_missing_is_reported(monkeypatch, sleeps):
-    monkeypatch.setattr(remote_ui, 'HAS_REQUESTS', False)
-    with pytest.raises(remote_ui.RemoteUIError, match='requests is required'):
+    monkeypatch.setattr(device_session, 'HAS_REQUESTS', False)
+    with pytest.raises(RemoteUIError, match='requests is required'):
         with session(sleeps):
             pass
