@@ -148,14 +148,14 @@ class RemoteUISession:
             if all(form.get(name) is not None for name in wanted):
                 return page, form
         found = sorted(set(name for form in page.forms for name in form.names())) or ['none']
+        missing = [name for name in wanted if not any(form.get(name) is not None for form in page.forms)] or list(wanted)
         raise ProfileMismatchError(
-            self.host, 'profile mismatch: the login form at %s has no fields %s (the profile %r expects user '
-            'field %r and password field %r; the page holds: %s). Nothing was posted, so no failed login was '
-            'counted. Set cloudmail_profile to the right family, or a profile file with these field names in '
-            'cloudmail_profile_file, then run playbooks/validate.yml' % (
-                form_path, ' and '.join(repr(name) for name in wanted if not any(
-                    f.get(name) is not None for f in page.forms)) or repr(wanted),
-                self.profile_name, wanted[0], wanted[1], ', '.join(found)))
+            self.host, 'profile mismatch: the login form at %s has no field %s, which the profile %r expects for '
+            'the user name (%r) and the password (%r); the page holds: %s. Nothing was posted, so no failed login '
+            'was counted. Set cloudmail_profile to the right family, or name a profile file with these field '
+            'names in cloudmail_profile_file, check it with playbooks/status.yml, then run again' % (
+                form_path, ' and '.join(repr(name) for name in missing), self.profile_name, wanted[0], wanted[1],
+                ', '.join(found)))
 
     def login(self):
         login = self.profile['login']

@@ -129,17 +129,19 @@ class ScriptedDevice:
 
     def __init__(self, profile='imagerunner_advance'):
         self.profile = PROFILES[profile]
-        login = self.profile['login']
-        self.login_form = html_response(200, (
-            '<form method="post" action="%s"><input type="text" name="%s"><input type="password" name="%s">'
-            '<input type="submit" value="Log In"></form>') % (login['path'], login['username_field'],
-                                                               login['password_field']))
         self.calls = []
         self.scripts = {}
 
     def on(self, method, path, *answers):
         """Queue answers for a path; the last one repeats. An exception instance is raised."""
         self.scripts[(method, path)] = list(answers)
+
+    def login_form(self, session):
+        login = self.profile['login']
+        return html_response(200, (
+            '<form method="post" action="%s"><input type="text" name="%s"><input type="password" name="%s">'
+            '<input type="submit" value="Log In"></form>') % (login['path'], login['username_field'],
+                                                               login['password_field']))
 
     def login_ok(self, session):
         session.cookies.set(self.profile['login']['session_cookie'], 'a' * 32)
@@ -153,7 +155,7 @@ class ScriptedDevice:
             if (method, path) == ('POST', self.profile['login']['path']):
                 return self.login_ok(session)
             if (method, path) == ('GET', self.profile['login']['form_path']):
-                return self.login_form
+                return self.login_form(session)
             if path == self.profile['logout']['path']:
                 return html_response(302, location=self.profile['login']['path'])
             return html_response(404, '<p>not found</p>')
@@ -416,3 +418,147 @@ def test_requests_missing_is_reported(monkeypatch, sleeps):
     with pytest.raises(RemoteUIError, match='requests is required'):
         with session(sleeps):
             pass
+
+
+# --------------------------------------------------------------------------- login form, cookies, logout, forms
+
+def test_a_login_form_without_the_profiles_fields_posts_nothing(device, sleeps):
+    # An MF model whose login names its fields i0019/i2101 while the profile says i0014/i0016.
+    device.profile = PROFILES['isensys_mf']
+    device.on('GET', '/checkLogin.cgi', html_response(200, (
+        '<form method="post" action="/checkLogin.cgi"><input type="hidden" name="i0012" value="1">'
+        '<input type="text" name="i0019"><input type="password" name="i2101"></form>')))
+    with pytest.raises(PageNotUnderstoodError) as error:
+        with session(sleeps, profile=PROFILES['isensys_mf']):
+            pass
+    message = str(error.value)
+    assert device.paths('POST') == []
+    assert message.startswith(HOST + ': profile mismatch: the login form at /checkLogin.cgi has no field')
+    assert "no field 'i0014' and 'i0016'" in message and 'the page holds: i0012, i0019, i2101' in message
+    assert 'cloudmail_profile_file' in message and 'Nothing was posted' in message
+    assert PASSWORD not in message
+
+
+def test_the_login_posts_the_forms_own_fields_to_its_resolved_action(device, sleeps):
+    device.on('GET', '/login', html_response(200, (
+        '<form method="post" action="login?lang=en"><input type="hidden" name="uri" value="/rps/portal">'
+        '<input type="hidden" name="nonce" value="n-1"><input name="deptid"><input type="password" name="password">'
+        '<input type="submit" name="login" value="Log In"></form>')))
+    device.on('POST', '/login?lang=en', device.login_ok)
+    with session(sleeps):
+        pass
+    post = [call for call in device.calls if call['method'] == 'POST'][0]
+    # The form's own uri wins over the profile's extra field; the named submit button is sent.
+    assert post['data'] == [('uri', '/rps/portal'), ('nonce', 'n-1'), ('deptid', '7654321'), ('password', PASSWORD),
+                            ('login', 'Log In')]
+
+
+def test_cookies_set_on_the_login_redirect_and_after_login_pages_are_kept_and_sent_by_path(device, sleeps):
+    profile = dict(PROFILES['imagerunner_advance'], after_login=['/rps/nativetop.cgi'])
+
+    def login_ok(http):
+        response = html_response(302, location='/rps/')
+        http.cookies.set('sessionid', 's' * 32, path='/rps')
+        return response
+
+    def portal(http):
+        http.cookies.set('com.canon.meap.service.login.session', 'p' * 16, path='/')
+        return html_response(200, '<p>portal</p>')
+
+    device.on('POST', '/login', login_ok)
+    device.on('GET', '/rps/nativetop.cgi', portal)
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
+    with session(sleeps, profile=profile) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+        cookies = dict((cookie.name, cookie.path) for cookie in remote._http.cookies)
+    assert cookies == {'sessionid': '/rps', 'com.canon.meap.service.login.session': '/'}
+    assert device.paths() == ['/login', '/login', '/rps/nativetop.cgi', '/rps/oauthms.cgi', '/logout']
+    # /logout is outside Path=/rps: the session cookie goes there explicitly, and the user is told.
+    logout = device.calls[-1]
+    assert 'sessionid=' + 's' * 32 in logout['headers']['Cookie']
+    assert len(remote.warnings) == 1 and 'outside the path of the session cookie (/rps)' in remote.warnings[0]
+    assert 's' * 32 not in remote.warnings[0]
+
+
+def test_a_logout_the_profile_moves_inside_the_cookie_path_needs_no_warning(device, sleeps):
+    profile = dict(PROFILES['imagerunner_advance'], logout={'path': '/rps/logout.cgi', 'method': 'POST',
+                                                            'fields': {'Flag': 'Logout'}})
+
+    def login_ok(http):
+        http.cookies.set('sessionid', 's' * 32, path='/rps')
+        return html_response(302, location='/rps/')
+
+    device.on('POST', '/login', login_ok)
+    device.on('POST', '/rps/logout.cgi', html_response(302, location='/login'))
+    with session(sleeps, profile=profile) as remote:
+        pass
+    assert remote.warnings == []
+    assert device.calls[-1]['method'] == 'POST' and device.calls[-1]['data'] == {'Flag': 'Logout'}
+
+
+def test_a_logout_answered_with_an_error_is_a_warning(device, sleeps):
+    device.on('GET', '/logout', html_response(404, 'no'))
+    with session(sleeps) as remote:
+        pass
+    assert remote.warnings == [HOST + ': logout at /logout answered HTTP 404; the device ends the session when it is idle']
+
+
+def test_an_after_login_page_that_is_missing_fails_and_still_logs_out(device, sleeps):
+    profile = dict(PROFILES['imagerunner_advance'], after_login=['/rps/nativetop.cgi'])
+    with pytest.raises(PageNotUnderstoodError, match='page /rps/nativetop.cgi answered HTTP 404'):
+        with session(sleeps, profile=profile):
+            pass
+    assert device.paths()[-1] == '/logout'
+
+
+FORM_WITH_BOOKKEEPING = (
+    '<form method="post" action="./oauthmsedit.cgi"><input type="hidden" name="Token" value="t-1">'
+    '<input type="hidden" name="CoreNXAction" value="./oauthmsedit.cgi?page=2">'
+    '<input type="hidden" name="OAuthUse" value="0"><input type="checkbox" name="OAuthUse" value="1">'
+    '<input type="checkbox" name="VerifyCert" value="1" checked>'
+    '<input type="text" name="AuthServerURL" value="old"><input type="submit" name="Execute" value="OK"></form>')
+
+
+def test_a_write_keeps_the_forms_own_values_sends_its_button_and_posts_to_the_resolved_action(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, FORM_WITH_BOOKKEEPING))
+    # A save answered with the status page itself (HTTP 200), not a redirect.
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(200, STATUS))
+    with session(sleeps) as remote:
+        remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1', 'VerifyCert': None, 'AuthServerURL': 'new'})
+    post = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login'][0]
+    data = post['data']
+    assert ('CoreNXAction', './oauthmsedit.cgi?page=2') in data            # never the profile's constant
+    assert ('Flag', 'Exec_Data') in data                                  # the profile fills what the form lacks
+    assert [value for name, value in data if name == 'OAuthUse'] == ['0', '1']
+    assert 'VerifyCert' not in dict(data)                                 # unticked: a browser sends nothing
+    assert ('AuthServerURL', 'new') in data and ('Execute', 'OK') in data
+
+
+def test_an_unticked_box_without_hidden_twin_sends_the_profiles_off_value(device, sleeps):
+    device.profile = PROFILES['isensys_mf']
+    device.on('GET', '/m_oauth_ms_edit.html', html_response(200, (
+        '<form method="post" action="/m_oauth_ms_edit.html"><input type="hidden" name="iToken" value="1">'
+        '<input type="checkbox" name="i3001" value="1" checked></form>')))
+    device.on('POST', '/m_oauth_ms_edit.html', html_response(302, location='/m_oauth_ms.html'))
+    with session(sleeps, profile=PROFILES['isensys_mf']) as remote:
+        remote.submit_form('/m_oauth_ms_edit.html', 'i3001', {'i3001': '0'})
+    post = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/checkLogin.cgi'][0]
+    assert post['data'] == [('iToken', '1'), ('i3001', '0')]
+
+
+def test_a_write_answered_by_an_http_error_is_refused(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, FORM_WITH_BOOKKEEPING))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(403, 'Forbidden'))
+    with pytest.raises(WriteRejectedError, match=r'it answered HTTP 403; nothing was changed'):
+        with session(sleeps) as remote:
+            remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
+
+
+def test_requests_are_spaced_as_the_profile_asks(device, sleeps):
+    now = [100.0]
+    profile = dict(PROFILES['imagerunner_advance'], request_spacing_seconds=1.5)
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
+    with session(sleeps, profile=profile, clock=lambda: now[0]) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+    # The clock stands still, so each of the 3 requests after the first waits the whole spacing.
+    assert sleeps == [1.5, 1.5, 1.5]
