@@ -6,6 +6,7 @@ tests pin down the device side, over real HTTPS on loopback.
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,22 @@ def test_login_field_variants(simulated_fleet, variant, fields):
                                                             fields[1]: fleet.password})
     assert login.status_code == 302
     browser.logout()
+
+
+def test_fleet_served_from_a_profile_file(simulated_fleet):
+    profile_file = Path(__file__).resolve().parents[1] / 'profiles/isensys_x.yml'
+    fleet = simulated_fleet(printers=2, languages='fr', providers='microsoft', profile_file=profile_file)
+    assert [printer['profile_file'] for printer in fleet.state['printers']] == [str(profile_file)] * 2
+    hosts = fleet.inventory['all']['children']['printers']['children']['microsoft']['hosts']
+    assert hosts['printer-0001']['simulator_profile_file'] == str(profile_file)
+    assert hosts['printer-0001']['cloudmail_profile'] == 'isensys_mf'       # the built-in profile it extends
+    browser = Browser(fleet, 'printer-0001')
+    assert 'name="i0019"' in browser.get('/checkLogin.cgi').text
+    login = browser.request('POST', '/checkLogin.cgi', data={'i0012': '1', 'i0019': fleet.username,
+                                                            'i2101': fleet.password})
+    assert login.status_code == 302
+    page = browser.get('/cgi-bin/oauth/ms_status.cgi')
+    assert '<dt>Jeton d\'accès</dt><dd>Inactif</dd>' in page.text
+    assert 'name="i5004"' in browser.get('/cgi-bin/oauth/ms_edit.cgi').text
+    assert browser.get('/m_oauth_ms.html').status_code == 404     # the built-in profile's page is not there
+    browser.request('GET', '/logout.cgi')
