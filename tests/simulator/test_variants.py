@@ -137,8 +137,8 @@ def test_login_field_variants(simulated_fleet, variant, fields):
     fleet, browser = one_printer(simulated_fleet, MF, 'en', variant)
     page = browser.get('/checkLogin.cgi').text
     assert all(f'name="{field}"' in page for field in fields) and 'name="i0014"' not in page
-    login = browser.request('POST', '/checkLogin.cgi', data={'i0012': '1', fields[0]: fleet.username,
-                                                            fields[1]: fleet.password})
+    form = {'i0012': '1', fields[0]: fleet.username, fields[1]: fleet.password}
+    login = browser.request('POST', '/checkLogin.cgi', data=form)
     assert login.status_code == 302
     browser.logout()
 
@@ -152,8 +152,8 @@ def test_fleet_served_from_a_profile_file(simulated_fleet):
     assert hosts['printer-0001']['cloudmail_profile'] == 'isensys_mf'       # the built-in profile it extends
     browser = Browser(fleet, 'printer-0001')
     assert 'name="i0019"' in browser.get('/checkLogin.cgi').text
-    login = browser.request('POST', '/checkLogin.cgi', data={'i0012': '1', 'i0019': fleet.username,
-                                                            'i2101': fleet.password})
+    form = {'i0012': '1', 'i0019': fleet.username, 'i2101': fleet.password}
+    login = browser.request('POST', '/checkLogin.cgi', data=form)
     assert login.status_code == 302
     page = browser.get('/cgi-bin/oauth/ms_status.cgi')
     assert '<dt>Jeton d\'accès</dt><dd>Inactif</dd>' in page.text
