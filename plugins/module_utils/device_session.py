@@ -321,7 +321,7 @@ class RemoteUISession:
     @staticmethod
     def _merge_fields(pairs, fill, override):
         """Form pairs with ``override`` replacing values and ``fill`` adding only fields the form lacks."""
-        names = set(name for name, _ in pairs)
+        names = set(pair[0] for pair in pairs)
         merged = [(name, override.get(name, value)) for name, value in pairs]
         merged += [(name, value) for name, value in fill.items() if name not in names and name not in override]
         merged += [(name, value) for name, value in override.items() if name not in names]

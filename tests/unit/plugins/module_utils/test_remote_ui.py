@@ -138,10 +138,9 @@ class ScriptedDevice:
 
     def login_form(self, session):
         login = self.profile['login']
-        return html_response(200, (
-            '<form method="post" action="%s"><input type="text" name="%s"><input type="password" name="%s">'
-            '<input type="submit" value="Log In"></form>') % (login['path'], login['username_field'],
-                                                               login['password_field']))
+        form = ('<form method="post" action="%s"><input type="text" name="%s"><input type="password" name="%s">'
+                '<input type="submit" value="Log In"></form>')
+        return html_response(200, form % (login['path'], login['username_field'], login['password_field']))
 
     def login_ok(self, session):
         session.cookies.set(self.profile['login']['session_cookie'], 'a' * 32)
