@@ -166,6 +166,9 @@ def failure_state(action, reason, message):
     return {'settings': 'settings_failed', 'read': 'read_failed'}.get(step, 'step_failed')
 
 
+_AUTHORIZATION_FAILURES = ('authorization_failed', 'authorization_timeout', 'code_missing', 'step_failed')
+
+
 def printer_state(failure, preflight_ok, read_ok, connection_status, token_status, settings_match):
     """The one state of a printer at the end of a run.
 
@@ -176,6 +179,8 @@ def printer_state(failure, preflight_ok, read_ok, connection_status, token_statu
     """
     if preflight_ok is False:
         return 'preflight_failed'
+    if failure in _AUTHORIZATION_FAILURES and settings_match is False:
+        return 'not_configured'  # no sign-in can work before the settings are written
     if failure:
         return failure
     if not read_ok:

@@ -58,10 +58,10 @@ def test_status_reports_into_the_current_directory_and_fails_without_a_person(si
         'printer-0001', 'printer-0002']
 
 
-def test_next_actions_are_the_ones_that_work(simulated_fleet, run_playbook, tmp_path, chromium):
+def test_next_actions_are_the_ones_that_work(simulated_fleet, run_playbook, tmp_path):
     # printer-0001 (Microsoft) answers every request with HTTP 500 while the rollout pushes its settings;
-    # printer-0002 (Google) gets no authorization code in the first run.
-    fleet = simulated_fleet(printers=2, languages='en', auto_approve_seconds=1,
+    # printer-0003 (Google) gets no authorization code in the first run; printer-0002 (Microsoft) just works.
+    fleet = simulated_fleet(printers=3, languages='en', auto_approve_seconds=1,
                             poll_interval=1, settle_seconds=0.5)
     reports = tmp_path / 'reports'
     settings = {'cloudmail_report_dir': str(reports), 'cloudmail_authorization_timeout': 60,
@@ -72,30 +72,32 @@ def test_next_actions_are_the_ones_that_work(simulated_fleet, run_playbook, tmp_
     rows = {row['host']: row for row in load_report(reports)['printers']}
     assert rows['printer-0001']['state'] == 'unreachable'
     assert rows['printer-0001']['next_action'].endswith('then run rollout.yml')
-    assert rows['printer-0002']['state'] == 'code_missing'
-    assert rows['printer-0002']['next_action'].endswith('then run reauthorize.yml')
-    assert [row['host'] for row in load_report(reports)['printers']] == ['printer-0001', 'printer-0002']
+    assert rows['printer-0003']['state'] == 'code_missing'
+    assert rows['printer-0003']['next_action'].endswith('then run reauthorize.yml')
+    assert rows['printer-0002']['state'] == 'ok'
+    # Problems first: the blocked or failed printer, then the one waiting for a person, then the good one.
+    assert [row['host'] for row in load_report(reports)['printers']] == ['printer-0001', 'printer-0003', 'printer-0002']
     fleet.control.faults('printer-0001', http_500=0)
 
-    # As advised for printer-0002: reauthorize.yml with its code. It cannot help printer-0001,
+    # As advised for printer-0003: reauthorize.yml with its code. It cannot help printer-0001,
     # whose settings never reached it: the report keeps advising rollout.yml there.
     urls = dict(GOOGLE_ROW.findall(first.output))
-    codes = {'printer-0002': fleet.control.google_consent(urls['printer-0002'])['code']}
+    codes = {'printer-0003': fleet.control.google_consent(urls['printer-0003'])['code']}
     codes_file = write_yaml(tmp_path / 'codes.yml', {'cloudmail_google_authorization_codes': codes})
     second = run_playbook('reauthorize.yml', fleet.inventory_path, '-e', f'@{codes_file}', extra_vars=settings,
                           environment=NO_CI)
-    assert token_status(fleet, 'printer-0002', 'google')['status'] == 'active'
+    assert token_status(fleet, 'printer-0003', 'google')['status'] == 'active'
     assert token_status(fleet, 'printer-0001', 'microsoft')['status'] != 'active'
     rows = {row['host']: row for row in load_report(reports)['printers']}
-    assert rows['printer-0002']['state'] == 'ok', second.output
+    assert rows['printer-0003']['state'] == 'ok', second.output
     assert 'rollout.yml' in rows['printer-0001']['next_action'], second.output
 
     # As advised for printer-0001: rollout.yml. Every printer ends active and the run succeeds.
     third = run_playbook('rollout.yml', fleet.inventory_path, extra_vars=settings, environment=NO_CI)
     assert third.returncode == 0, third.output
     assert token_status(fleet, 'printer-0001', 'microsoft')['status'] == 'active'
-    assert [row['state'] for row in load_report(reports)['printers']] == ['ok', 'ok']
-    assert 'by state: ok 2' in third.output
+    assert [row['state'] for row in load_report(reports)['printers']] == ['ok', 'ok', 'ok']
+    assert 'by state: ok 3' in third.output
 
 
 HOSTILE = '=HYPERLINK("https://x","Click to fix") <script>alert(1)</script>'

@@ -120,6 +120,12 @@ def test_a_failed_push_is_never_sent_to_reauthorize_even_when_the_token_reads_in
     assert row['state'] == 'settings_failed' and 'reauthorize.yml' not in row['next_action']
 
 
+def test_an_authorization_that_failed_on_a_printer_without_settings_sends_to_rollout():
+    row = build_row('mfp', VARIABLES, status('inactive', enabled=False), failure(
+        'Ask the printer for a sign-in: mfp: OAuth is off', 'printfleet.cloudmail.oauth_authorize'))
+    assert (row['state'], row['next_action']) == ('not_configured', advice('not_configured'))
+
+
 def test_advice_names_the_inventory_variable_to_fix():
     assert 'cloudmail_password' in advice('wrong_password')
     assert 'cloudmail_ca_path' in advice('certificate_rejected')
