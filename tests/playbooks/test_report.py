@@ -51,6 +51,7 @@ def test_status_reports_into_the_current_directory_and_fails_without_a_person(si
     assert in_ci.returncode == 2, in_ci.output
 
     # The HTML page, opened in a real browser: the run's date, the counts, the rows with their next action.
+    report = load_report(reports)
     dom = chromium(reports / 'fleet-report-all.html')
     assert f'<time id="generated-at" datetime="{report["generated_at"]}">' in dom
     assert '<dd id="need-action-count">2</dd>' in dom

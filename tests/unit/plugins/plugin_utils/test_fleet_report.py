@@ -239,3 +239,11 @@ def test_merge_joins_slices(tmp_path):
     assert document['summary']['by_state'] == {'ok': 1, 'token_inactive': 1}
     assert document['inventory_sources'] == ['inv1', 'inv2']
     assert merge_reports(str(tmp_path))[2] is False
+
+
+def test_the_user_guide_lists_every_state_with_its_next_action():
+    from pathlib import Path
+    guide = (Path(__file__).resolve().parents[4] / 'docs' / 'user-guide.md').read_text(encoding='utf-8')
+    for state, entry in STATES.items():
+        assert '| `%s` | %s |' % (state, entry.severity) in guide
+        assert '| %s |' % entry.next_action in guide
