@@ -14,8 +14,8 @@ GOOGLE_ROW = re.compile(r'(printer-\d+)\s+google\s+(https://[^\s"]+)')
 NO_CI = {'CI': ''}
 
 
-def test_status_reports_into_the_current_directory_and_fails_without_a_person(simulated_fleet, run_playbook,
-                                                                             tmp_path, chromium):
+def test_status_reports_into_the_current_directory_and_fails_without_a_person(
+        simulated_fleet, run_playbook, tmp_path, chromium):
     fleet = simulated_fleet(printers=2, languages='en', settle_seconds=0.5)
     workdir = tmp_path / 'work'
     workdir.mkdir()
