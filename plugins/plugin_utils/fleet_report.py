@@ -428,6 +428,7 @@ th { background: #f2f2f2; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; }
 dt { font-weight: bold; }
 td.last_error { max-width: 40em; overflow-wrap: anywhere; }
+td.host, td.state { white-space: nowrap; }
 tr.needs-action td.next_action { font-weight: bold; }
 tr.blocked td.state, tr.failed td.state { background: #fde2e2; }
 tr.action td.state, tr.warning td.state { background: #fff6d5; }
