@@ -789,11 +789,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     try:
-        # Parse errors are caught and put in one line each (Ansible's hints, like the one about tabs, kept).
-        loader, inventory, variable_manager, has_secrets = read_inventory(
-            args.inventory, args.vault_id, args.vault_password_file,
-            [path.lstrip('@') for path in args.extra_vars_file])
         with _source_lines_hidden():
+            loader, inventory, variable_manager, has_secrets = read_inventory(
+                args.inventory, args.vault_id, args.vault_password_file,
+                [path.lstrip('@') for path in args.extra_vars_file])
             hosts, problems = validate_fleet(loader, inventory, variable_manager, args.group,
                                              decrypt_vault=has_secrets)
     except InventoryReadError as exc:
