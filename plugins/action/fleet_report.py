@@ -25,7 +25,7 @@ SECRET_VARIABLES = ('cloudmail_password', 'cloudmail_google_client_secret')
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = False
-    _VALID_ARGS = frozenset(('dest', 'slice', 'hosts', 'status_var', 'error_var', 'merge'))
+    _VALID_ARGS = frozenset(('dest', 'slice', 'hosts', 'status_var', 'error_var', 'statuses', 'merge'))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -36,6 +36,7 @@ class ActionModule(ActionBase):
             'hosts': {'type': 'list', 'elements': 'str'},
             'status_var': {'type': 'str', 'default': 'printer_status'},
             'error_var': {'type': 'str', 'default': 'printer_error'},
+            'statuses': {'type': 'dict'},
             'merge': {'type': 'bool', 'default': False},
         })[1]
         try:
@@ -56,11 +57,18 @@ class ActionModule(ActionBase):
 
     def _row(self, host, hostvars, args):
         variables = hostvars[host] if host in hostvars else {}
+        error = plain(variables.get(args['error_var']) or '')
+        if args['statuses'] is not None:
+            # One fleet-wide read (fleet_status): its failure is the host's latest error.
+            status = plain(args['statuses'].get(host) or {})
+            error = (status.get('msg') if status.get('failed') else '') or error
+        else:
+            status = plain(variables.get(args['status_var']) or {})
         return build_row(
             host,
             {name: plain(variables.get(name)) for name in ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host')},
-            plain(variables.get(args['status_var']) or {}),
-            plain(variables.get(args['error_var']) or ''),
+            status,
+            error,
             secrets=self._secrets(variables, host),
         )
 

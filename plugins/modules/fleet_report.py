@@ -44,6 +44,11 @@ options:
     description: Name of each host's fact holding the last error of the play.
     type: str
     default: printer_error
+  statuses:
+    description:
+      - The RV(printfleet.cloudmail.fleet_status#module:printers) of one fleet-wide M(printfleet.cloudmail.fleet_status)
+        read, used instead of each host's O(status_var). A host whose read failed gets that failure as its last error.
+    type: dict
   merge:
     description:
       - Instead of reporting hosts, join every C(fleet-report-*.json) of O(dest) into C(fleet-report-merged.*).
