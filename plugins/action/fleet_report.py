@@ -45,7 +45,13 @@ class ActionModule(ActionBase):
                 result['sources'] = sources
             else:
                 hosts = args['hosts'] if args['hosts'] is not None else task_vars.get('ansible_play_hosts_all', [])
-                rows = [self._row(host, task_vars.get('hostvars', {}), args) for host in sorted(set(hosts))]
+                rows, failed = [], []
+                for host in sorted(set(hosts)):
+                    row, error = self._row(host, task_vars.get('hostvars', {}), args)
+                    rows.append(row)
+                    if error:
+                        failed.append(host)
+                result['failed_hosts'] = failed
                 document, paths, changed = write_report(args['dest'], args['slice'], rows)
         except (OSError, ValueError) as exc:
             raise AnsibleError('cannot write the fleet report in %s: %s' % (args['dest'], exc)) from exc
@@ -56,6 +62,7 @@ class ActionModule(ActionBase):
         return result
 
     def _row(self, host, hostvars, args):
+        """The host's report row, and the error that stopped it in this run (empty when none)."""
         variables = hostvars[host] if host in hostvars else {}
         error = plain(variables.get(args['error_var']) or '')
         if args['statuses'] is not None:
@@ -64,13 +71,14 @@ class ActionModule(ActionBase):
             error = (status.get('msg') if status.get('failed') else '') or error
         else:
             status = plain(variables.get(args['status_var']) or {})
-        return build_row(
+        row = build_row(
             host,
             {name: plain(variables.get(name)) for name in ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host')},
             status,
             error,
             secrets=self._secrets(variables, host),
         )
+        return row, error
 
     @staticmethod
     def _secrets(variables, host):

@@ -97,6 +97,12 @@ printers:
   returned: always
   type: list
   elements: dict
+failed_hosts:
+  description:
+    - Hosts that stopped with an error in this run (a recorded O(error_var), or a failed read in O(statuses)), sorted.
+  returned: when O(merge=false)
+  type: list
+  elements: str
 sources:
   description: The slice files merged.
   returned: when O(merge=true)
