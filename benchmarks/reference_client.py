@@ -5,12 +5,11 @@
 Does per printer exactly the requests the work needs and nothing else:
 push   = login, read the edit form, post it, read it back, log out (5 requests);
 status = login, read the status page, log out (3 requests).
-Paths and field names come from the collection's device profiles, read by path, so the
-reference never imports the collection. Prints one JSON object: printers, failures, seconds.
+Paths and field names come from the collection's device profiles (through the simulator,
+which serves exactly them), so the reference never imports the collection. Prints one JSON object: printers, failures, seconds.
 """
 
 import argparse
-import importlib.util
 import json
 import re
 import sys
@@ -21,15 +20,16 @@ from pathlib import Path
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from simulator.printer import profiles  # noqa: E402  (after the path set-up)
+
 MICROSOFT_AUTHORITY = 'https://login.microsoftonline.com/organizations/oauth2/v2.0'
 
 
 def load_profiles():
-    spec = importlib.util.spec_from_file_location(
-        'printfleet_benchmark_profiles', REPO_ROOT / 'plugins' / 'module_utils' / 'profiles.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.PROFILES
+    """The collection's built-in device profiles, resolved as the simulator serves them."""
+    return profiles.PROFILES
 
 
 def push_fields(profile, provider, authority_url):

@@ -11,8 +11,8 @@ from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import (
-    PrinterRead,
-    connection_settings,
+    ProfileCache,
+    printer_to_read,
     read_fleet,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import rendered_namespace_variables
@@ -42,10 +42,10 @@ class ActionModule(ActionBase):
         if workers < 1:
             raise AnsibleError('fleet_status: workers must be at least 1, not %d' % workers)
 
-        validator = InventoryValidator(PRINTER_SCHEMA)
+        validator, profiles = InventoryValidator(PRINTER_SCHEMA), ProfileCache()
         printers, results = [], {}
         for host in sorted(set(hosts)):
-            printer, problems = self._printer(host, task_vars.get('hostvars'), validator)
+            printer, problems = self._printer(host, task_vars.get('hostvars'), validator, profiles)
             if problems:
                 results[host] = {'changed': False, 'failed': True, 'problems': problems,
                                  'msg': '%d problem(s) in the variables of %s, nothing was read:\n%s' % (
@@ -63,7 +63,7 @@ class ActionModule(ActionBase):
                           len(results), len(failed), (': ' + ', '.join(failed)) if failed else ''))
         return result
 
-    def _printer(self, host, hostvars, validator):
+    def _printer(self, host, hostvars, validator, profiles):
         """A PrinterRead for the host, or the problems of its variables (no secret in them)."""
         if hostvars is None or host not in hostvars:
             return None, ['%s: not in the inventory' % host]
@@ -76,4 +76,5 @@ class ActionModule(ActionBase):
             return None, [str(problem) for problem in sorted(problems, key=lambda p: (p.path, p.message))]
         # Validation never decrypts a vaulted value; the session needs the real password.
         variables['cloudmail_password'] = str(templar.template(raw['cloudmail_password']))
-        return PrinterRead(host, connection_settings(variables), variables['cloudmail_provider']), []
+        printer, problem = printer_to_read(host, variables, profiles)
+        return printer, [problem] if problem else []

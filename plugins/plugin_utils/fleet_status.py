@@ -14,60 +14,85 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import RemoteUIError, RemoteUISession
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    CONNECTION_CONSTRAINTS,
+    NEXT_PLAYBOOK,
+    connection_argument_spec,
+    in_inventory_terms,
+    session_from_params,
+    variable_for,
+)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
 
 __metaclass__ = type
 
-# Inventory variable -> RemoteUISession argument, with the default the playbooks use (vars/connection.yml).
-CONNECTION_VARIABLES = (
-    ('cloudmail_host', 'host', None),
-    ('cloudmail_port', 'port', 443),
-    ('cloudmail_username', 'username', None),
-    ('cloudmail_password', 'password', None),
-    ('cloudmail_profile', 'profile', None),
-    ('cloudmail_validate_certs', 'validate_certs', True),
-    ('cloudmail_ca_path', 'ca_path', None),
-    ('cloudmail_timeout', 'timeout', 10.0),
-    ('cloudmail_retries', 'retries', 3),
-)
-_CONVERSIONS = {'port': int, 'timeout': float, 'retries': int,
-                'validate_certs': lambda value: value if isinstance(value, bool) else str(value).lower() in (
-                    'true', 'yes', 'on', '1')}
-
 
 class PrinterRead:
-    """What to read on one printer: its session settings and its provider."""
+    """What to read on one printer: its connection options, resolved profile and provider."""
 
-    def __init__(self, name, connection, provider):
+    def __init__(self, name, params, profile, provider):
         self.name = name
-        self.connection = connection
+        self.params = params
+        self.profile = profile
         self.provider = provider
 
     def secrets(self):
-        return [str(self.connection.get('password') or '')]
+        return [str(self.params.get('password') or '')]
 
 
-def connection_settings(variables):
-    """RemoteUISession arguments from a host's rendered cloudmail_ variables."""
-    settings = {}
-    for variable, argument, default in CONNECTION_VARIABLES:
-        value = variables.get(variable)
-        if value is None or value == '':
-            value = default
-        if value is not None and argument in _CONVERSIONS:
-            value = _CONVERSIONS[argument](value)
-        settings[argument] = value
-    return settings
+class ProfileCache:
+    """Each profile is resolved (files read, schema checked) once per fleet, not once per printer."""
+
+    def __init__(self):
+        self._resolved = {}
+
+    def resolve(self, name, profile_file):
+        key = (name, profile_file)
+        if key not in self._resolved:
+            try:
+                self._resolved[key] = (resolve_profile(name, profile_file), None)
+            except ProfileError as exc:
+                self._resolved[key] = (None, exc)
+        return self._resolved[key]
 
 
-def read_printer(printer, open_session=RemoteUISession):
+def connection_params(host, variables):
+    """The connection options from a host's rendered cloudmail_ variables, checked as the modules check them.
+
+    Returns ``(params, problem)``; the problem names the inventory variables, never a value.
+    """
+    spec = connection_argument_spec()
+    given = dict((option, variables[variable_for(option)]) for option in spec
+                 if variables.get(variable_for(option)) not in (None, ''))
+    validation = ArgumentSpecValidator(argument_spec=spec, **CONNECTION_CONSTRAINTS).validate(given)
+    if validation.error_messages:
+        return None, '%s: %s; %s' % (host, in_inventory_terms('; '.join(validation.error_messages)), NEXT_PLAYBOOK)
+    return validation.validated_parameters, None
+
+
+def printer_to_read(host, variables, profiles):
+    """A PrinterRead for the host, or the message that says why it cannot be read."""
+    params, problem = connection_params(host, variables)
+    if problem:
+        return None, problem
+    profile, error = profiles.resolve(params['profile'], params['profile_file'])
+    if error is not None:
+        return None, '%s: %s; fix %s in the inventory, check it with playbooks/status.yml, then run the playbook ' \
+                     'again' % (host, error, error.variable)
+    return PrinterRead(host, params, profile, variables['cloudmail_provider']), None
+
+
+def read_printer(printer):
     """One printer's status as ``oauth_info`` reports it (status page only), or its failure."""
     result = {'changed': False, 'failed': False}
     session = None
     try:
-        session = open_session(**printer.connection)
+        session = session_from_params(printer.params, printer.profile)
         with session:
             status = OAuthDevice(session, printer.provider).read_status()
         result['providers'] = {printer.provider: status}
