@@ -12,9 +12,9 @@ module: fleet_status
 short_description: Read the OAuth status of every printer of the play in one task
 version_added: 0.1.0
 description:
-  - Checks each host's C(cloudmail_*) variables against the collection's schema, then reads the connection and token
-    status of the host's C(cloudmail_provider) from each printer's status page: login, status page, logout, three
-    requests per printer.
+  - Checks each host's C(cloudmail_*) variables against the collection's schema, then reads on each printer what
+    M(printfleet.cloudmail.oauth_info) reads for the host's C(cloudmail_provider) (settings, connection and token
+    status), with the same client.
   - The reads run on the controller in a bounded pool of threads, each printer in its own administrator session,
     always logged out. A printer that fails (bad variables, unreachable, wrong password) fails only its own entry
     in RV(printers); the task itself does not fail.
@@ -43,8 +43,6 @@ attributes:
   action:
     support: full
     description: "Runs on the controller as an action plugin, with one thread per printer being read."
-notes:
-  - Reads only the status page; M(printfleet.cloudmail.oauth_info) also reads each provider's settings.
 seealso:
   - module: printfleet.cloudmail.oauth_info
   - module: printfleet.cloudmail.fleet_report
@@ -66,7 +64,7 @@ EXAMPLES = r'''
 RETURN = r'''
 printers:
   description:
-    - Per host, the result C(oauth_info) would give for the host's provider (without its settings), or the failure.
+    - Per host, the result M(printfleet.cloudmail.oauth_info) gives for the host's provider, or the failure.
   returned: always
   type: dict
   sample:
@@ -75,6 +73,11 @@ printers:
       failed: false
       providers:
         microsoft:
+          settings:
+            enabled: true
+            verify_server_certificate: true
+            add_cn_to_verification: false
+            authority_url: https://login.microsoftonline.com/organizations/oauth2/v2.0
           connection_status: connected
           token_status: active
           error_details: null

@@ -4,9 +4,9 @@
 
 """Read the OAuth status of many printers at once, from the controller, in a bounded thread pool.
 
-One task for the whole fleet instead of one task per printer: each printer still gets its own
-session (login, status page, logout, always logged out), and a failing printer only fails its
-own entry. Results never hold a secret: messages come from the shared client, which never puts
+One task for the whole fleet instead of one task per printer: each printer gets exactly what
+``oauth_info`` does for its provider (its own session, settings and status pages, always logged
+out), and a failing printer only fails its own entry. Results never hold a secret: messages come from the shared client, which never puts
 one in a message, and the host's own secrets are scrubbed from them once more.
 """
 
@@ -16,14 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed, run_info
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     CONNECTION_CONSTRAINTS,
     NEXT_PLAYBOOK,
     connection_argument_spec,
     in_inventory_terms,
-    session_from_params,
     variable_for,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
@@ -88,22 +86,19 @@ def printer_to_read(host, variables, profiles):
 
 
 def read_printer(printer):
-    """One printer's status as ``oauth_info`` reports it (status page only), or its failure."""
-    result = {'changed': False, 'failed': False}
-    session = None
+    """One printer's ``oauth_info`` result for its provider, or its failure."""
+    task = Task(dict(printer.params, provider=printer.provider), printer.profile)
     try:
-        session = session_from_params(printer.params, printer.profile)
-        with session:
-            status = OAuthDevice(session, printer.provider).read_status()
-        result['providers'] = {printer.provider: status}
-    except RemoteUIError as exc:
-        result.update(failed=True, msg=str(exc))
+        result = dict(run_info(task), failed=False)
+    except TaskFailed as exc:
+        result = dict(exc.result, changed=False, failed=True, msg=exc.msg)
     except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
-        result.update(failed=True, msg='%s: reading the status failed (%s: %s)' % (printer.name, type(exc).__name__, exc))
+        result = dict(changed=False, failed=True, msg='%s: reading the status failed (%s: %s)' % (
+            printer.name, type(exc).__name__, exc))
     if result['failed']:
         result['msg'] = redact(result['msg'], printer.secrets())
-    if session is not None and session.warnings:
-        result['warnings'] = [redact(warning, printer.secrets()) for warning in session.warnings]
+    if task.warnings:
+        result['warnings'] = [redact(warning, printer.secrets()) for warning in task.warnings]
     return result
 
 
