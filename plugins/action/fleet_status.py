@@ -15,11 +15,10 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status 
     printer_to_read,
     read_fleet,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import rendered_namespace_variables
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import checked_namespace_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
     PRINTER_SCHEMA,
     InventoryValidator,
-    VariableProblem,
 )
 
 __metaclass__ = type
@@ -69,11 +68,9 @@ class ActionModule(ActionBase):
             return None, ['%s: not in the inventory' % host]
         raw = hostvars.raw_get(host)
         templar = self._templar.copy_with_new_env(available_variables=raw)
-        variables, unresolved = rendered_namespace_variables(templar, raw, validator.secret_variables)
-        problems = [VariableProblem(host, name, why) for name, why in unresolved.items()]
-        problems += validator.validate(host, variables)
+        variables, problems = checked_namespace_variables(templar, host, raw, validator)
         if problems:
-            return None, [str(problem) for problem in sorted(problems, key=lambda p: (p.path, p.message))]
+            return None, [str(problem) for problem in problems]
         # Validation never decrypts a vaulted value; the session needs the real password.
         variables['cloudmail_password'] = str(templar.template(raw['cloudmail_password']))
         printer, problem = printer_to_read(host, variables, profiles)
