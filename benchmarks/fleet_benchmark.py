@@ -144,7 +144,7 @@ def command_for(work, client, fleet, forks, workdir):
             '--forks', str(forks), '-e', '@%s' % extra_file]
 
 
-def run_one(work, client, size, args, environment, workdir):
+def run_one(work, client, size, args, environment, workdir, command_line):
     fleet_dir = workdir / ('fleet-%s-%s-%d' % (work, client, size))
     run_cli('start', '--dir', str(fleet_dir), '--printers', str(size), '--providers', 'microsoft',
             '--settle-seconds', str(args.settle), '--auto-approve-seconds', '1', '--poll-interval', '1',
@@ -158,7 +158,7 @@ def run_one(work, client, size, args, environment, workdir):
         after = fleet.control.counters()
     finally:
         run_cli('stop', '--dir', str(fleet_dir))
-    result = {'work': work, 'client': client, 'printers': size, 'forks': args.forks, **measured,
+    result = {'work': work, 'client': client, 'printers': size, 'forks': args.forks, 'command': command_line, **measured,
               'requests': after['requests'] - before['requests'], 'logins': after['logins'] - before['logins'],
               'writes': after['writes'] - before['writes'], 'open_sessions': after['open_sessions']}
     print('%(work)s %(client)s %(printers)d: %(wall).1f s wall, %(cpu).1f s CPU, %(requests)d requests, '
@@ -212,9 +212,9 @@ def ratios(results, sizes):
     for work in ('push', 'status'):
         for size in sizes:
             mine = find(results, work, 'collection', size)
-            if mine is None:
-                continue
             bare, uri = ratio(mine, find(results, work, 'bare', size)), ratio(mine, find(results, work, 'uri', size))
+            if not (bare or uri):
+                continue
             lines.append('| %s | %d | %s | %s |' % (work, size, '%.1f' % bare if bare else 'not run',
                                                     '%.2f' % uri if uri else 'not run'))
     lines += ['', '| work | client | time(largest) / time(smallest) | fleet size ratio |', '|---|---|---|---|']
@@ -271,16 +271,17 @@ def plot(results, path):
     pyplot.close(figure)
 
 
-def write_report(results, args, path, plot_path, command):
+def write_report(results, args, path, plot_path):
     sizes = sorted({r['printers'] for r in results})
+    commands = sorted({r.get('command') or 'an earlier version of this benchmark' for r in results})
     lines = [
         '# Performance', '',
         'Figures from `make benchmark` (not part of `make test`: timing is reported, never asserted).', '',
         '## Method',
-        'Command: `%s`, on %s, %d cores, Python %s. Each run starts a fresh simulated fleet of Microsoft '
+        'Measured by %s, on %s, %d cores, Python %s. Each run starts a fresh simulated fleet of Microsoft '
         'printers (both Remote UI families) in one process on loopback, every device request delayed by '
         '%.0f ms (the simulator\'s latency fault), the connection status settling %.1f s after a save.' % (
-            command, platform.machine(), os.cpu_count(), platform.python_version(), args.latency * 1000, args.settle),
+            ' and '.join('`%s`' % command for command in commands), platform.machine(), os.cpu_count(), platform.python_version(), args.latency * 1000, args.settle),
         '',
         '- **collection**: real `ansible-playbook`, forks %d. *push* is the push task of `rollout.yml` '
         '(`benchmarks/playbooks/collection_push.yml`: `oauth_settings`, which also waits for the connection '
@@ -294,8 +295,11 @@ def write_report(results, args, path, plot_path, command):
         '- Wall time of the whole command; controller CPU is user + system time of the command and every '
         'process it started; peak controller memory is the largest sum of resident sets of that process tree '
         '(sampled every 0.2 s); requests and logins per printer come from the simulator\'s counters; '
-        '"sessions left open" counts administrator sessions still open on the fleet afterwards.', '',
-        '## Results', '',
+        '"sessions left open" counts administrator sessions still open on the fleet afterwards.',
+        '- Measurements already in the raw file (`--raw`, default `build/benchmarks/fleet.json`) that a run does not '
+        'repeat are kept, so that several invocations (for example the slow `uri` runs once) fill one report.',
+    ] + (['', args.note] if args.note else []) + [
+        '', '## Results', '',
     ] + table(results) + ['', '### Ratios', ''] + ratios(results, sizes)
     slice_lines = slicing(results, sizes, args.slice_size)
     if slice_lines:
@@ -332,6 +336,8 @@ def main():
                         help='every measurement as JSON; runs already in it are kept unless run again')
     parser.add_argument('--simulator-report', type=Path, help='markdown of benchmarks/simulator_startup.py to include')
     parser.add_argument('--fresh', action='store_true', help='forget the measurements already in --raw')
+    parser.add_argument('--report-only', action='store_true', help='run nothing: write the report from --raw')
+    parser.add_argument('--note', help='a sentence on the conditions of the runs, for the report')
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix='fleet-benchmark-'))
@@ -346,7 +352,7 @@ def main():
 
     results = [] if args.fresh or not args.raw.exists() else json.loads(args.raw.read_text())
     plan = []
-    for work in args.works:
+    for work in [] if args.report_only else args.works:
         for size in sorted(set(args.sizes + ([args.slice_size] if args.slice_size else []))):
             if work == 'rollout' and args.rollout_sizes is not None and size not in args.rollout_sizes:
                 continue
@@ -360,15 +366,15 @@ def main():
                 if client != 'collection' and size == args.slice_size and size not in args.sizes:
                     continue
                 plan.append((work, client, size))
+    command = 'python benchmarks/fleet_benchmark.py ' + ' '.join(sys.argv[1:])
     for work, client, size in plan:
-        result = run_one(work, client, size, args, environment, workdir)
+        result = run_one(work, client, size, args, environment, workdir, command)
         results = [r for r in results if (r['work'], r['client'], r['printers']) != (work, client, size)] + [result]
         args.raw.parent.mkdir(parents=True, exist_ok=True)
         args.raw.write_text(json.dumps(results, indent=1))
 
-    command = 'python benchmarks/fleet_benchmark.py ' + ' '.join(sys.argv[1:])
     plot(results, args.plot)
-    write_report(results, args, args.report, args.plot, command)
+    write_report(results, args, args.report, args.plot)
     print(args.report.read_text())
     return 0 if all(r['returncode'] == 0 and not r['open_sessions'] for r in results) else 1
 
