@@ -281,7 +281,8 @@ def write_report(results, args, path, plot_path):
         'Measured by %s, on %s, %d cores, Python %s. Each run starts a fresh simulated fleet of Microsoft '
         'printers (both Remote UI families) in one process on loopback, every device request delayed by '
         '%.0f ms (the simulator\'s latency fault), the connection status settling %.1f s after a save.' % (
-            ' and '.join('`%s`' % command for command in commands), platform.machine(), os.cpu_count(), platform.python_version(), args.latency * 1000, args.settle),
+            ' and '.join('`%s`' % command for command in commands), platform.machine(), os.cpu_count(),
+            platform.python_version(), args.latency * 1000, args.settle),
         '',
         '- **collection**: real `ansible-playbook`, forks %d. *push* is the push task of `rollout.yml` '
         '(`benchmarks/playbooks/collection_push.yml`: `oauth_settings`, which also waits for the connection '
