@@ -14,7 +14,7 @@ DEMO_DIR := .sim/demo
 DEMO_PRINTERS ?= 20
 
 .PHONY: help venv collection-tree ansible-test-tree demo demo-stop test lint sanity units \
-	simulator-tests playbook-tests integration molecule build-test changelog benchmark clean
+	simulator-tests playbook-tests integration molecule build-test benchmark-smoke changelog benchmark clean
 
 help:
 	@echo "make demo    start a simulated fleet, roll OAuth out to it, print the fleet report"
@@ -43,7 +43,7 @@ ansible-test-tree: venv
 	cd $(ANSIBLE_TEST_TREE) && git init --quiet && git add --all
 	$(BIN)/python tests/utils/pip_bootstrap.py --install
 
-test: lint sanity units simulator-tests integration playbook-tests molecule build-test
+test: lint sanity units simulator-tests integration playbook-tests molecule build-test benchmark-smoke
 	@echo "make test: all checks passed"
 
 lint: venv collection-tree
@@ -71,11 +71,18 @@ molecule: venv collection-tree
 build-test: venv
 	$(BIN)/python -m pytest tests/build -q -p no:cacheprovider
 
-# Not part of make test (timing belongs in a report, not in a test); figures are in docs/performance.md.
+# The benchmark on a fleet of 2, so that it keeps working; no timing is checked.
+benchmark-smoke: venv
+	$(BIN)/python -m pytest tests/benchmarks -q -p no:cacheprovider
+
+# Not part of make test (timing belongs in a report, not in a test): writes docs/performance.md and its
+# plot. About an hour on 2 cores; BENCHMARK_OPTIONS narrows it (e.g. --sizes 100 --works status).
+BENCHMARK_OPTIONS ?= --sizes 100 1000 --uri-sizes 100 --slice-size 250 --works push status rollout
 benchmark: venv collection-tree
 	mkdir -p build/benchmarks
 	$(BIN)/python benchmarks/simulator_startup.py --printers 1000 --report build/benchmarks/simulator-startup.md
-	$(BIN)/python benchmarks/rollout_overhead.py --printers 100 --forks 25 --report build/benchmarks/rollout-overhead.md
+	$(BIN)/python benchmarks/fleet_benchmark.py $(BENCHMARK_OPTIONS) \
+		--simulator-report build/benchmarks/simulator-startup.md
 
 demo: venv collection-tree
 	$(BIN)/python -m simulator stop --dir $(DEMO_DIR)

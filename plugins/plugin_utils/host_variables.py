@@ -17,6 +17,7 @@ from ansible.parsing.vault import VaultHelper
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
     NAMESPACE_PREFIX,
     OpaqueValue,
+    VariableProblem,
 )
 
 __metaclass__ = type
@@ -68,3 +69,12 @@ def rendered_namespace_variables(templar, task_vars, secret_variables=frozenset(
             else:
                 unresolved[name] = 'cannot be rendered: %s' % str(exc.message if hasattr(exc, 'message') else exc).splitlines()[0]
     return variables, unresolved
+
+
+def checked_namespace_variables(templar, host, task_vars, validator):
+    """The host's rendered cloudmail_ variables and their problems against the validator's schema, sorted."""
+    variables, unresolved = rendered_namespace_variables(templar, task_vars, validator.secret_variables)
+    problems = [VariableProblem(host, name, why) for name, why in unresolved.items()]
+    problems += validator.validate(host, variables)
+    problems.sort(key=lambda problem: (problem.path, problem.message))
+    return variables, problems
