@@ -149,6 +149,13 @@ settings:
     verify_server_certificate: true
     add_cn_to_verification: false
     authority_url: https://login.microsoftonline.com/organizations/oauth2/v2.0
+drops_token:
+  description:
+    - Why the change makes the device discard its current token (OAuth turned off, authority URL or
+      client ID changed), or null when the token is kept. Also given in check mode, with a warning.
+  returned: always
+  type: str
+  sample: "the authority url changes from 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0' to 'https://login.microsoftonline.com/contoso.com/oauth2/v2.0'"
 connection_status:
   description: Server connection status after the run, normalized.
   returned: always
@@ -216,7 +223,13 @@ def main():
             device = OAuthDevice(session, provider)
             plan = plan_settings(provider, device.read_settings(), desired,
                                  params['client_secret'], params['update_secret'])
-            result = dict(changed=plan.changed, provider=provider, settings=plan.masked_after())
+            result = dict(changed=plan.changed, provider=provider, settings=plan.masked_after(),
+                          drops_token=plan.drops_token)
+            if plan.drops_token:
+                module.warn('%s: %s, so the device %s its current %s token: authorize it again afterwards '
+                            '(rollout.yml does, or reauthorize.yml)' % (
+                                params['host'], plan.drops_token,
+                                'will drop' if module.check_mode else 'dropped', provider))
             if module._diff:
                 result['diff'] = plan.diff()
             if plan.changed and not module.check_mode:
