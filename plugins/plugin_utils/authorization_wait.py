@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Wait for the sign-ins of a whole batch on the controller, telling the operator how it goes.
+
+One loop for every printer (instead of one silent wait per printer) can print a
+progress line while it waits. Each poll is a short session: devices allow few
+administrator sessions, and none is held while a person signs in.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import RemoteUIError, RemoteUISession
+
+__metaclass__ = type
+
+# The connection of a printer from its inventory variables, as playbooks/vars/connection.yml maps them:
+# option -> (inventory variable, default; None when required).
+CONNECTION_VARIABLES = {
+    'host': ('cloudmail_host', None),
+    'port': ('cloudmail_port', 443),
+    'username': ('cloudmail_username', None),
+    'password': ('cloudmail_password', None),
+    'profile': ('cloudmail_profile', None),
+    'validate_certs': ('cloudmail_validate_certs', True),
+    'ca_path': ('cloudmail_ca_path', None),
+    'timeout': ('cloudmail_timeout', 10),
+    'retries': ('cloudmail_retries', 3),
+}
+TYPES = {'port': int, 'timeout': float, 'retries': int}
+
+
+def connection_from_variables(variables):
+    """RemoteUISession keyword arguments from a host's (rendered) inventory variables."""
+    connection = {}
+    for option, (variable, default) in CONNECTION_VARIABLES.items():
+        value = variables[variable] if variable in variables else default
+        if option == 'validate_certs':
+            value = str(value).lower() in ('true', 'yes', '1', 'on')
+        elif option in TYPES:
+            value = TYPES[option](value)
+        elif value is not None:
+            value = str(value)
+        connection[option] = value
+    return connection
+
+
+def poll_token(connection, provider):
+    """The printer's token status now, in one short session; ``error`` with the reason when unreadable."""
+    try:
+        with RemoteUISession(**connection) as session:
+            status = OAuthDevice(session, provider).read_status()
+        return status['token_status'], status.get('error_details') or ''
+    except RemoteUIError as exc:
+        return 'unreadable', str(exc)
+
+
+def progress_line(waiting, seconds_left):
+    return 'Waiting for sign-ins: %d code(s) left (%s), %d s left.' % (
+        len(waiting), ', '.join(sorted(waiting)), max(0, int(seconds_left)))
+
+
+def wait_for_sign_ins(printers, timeout, poll, show, interval=5.0, progress_every=20.0,
+                      sleep=time.sleep, clock=time.monotonic):
+    """Poll every waiting printer until none waits or the timeout passes.
+
+    ``printers`` maps host -> anything ``poll(host)`` needs; ``poll`` returns the token status.
+    ``show`` gets a progress line at the start and at least every ``progress_every`` seconds.
+    Returns host -> last token status; ``authorizing`` means still waiting at the end.
+    """
+    start = clock()
+    statuses = dict((host, 'authorizing') for host in printers)
+    last_shown = None
+    while True:
+        for host in sorted(printers):
+            if statuses[host] == 'authorizing':
+                statuses[host] = poll(host)
+                if statuses[host] == 'unreadable':
+                    # One bad poll ends nothing: the per-host step after the wait gives the reason.
+                    statuses[host] = 'authorizing'
+        waiting = [host for host, status in statuses.items() if status == 'authorizing']
+        left = timeout - (clock() - start)
+        if not waiting or left <= 0:
+            return statuses
+        if last_shown is None or clock() - last_shown >= progress_every:
+            show(progress_line(waiting, left))
+            last_shown = clock()
+        sleep(min(interval, max(0.0, left)))
