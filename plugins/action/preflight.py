@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Check a printer's cloud settings on the controller before anything is written to it."""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import rendered_namespace_variables
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import cloud_checks
+
+__metaclass__ = type
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _VALID_ARGS = frozenset(('fact',))
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        args = self.validate_argument_spec(argument_spec={
+            'fact': {'type': 'str', 'default': 'printer_preflight'},
+        })[1]
+        host = task_vars.get('inventory_hostname', '?')
+        templar = self._templar.copy_with_new_env(available_variables=task_vars)
+        variables = rendered_namespace_variables(templar, task_vars)[0]
+        checks = cloud_checks(variables)
+        failed = [check for check in checks if not check['ok']]
+        result.update(changed=False, checks=checks, ansible_facts={args['fact']: checks})
+        if failed:
+            result['failed'] = True
+            result['msg'] = '%s (%s:%s): pre-flight failed, nothing was written to the printer: %s' % (
+                host, variables.get('cloudmail_host'), variables.get('cloudmail_port', 443),
+                '; '.join(check['message'] for check in failed))
+        else:
+            result['msg'] = 'pre-flight passed: ' + '; '.join(check['message'] for check in checks)
+        return result
