@@ -12,6 +12,7 @@ import importlib.util
 import secrets
 import socket
 import struct
+import time
 from pathlib import Path
 
 from aiohttp import web
@@ -448,7 +449,10 @@ class Printer:
 
     def _oauth_rows(self, oauth):
         rows = [(self._label('connection_status'), self._status_word('connection_status', oauth.connection_status())),
-                (self._label('token_status'), self._status_word('token_status', oauth.status))]
+                (self._label('token_status'), self._status_word('token_status', oauth.status)),
+                # The device's own real-time clock, skewed by the control interface's clock offset.
+                (self._label('device_time'), time.strftime(profiles.DEVICE_TIME_FORMAT,
+                                                           time.gmtime(time.time() + self.clock_offset)))]
         pending = oauth.pending
         if pending and oauth.status == 'authorizing':
             remaining = max(0, int(pending['expires_at'] - self.clock.now()))

@@ -9,11 +9,10 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import (
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import poll_token, wait_for_sign_ins
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import (
     CONNECTION_VARIABLES,
     connection_from_variables,
-    poll_token,
-    wait_for_sign_ins,
 )
 
 __metaclass__ = type

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import rendered_namespace_variables
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import cloud_checks
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import RemoteUIError, RemoteUISession
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import (
+    CONNECTION_VARIABLES,
+    connection_from_variables,
+    rendered_namespace_variables,
+)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
+    check_device_clock,
+    cloud_checks,
+    entry,
+)
 
 __metaclass__ = type
 
@@ -29,6 +38,9 @@ class ActionModule(ActionBase):
         templar = self._templar.copy_with_new_env(available_variables=task_vars)
         variables = rendered_namespace_variables(templar, task_vars)[0]
         checks = cloud_checks(variables)
+        if all(check['ok'] for check in checks):
+            # Only now a login: a printer whose cloud settings are wrong is not even logged in to.
+            checks.append(self._device_clock(templar, task_vars, variables))
         failed = [check for check in checks if not check['ok']]
         result.update(changed=False, checks=checks, ansible_facts={args['fact']: checks})
         if failed:
@@ -39,3 +51,16 @@ class ActionModule(ActionBase):
         else:
             result['msg'] = 'pre-flight passed: ' + '; '.join(check['message'] for check in checks)
         return result
+
+    @staticmethod
+    def _device_clock(templar, task_vars, variables):
+        # The password may be vaulted: rendered here, for this connection only, never returned.
+        connection = connection_from_variables(dict(
+            (name, templar.template(task_vars[name])) for name, default in CONNECTION_VARIABLES.values()
+            if name in task_vars))
+        tolerance = float(variables.get('cloudmail_clock_tolerance', 300))
+        try:
+            with RemoteUISession(**connection) as session:
+                return check_device_clock(session, variables['cloudmail_provider'], tolerance)
+        except RemoteUIError as exc:
+            return entry('device_clock', False, 'the printer could not be read to check its clock: %s' % exc)

@@ -29,7 +29,11 @@ LABELS = {
     'user_code_expires_in': ['User Code Expires In', 'Le code utilisateur expire dans'],
     'authorization_url': ['URL for Google Authorization Server', "URL du serveur d'autorisation Google"],
     'error_details': ['Error Details', "Détails de l'erreur"],
+    'device_time': ['Device Date/Time', "Date/heure de l'appareil"],
 }
+
+# How the status pages show the device's clock (UTC), read by the pre-flight's clock check.
+DEVICE_TIME_FORMAT = '%Y/%m/%d %H:%M:%S'
 
 # Status words shown by the device, mapped to the normalized vocabulary.
 STATUS_VALUES = {

@@ -68,3 +68,34 @@ def rendered_namespace_variables(templar, task_vars, secret_variables=frozenset(
             else:
                 unresolved[name] = 'cannot be rendered: %s' % str(exc.message if hasattr(exc, 'message') else exc).splitlines()[0]
     return variables, unresolved
+
+
+# The connection of a printer from its inventory variables, as playbooks/vars/connection.yml maps them:
+# option -> (inventory variable, default; None when required).
+CONNECTION_VARIABLES = {
+    'host': ('cloudmail_host', None),
+    'port': ('cloudmail_port', 443),
+    'username': ('cloudmail_username', None),
+    'password': ('cloudmail_password', None),
+    'profile': ('cloudmail_profile', None),
+    'validate_certs': ('cloudmail_validate_certs', True),
+    'ca_path': ('cloudmail_ca_path', None),
+    'timeout': ('cloudmail_timeout', 10),
+    'retries': ('cloudmail_retries', 3),
+}
+TYPES = {'port': int, 'timeout': float, 'retries': int}
+
+
+def connection_from_variables(variables):
+    """RemoteUISession keyword arguments from a host's (rendered) inventory variables."""
+    connection = {}
+    for option, (variable, default) in CONNECTION_VARIABLES.items():
+        value = variables[variable] if variable in variables else default
+        if option == 'validate_certs':
+            value = str(value).lower() in ('true', 'yes', '1', 'on')
+        elif option in TYPES:
+            value = TYPES[option](value)
+        elif value is not None:
+            value = str(value)
+        connection[option] = value
+    return connection

@@ -15,8 +15,12 @@ behind a corporate proxy needs.
 
 from __future__ import annotations
 
+import calendar
 import os
 import re
+import time
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles import DEVICE_TIME_FORMAT
 
 __metaclass__ = type
 
@@ -123,6 +127,27 @@ def cloud_checks(variables):
     finally:
         if session is not None:
             session.close()
+
+
+def check_device_clock(session, provider, tolerance, now=None):
+    """The device's clock (shown on its status page) is within ``tolerance`` seconds of the controller's."""
+    page = session.get_page(session.profile['providers'][provider]['status_path'])
+    row = page.find('device_time')
+    if row is None:
+        return entry('device_clock', True, 'the printer shows no date and time on %s; its clock was not '
+                     'checked' % page.path)
+    try:
+        device = calendar.timegm(time.strptime(row.text.strip(), DEVICE_TIME_FORMAT))
+    except ValueError:
+        return entry('device_clock', True, 'the printer\'s date and time %r is not in the profile\'s format %r; '
+                     'its clock was not checked' % (row.text.strip(), DEVICE_TIME_FORMAT))
+    skew = device - (time.time() if now is None else now)
+    if abs(skew) > tolerance:
+        return entry('device_clock', False, 'the printer\'s clock is %d s %s the controller\'s (it shows %s UTC), '
+                     'more than cloudmail_clock_tolerance (%d s): tokens and codes would be refused. Set its date '
+                     'and time (or its NTP server) in its Remote UI, then run rollout.yml again' % (
+                         abs(skew), 'ahead of' if skew > 0 else 'behind', row.text.strip(), tolerance))
+    return entry('device_clock', True, 'the printer\'s clock is within %d s of the controller\'s' % tolerance)
 
 
 def _first_line(exc):

@@ -6,6 +6,7 @@ cloudmail_cloud_ca_path in the generated inventory), exactly as it would reach t
 corporate proxy; the production code has no test hook."""
 
 import copy
+import re
 
 from conftest import token_status, write_yaml
 
@@ -51,3 +52,17 @@ def test_an_unknown_google_client_is_stopped_before_any_write(simulated_fleet, r
     assert run.returncode != 0
     assert f"cloudmail_google_client_id='{unknown}' is not a client Google knows" in run.output
     assert fleet.control.printer('printer-0001')['counters']['writes'] == 0
+
+
+def test_a_skewed_device_clock_is_stopped_before_any_write(simulated_fleet, run_playbook, tmp_path):
+    fleet = simulated_fleet(printers=2, providers='microsoft', auto_approve_seconds=1, poll_interval=1,
+                            settle_seconds=0.5)
+    fleet.control.change_device_clock('printer-0001', 3600)
+    run = run_playbook('rollout.yml', fleet.inventory_path, extra_vars={
+        'cloudmail_report_dir': str(tmp_path / 'reports'), 'cloudmail_authorization_timeout': 60})
+    assert run.returncode != 0
+    assert re.search(r"printer-0001 \(127\.[\d.]+:\d+\): pre-flight failed, nothing was written to the printer: "
+                     r"the printer's clock is 3[56]\d\d s ahead of the controller's", run.output), run.output
+    assert 'cloudmail_clock_tolerance' in run.output
+    assert fleet.control.printer('printer-0001')['counters']['writes'] == 0
+    assert token_status(fleet, 'printer-0002', 'microsoft')['status'] == 'active'
