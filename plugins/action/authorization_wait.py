@@ -10,10 +10,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import poll_token, wait_for_sign_ins
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import (
-    CONNECTION_VARIABLES,
-    connection_from_variables,
-)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import CONNECTION_VARIABLES
 
 __metaclass__ = type
 
@@ -40,10 +37,10 @@ class ActionModule(ActionBase):
             # HostVarsVars renders templates (and Vault) on access, for that host.
             names = [variable for variable, default in CONNECTION_VARIABLES.values()] + ['cloudmail_provider']
             rendered = dict((name, variables[name]) for name in names if name in variables)
-            printers[host] = (connection_from_variables(rendered), rendered.get('cloudmail_provider'))
+            printers[host] = rendered
 
         statuses = wait_for_sign_ins(
-            printers, args['timeout'], lambda host: poll_token(*printers[host])[0], display.display,
+            printers, args['timeout'], lambda host: poll_token(printers[host])[0], display.display,
             interval=args['interval'], progress_every=min(args['progress_every'], 30))
         waiting = sorted(host for host, status in statuses.items() if status == 'authorizing')
         result.update(changed=False, statuses=statuses, waiting=waiting)

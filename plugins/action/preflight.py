@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import RemoteUIError, RemoteUISession
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError, RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import (
     CONNECTION_VARIABLES,
-    connection_from_variables,
     rendered_namespace_variables,
+    session_from_variables,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
     check_device_clock,
@@ -40,7 +41,7 @@ class ActionModule(ActionBase):
         checks = cloud_checks(variables)
         if all(check['ok'] for check in checks):
             # Only now a login: a printer whose cloud settings are wrong is not even logged in to.
-            checks.append(self._device_clock(templar, task_vars, variables))
+            checks.extend(self._device_checks(templar, task_vars, variables))
         failed = [check for check in checks if not check['ok']]
         result.update(changed=False, checks=checks, ansible_facts={args['fact']: checks})
         if failed:
@@ -53,14 +54,19 @@ class ActionModule(ActionBase):
         return result
 
     @staticmethod
-    def _device_clock(templar, task_vars, variables):
-        # The password may be vaulted: rendered here, for this connection only, never returned.
-        connection = connection_from_variables(dict(
-            (name, templar.template(task_vars[name])) for name, default in CONNECTION_VARIABLES.values()
-            if name in task_vars))
+    def _device_checks(templar, task_vars, variables):
+        """The login form (checked by the session before the password is posted), then the clock."""
+        # The password may be vaulted: rendered here, for this session only, never returned.
+        connection = dict((name, templar.template(task_vars[name])) for name, default in CONNECTION_VARIABLES.values()
+                          if name in task_vars)
         tolerance = float(variables.get('cloudmail_clock_tolerance', 300))
         try:
-            with RemoteUISession(**connection) as session:
-                return check_device_clock(session, variables['cloudmail_provider'], tolerance)
+            with session_from_variables(connection) as session:
+                login = entry('login_form', True, 'the login page has the fields of the profile')
+                return [login, check_device_clock(session, variables['cloudmail_provider'], tolerance)]
+        except ProfileMismatchError as exc:
+            return [entry('login_form', False, str(exc))]
+        except ProfileError as exc:
+            return [entry('login_form', False, str(exc))]
         except RemoteUIError as exc:
-            return entry('device_clock', False, 'the printer could not be read to check its clock: %s' % exc)
+            return [entry('device_clock', False, 'the printer could not be read to check its clock: %s' % exc)]

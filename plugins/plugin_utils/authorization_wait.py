@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import time
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import RemoteUIError, RemoteUISession
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import session_from_variables
 
 __metaclass__ = type
 
-def poll_token(connection, provider):
-    """The printer's token status now, in one short session; ``error`` with the reason when unreadable."""
+def poll_token(variables):
+    """The printer's token status now, in one short session; ``unreadable`` with the reason when unreadable."""
     try:
-        with RemoteUISession(**connection) as session:
-            status = OAuthDevice(session, provider).read_status()
+        with session_from_variables(variables) as session:
+            status = OAuthDevice(session, variables.get('cloudmail_provider')).read_status()
         return status['token_status'], status.get('error_details') or ''
-    except RemoteUIError as exc:
+    except (RemoteUIError, ProfileError) as exc:
         return 'unreadable', str(exc)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from ansible.errors import AnsibleError
 from ansible.parsing.vault import VaultHelper
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import RemoteUISession
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
     NAMESPACE_PREFIX,
     OpaqueValue,
@@ -78,6 +80,7 @@ CONNECTION_VARIABLES = {
     'username': ('cloudmail_username', None),
     'password': ('cloudmail_password', None),
     'profile': ('cloudmail_profile', None),
+    'profile_file': ('cloudmail_profile_file', None),
     'validate_certs': ('cloudmail_validate_certs', True),
     'ca_path': ('cloudmail_ca_path', None),
     'timeout': ('cloudmail_timeout', 10),
@@ -87,7 +90,7 @@ TYPES = {'port': int, 'timeout': float, 'retries': int}
 
 
 def connection_from_variables(variables):
-    """RemoteUISession keyword arguments from a host's (rendered) inventory variables."""
+    """Connection options from a host's (rendered) inventory variables; ``profile``/``profile_file`` unresolved."""
     connection = {}
     for option, (variable, default) in CONNECTION_VARIABLES.items():
         value = variables[variable] if variable in variables else default
@@ -99,3 +102,13 @@ def connection_from_variables(variables):
             value = str(value)
         connection[option] = value
     return connection
+
+
+def session_from_variables(variables, **kwargs):
+    """A RemoteUISession on the controller for a host, from its rendered inventory variables.
+
+    Raises ProfileError (naming cloudmail_profile / cloudmail_profile_file) for a bad profile.
+    """
+    connection = connection_from_variables(variables)
+    profile = resolve_profile(connection.pop('profile'), connection.pop('profile_file'))
+    return RemoteUISession(profile=profile, **dict(connection, **kwargs))

@@ -20,8 +20,6 @@ import os
 import re
 import time
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles import DEVICE_TIME_FORMAT
-
 __metaclass__ = type
 
 try:
@@ -131,16 +129,20 @@ def cloud_checks(variables):
 
 def check_device_clock(session, provider, tolerance, now=None):
     """The device's clock (shown on its status page) is within ``tolerance`` seconds of the controller's."""
+    time_format = session.profile.get('device_time_format')
+    if 'device_time' not in session.profile['labels'] or not time_format:
+        return entry('device_clock', True, 'the profile %s names no date and time row; the printer\'s clock was '
+                     'not checked' % session.profile_name)
     page = session.get_page(session.profile['providers'][provider]['status_path'])
     row = page.find('device_time')
     if row is None:
         return entry('device_clock', True, 'the printer shows no date and time on %s; its clock was not '
                      'checked' % page.path)
     try:
-        device = calendar.timegm(time.strptime(row.text.strip(), DEVICE_TIME_FORMAT))
+        device = calendar.timegm(time.strptime(row.text.strip(), time_format))
     except ValueError:
         return entry('device_clock', True, 'the printer\'s date and time %r is not in the profile\'s format %r; '
-                     'its clock was not checked' % (row.text.strip(), DEVICE_TIME_FORMAT))
+                     'its clock was not checked' % (row.text.strip(), time_format))
     skew = device - (time.time() if now is None else now)
     if abs(skew) > tolerance:
         return entry('device_clock', False, 'the printer\'s clock is %d s %s the controller\'s (it shows %s UTC), '

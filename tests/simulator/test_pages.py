@@ -46,7 +46,7 @@ def test_status_page_shows_labels_and_words_of_the_ui_language(browsers, provide
         assert f'lang="{browser.printer["language"]}"' in text
         status = browser.status(provider)
         # The device's clock, as the profile's format says, close to the real time (no offset set).
-        shown = calendar.timegm(time.strptime(status.pop('device_time'), profiles.DEVICE_TIME_FORMAT))
+        shown = calendar.timegm(time.strptime(status.pop('device_time'), browser.profile['device_time_format']))
         assert abs(shown - time.time()) < 120
         assert status == {'connection_status': 'unknown', 'token_status': 'inactive'}
 
