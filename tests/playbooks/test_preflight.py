@@ -66,3 +66,19 @@ def test_a_skewed_device_clock_is_stopped_before_any_write(simulated_fleet, run_
     assert 'cloudmail_clock_tolerance' in run.output
     assert fleet.control.printer('printer-0001')['counters']['writes'] == 0
     assert token_status(fleet, 'printer-0002', 'microsoft')['status'] == 'active'
+
+
+def test_a_profile_that_does_not_match_the_login_form_is_stopped_in_the_pre_flight(simulated_fleet, run_playbook,
+                                                                                   tmp_path):
+    fleet = simulated_fleet(printers=1, families='imagerunner_advance', providers='microsoft', settle_seconds=0.5)
+    profile = tmp_path / 'site-profile.yml'
+    profile.write_text('extends: isensys_mf\nlogin: {form_path: /login, path: /login, username_field: i0019, '
+                       'password_field: i2101}\n', encoding='utf-8')
+    wrong = with_host_variables(fleet, tmp_path, printer_0001={'cloudmail_profile_file': str(profile)})
+    run = run_playbook('rollout.yml', wrong, extra_vars={'cloudmail_report_dir': str(tmp_path / 'reports')})
+    assert run.returncode != 0
+    assert 'pre-flight failed, nothing was written to the printer' in run.output
+    assert "the login form at /login has no field 'i0019'" in run.output
+    counters = fleet.control.counters()
+    assert counters['logins'] == 0 and counters['failed_logins'] == 0 and counters['writes'] == 0
+    assert fleet.password not in run.output
