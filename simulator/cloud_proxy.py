@@ -31,7 +31,7 @@ class CloudProxy:
         try:
             request = await asyncio.wait_for(reader.readuntil(b'\r\n\r\n'), 10)
             method, target = request.split(b'\r\n', 1)[0].decode('latin-1').split(' ')[:2]
-            host, _, port = target.rpartition(':')
+            host, port = target.rpartition(':')[::2]
             if method != 'CONNECT' or host.lower() not in CLOUD_HOSTNAMES or port != '443':
                 writer.write(b'HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n')
                 await writer.drain()

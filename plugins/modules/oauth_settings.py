@@ -155,7 +155,7 @@ drops_token:
       client ID changed), or null when the token is kept. Also given in check mode, with a warning.
   returned: always
   type: str
-  sample: "the authority url changes from 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0' to 'https://login.microsoftonline.com/contoso.com/oauth2/v2.0'"
+  sample: OAuth 2.0 is turned off
 connection_status:
   description: Server connection status after the run, normalized.
   returned: always

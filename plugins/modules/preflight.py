@@ -57,8 +57,8 @@ checks:
   type: list
   elements: dict
   contains:
-    name: {description: microsoft_tenant or google_client_id., type: str}
+    name: {description: 'microsoft_tenant, google_client_id, login_form or device_clock.', type: str}
     ok: {description: Whether the check passed., type: bool}
-    message: {description: What was found, naming the inventory variable., type: str}
+    message: {description: 'What was found, naming the inventory variable.', type: str}
   sample: [{"name": "microsoft_tenant", "ok": false, "message": "cloudmail_microsoft_tenant='contoso.com' is not a tenant Entra ID knows ..."}]
 '''

@@ -20,6 +20,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variable
 
 __metaclass__ = type
 
+
 def poll_token(variables):
     """The printer's token status now, in one short session; ``unreadable`` with the reason when unreadable."""
     try:

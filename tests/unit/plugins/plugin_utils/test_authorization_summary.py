@@ -38,8 +38,12 @@ def test_interactive_decision():
     assert resolve_interactive('auto', {}, has_terminal=lambda: False, environ={}) is False
 
 
+def terminal():
+    """ansible-runner and CI runners give the play a pseudo-terminal."""
+    return True
+
+
 def test_a_terminal_without_a_person_is_recognized_from_the_environment():
-    terminal = lambda: True  # noqa: E731  ansible-runner and CI runners give a pseudo-terminal
     assert resolve_interactive('auto', {}, has_terminal=terminal, environ={'CI': 'true'}) is False
     assert resolve_interactive('auto', {}, has_terminal=terminal,
                                environ={'ANSIBLE_STDOUT_CALLBACK': 'awx_display'}) is False
