@@ -430,8 +430,9 @@ class RemoteUISession:
                     return response
             if attempt >= self.retries:
                 raise DeviceUnreachableError(
-                    self.host, 'gave up on %s %s at port %d after %d attempts: %s (cloudmail_port, cloudmail_timeout, '
-                    'cloudmail_retries)' % (method, path, self.port, attempt + 1, problem))
+                    self.host, 'gave up on %s %s at port %d after %d attempts: %s; check cloudmail_host and '
+                    'cloudmail_port, or raise cloudmail_timeout / cloudmail_retries for a slow printer, then run the '
+                    'playbook again' % (method, path, self.port, attempt + 1, problem))
             self._sleep(min(self.BACKOFF_SECONDS * (2 ** attempt), self.BACKOFF_MAX_SECONDS))
             attempt += 1
 
