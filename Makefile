@@ -12,13 +12,17 @@ COLLECTION_TREE := build/ansible_collections/printfleet/cloudmail
 ANSIBLE_TEST_TREE := build/ansible-test/ansible_collections/printfleet/cloudmail
 DEMO_DIR := .sim/demo
 DEMO_PRINTERS ?= 20
+# Where `make install` puts the collection; ansible-playbook looks there by default.
+COLLECTIONS_PATH ?= $(HOME)/.ansible/collections
+DIST_DIR := build/dist
 
-.PHONY: help venv collection-tree ansible-test-tree demo demo-stop test lint sanity units \
+.PHONY: help install venv collection-tree ansible-test-tree demo demo-stop test lint sanity units \
 	simulator-tests playbook-tests integration molecule build-test benchmark-smoke changelog benchmark clean
 
 help:
 	@echo "make demo    start a simulated fleet, roll OAuth out to it, print the fleet report"
 	@echo "make test    lint, ansible-test sanity + units + integration, simulator and playbook tests, molecule, build"
+	@echo "make install build the collection and install it (COLLECTIONS_PATH=$(COLLECTIONS_PATH))"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-test.txt
@@ -26,6 +30,14 @@ $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
 	touch $@
+
+# The Galaxy artifact, built from this checkout and installed for the user: afterwards the playbooks
+# run from anywhere as printfleet.cloudmail.rollout, .status, .reauthorize, .rollback.
+install: venv
+	rm -rf $(DIST_DIR)
+	$(BIN)/ansible-galaxy collection build --output-path $(DIST_DIR) .
+	$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS_PATH) $(DIST_DIR)/printfleet-cloudmail-*.tar.gz
+	@echo "Installed into $(COLLECTIONS_PATH); on the controller also: pip install -r requirements.txt"
 
 # Playbooks find the collection through ANSIBLE_COLLECTIONS_PATH=build: a symlink to this checkout.
 collection-tree:
