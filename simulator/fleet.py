@@ -21,6 +21,7 @@ from .clouds import FakeClouds
 from .control import control_app
 from .device_oauth import CloudClient
 from .printer import LANGUAGES, Printer, profiles
+from .smtp_server import FakeSubmissionServers
 from .tls import TestPKI
 
 ADMIN_USERNAME = '7654321'    # Canon's factory default System Manager ID
@@ -77,6 +78,8 @@ class Fleet:
         self.cloud_port = await self._serve(self.clouds.app(), '127.0.0.1',
                                             pki.server_context(foreign=self.untrusted_cloud_certificate))
         self.cloud_client = CloudClient(('127.0.0.1', self.cloud_port), pki.ca_path)
+        self.submission = FakeSubmissionServers(self.clouds, self._holds_token, pki)
+        await self.submission.start()
 
         first_foreign = self.count - self.foreign_cert_printers + 1
         for index, address in enumerate(addresses, start=1):
@@ -85,7 +88,7 @@ class Fleet:
                               username=ADMIN_USERNAME, password=self.password, clock=self.clock,
                               cloud=self.cloud_client, settle_seconds=self.settle_seconds,
                               idle_timeout=self.idle_timeout, session_limit=self.session_limit,
-                              foreign_cert=index >= first_foreign)
+                              foreign_cert=index >= first_foreign, submission=self.submission)
             self.printers[printer.name] = self._by_address[address] = printer
 
         # Printers keep idle connections briefly: each open TLS connection holds buffers.
@@ -112,9 +115,17 @@ class Fleet:
         printer = self._by_address[request.transport.get_extra_info('sockname')[0]]
         return await printer.handle(request)
 
+    def _holds_token(self, address, provider, token):
+        """Whether the printer at ``address`` holds ``token`` for ``provider`` (the SMTP servers ask)."""
+        printer = self._by_address.get(address)
+        held = printer and printer.oauth.get(provider) and printer.oauth[provider].token
+        return bool(held) and held['access_token'] == token
+
     async def stop(self):
         for printer in self.printers.values():
             printer.close()
+        if hasattr(self, 'submission'):
+            self.submission.close()
         if hasattr(self, 'cloud_client'):
             await self.cloud_client.close()
         for runner in reversed(self._runners):

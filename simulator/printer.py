@@ -17,6 +17,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .device_oauth import DEVICE_MESSAGES, DeviceOAuth
+from .mail_pages import DeviceMail, device_time_text
 
 _spec = importlib.util.spec_from_file_location(
     'printfleet_device_profiles', Path(__file__).resolve().parent.parent / 'plugins/module_utils/profiles.py')
@@ -81,7 +82,7 @@ class Session:
 
 class Printer:
     def __init__(self, name, address, family, language, provider, *, username, password, clock, cloud,
-                 settle_seconds=2.0, idle_timeout=300.0, session_limit=2, foreign_cert=False):
+                 settle_seconds=2.0, idle_timeout=300.0, session_limit=2, foreign_cert=False, submission=None):
         self.name, self.address, self.port = name, address, None
         self.family, self.language, self.provider = family, language, provider
         self.profile = profiles.PROFILES[family]
@@ -99,6 +100,7 @@ class Printer:
         self.consecutive_failures, self.locked_until = 0, 0.0
         self.clock_offset = 0.0
         self.server = None
+        self.mail = DeviceMail(self, submission)
         self.routes = self._routes()
         self.reset()
 
@@ -124,7 +126,7 @@ class Printer:
         return {**self.describe(), 'settings': settings,
                 'token': {provider: oauth.snapshot() for provider, oauth in self.oauth.items()},
                 'counters': {**self.counters, 'open_sessions': self.open_sessions()},
-                'faults': self.faults, 'clock_offset': self.clock_offset,
+                'mail': self.mail.state(), 'faults': self.faults, 'clock_offset': self.clock_offset,
                 'idle_timeout': self.idle_timeout, 'session_limit': self.session_limit}
 
     async def refresh_tokens(self):
@@ -190,6 +192,7 @@ class Printer:
             if 'register_path' in spec:
                 routes[('GET', spec['register_path'])] = lambda request, p=provider: self.register_page(request, p)
                 routes[('POST', spec['register_path'])] = lambda request, p=provider: self.register_code(request, p)
+        routes.update(self.mail.routes())
         return routes
 
     async def handle(self, request):
@@ -416,8 +419,14 @@ class Printer:
 
     # ----- rendering
     def _t(self, key):
-        value = TEXT[key]
+        return self._translate(TEXT, key)
+
+    def _translate(self, table, key):
+        value = table[key]
         return value[self.lang] if isinstance(value, list) else {k: v[self.lang] for k, v in value.items()}
+
+    def device_time_text(self, moment):
+        return device_time_text(moment + self.clock_offset)
 
     def _caption(self, key, provider):
         """Caption of a settings field; 'enabled' names its provider."""
@@ -476,7 +485,7 @@ class Printer:
         nav = ''
         if menu:
             links = ''.join(f'<li><a href="{spec["status_path"]}">{self._t(provider)}</a></li>'
-                            for provider, spec in self.profile['providers'].items())
+                            for provider, spec in self.profile['providers'].items()) + self.mail.menu_link()
             nav = (f'<div id="nav"><a href="{self.look["portal"]}">{self._t("portal")}</a>'
                    f'<ul><li>{self._t("settings")}<ul><li>{self._t("send")}<ul>{links}</ul></li></ul></li></ul>'
                    f'<a href="{self.profile["logout"]["path"]}">{self._t("log_out")}</a></div>')

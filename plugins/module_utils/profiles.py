@@ -29,6 +29,16 @@ LABELS = {
     'user_code_expires_in': ['User Code Expires In', 'Le code utilisateur expire dans'],
     'authorization_url': ['URL for Google Authorization Server', "URL du serveur d'autorisation Google"],
     'error_details': ['Error Details', "Détails de l'erreur"],
+    'token_refreshed_at': ['Token Last Refreshed', 'Dernier renouvellement du jeton'],
+    # E-mail/I-Fax > SMTP settings and the test e-mail
+    'smtp_server': ['SMTP Server', 'Serveur SMTP'],
+    'smtp_port': ['SMTP Port Number', 'Numéro de port SMTP'],
+    'smtp_encryption': ['Use TLS', 'Utiliser TLS'],
+    'sender_address': ['E-mail Address', 'Adresse e-mail'],
+    'smtp_authentication': ['Authentication Method', "Méthode d'authentification"],
+    'mail_test_result': ['Last Test E-mail', 'Dernier e-mail de test'],
+    'mail_test_reply': ['Server Reply', 'Réponse du serveur'],
+    'mail_test_time': ['Test E-mail Sent At', "Heure d'envoi de l'e-mail de test"],
 }
 
 # Status words shown by the device, mapped to the normalized vocabulary.
@@ -44,6 +54,12 @@ STATUS_VALUES = {
         'authorizing': ['Waiting for Authorization', "En attente d'autorisation"],
         'expired': ['Expired', 'Expiré'],
         'error': ['Error', 'Erreur'],
+    },
+    'mail_test_result': {
+        'sent': ['Sent', 'Envoyé'],
+        'rejected': ['Rejected by the Server', 'Refusé par le serveur'],
+        'failed': ['Could Not Connect', 'Connexion impossible'],
+        'not_tried': ['Not Sent Yet', 'Pas encore envoyé'],
     },
 }
 
@@ -68,7 +84,8 @@ PROFILES = {
             'public': ['login path and fields deptid/password/uri', 'sessionid cookie',
                        'Token anti-forgery field', 'Flag/PageFlag/Dummy bookkeeping fields',
                        'ERR marker on a failed write', 'status labels Successfully Connected and Active'],
-            'modelled': ['logout path', 'OAuth page paths and field names', 'session limits and idle timeout'],
+            'modelled': ['logout path', 'OAuth page paths and field names', 'E-mail/I-Fax SMTP page paths and field names',
+                         'session limits and idle timeout'],
         },
         'login': {
             'path': '/login',
@@ -85,6 +102,23 @@ PROFILES = {
         'timestamp_field': 'Dummy',
         'checkbox': {'on': '1', 'off': None},
         'markup': 'table',
+        'mail': {
+            'status_path': '/rps/mailsmtp.cgi',
+            'edit_path': '/rps/mailsmtpedit.cgi',
+            'test_path': '/rps/mailtest.cgi',
+            'fields': {
+                'server': 'SmtpServer',
+                'port': 'SmtpPort',
+                'encryption': 'SmtpTls',
+                'sender': 'MailAddr',
+                'authentication': 'SmtpAuthMethod',
+                'test_recipient': 'TestMailAddr',
+            },
+            'choices': {
+                'encryption': {'none': '0', 'starttls': '1', 'ssl': '2'},
+                'authentication': {'none': '0', 'password': '1', 'oauth_microsoft': '2', 'oauth_google': '3'},
+            },
+        },
         'providers': {
             'microsoft': {
                 'status_path': '/rps/oauthms.cgi',
@@ -119,7 +153,8 @@ PROFILES = {
             'public': ['checkLogin.cgi with i0012=1 and numbered ID/PIN fields', 'portal_top.html after login',
                        'logout.cgi', 'iToken anti-forgery field', 'checkboxes sent as 0/1',
                        'secret sent only with a change flag', 'field names independent of UI language'],
-            'modelled': ['OAuth page paths and field numbers', 'session cookie name', 'session limits and idle timeout'],
+            'modelled': ['OAuth page paths and field numbers', 'E-mail/I-Fax SMTP page paths and field numbers',
+                         'session cookie name', 'session limits and idle timeout'],
         },
         'login': {
             'path': '/checkLogin.cgi',
@@ -135,6 +170,23 @@ PROFILES = {
         'timestamp_field': None,
         'checkbox': {'on': '1', 'off': '0'},
         'markup': 'definition_list',
+        'mail': {
+            'status_path': '/m_mail_smtp.html',
+            'edit_path': '/m_mail_smtp_edit.html',
+            'test_path': '/m_mail_test.html',
+            'fields': {
+                'server': 'i4001',
+                'port': 'i4002',
+                'encryption': 'i4003',
+                'sender': 'i4004',
+                'authentication': 'i4005',
+                'test_recipient': 'i4010',
+            },
+            'choices': {
+                'encryption': {'none': '0', 'starttls': '1', 'ssl': '2'},
+                'authentication': {'none': '0', 'password': '1', 'oauth_microsoft': '4', 'oauth_google': '5'},
+            },
+        },
         'providers': {
             'microsoft': {
                 'status_path': '/m_oauth_ms.html',
