@@ -17,7 +17,7 @@ import yaml
 from aiohttp import web
 
 from .clock import Clock
-from .clouds import FakeClouds
+from .clouds import DEFAULT_GOOGLE_USER, DEFAULT_MICROSOFT_USER, FakeClouds
 from .control import control_app
 from .device_oauth import CloudClient
 from .printer import LANGUAGES, Printer, profiles
@@ -156,8 +156,11 @@ class Fleet:
             groups[printer.provider]['hosts'][printer.name] = {
                 'cloudmail_host': printer.address, 'cloudmail_port': printer.port,
                 'cloudmail_profile': printer.family, 'cloudmail_provider': printer.provider}
-        groups['microsoft']['vars'] = {'cloudmail_microsoft_tenant': MICROSOFT_TENANT}
+        # The sender is the mailbox the simulated person signs in with.
+        groups['microsoft']['vars'] = {'cloudmail_microsoft_tenant': MICROSOFT_TENANT,
+                                       'cloudmail_smtp_sender': DEFAULT_MICROSOFT_USER}
         groups['google']['vars'] = {
+            'cloudmail_smtp_sender': DEFAULT_GOOGLE_USER,
             'cloudmail_google_client_id': production,
             'cloudmail_google_client_secret': self.clouds.google_clients[production]['client_secret']}
         return {'all': {
