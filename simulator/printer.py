@@ -1,8 +1,9 @@
 """One simulated printer: the Remote UI of its family, in its UI language.
 
 Everything the client relies on (paths, field names, labels, status words, messages, markup) comes
-from the shared profile data in plugins/module_utils/profiles.py, read here by path so the
-collection never depends on the simulator. docs/device-contract.md describes the behaviour.
+from the collection's profile files in profiles/*.yml, resolved (extends, merge, schema) by the
+collection's own plugins/plugin_utils/device_profiles.py, read here by path so the collection never
+depends on the simulator. docs/device-contract.md describes the behaviour.
 """
 
 import asyncio
@@ -20,9 +21,25 @@ from .device_oauth import DEVICE_MESSAGES, DeviceOAuth
 from .mail_pages import DeviceMail, device_time_text
 
 _spec = importlib.util.spec_from_file_location(
-    'printfleet_device_profiles', Path(__file__).resolve().parent.parent / 'plugins/module_utils/profiles.py')
-profiles = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(profiles)
+    'printfleet_device_profiles', Path(__file__).resolve().parent.parent / 'plugins/plugin_utils/device_profiles.py')
+device_profiles = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(device_profiles)
+
+
+class _Profiles:
+    """The resolved built-in profiles, and the shared words every built-in profile extends."""
+
+    def __init__(self):
+        self.PROFILES = {name: device_profiles.resolve_profile(name) for name in device_profiles.profile_names()}
+        # Labels, status words and messages are per profile now; the built-in ones share them.
+        base = next(iter(self.PROFILES.values()))
+        self.LABELS = base['labels']
+        self.STATUS_VALUES = base['status_values']
+        self.MESSAGES = base['messages']
+        self.DURATION_PATTERN = base['duration_pattern']
+
+
+profiles = _Profiles()
 
 LANGUAGES = ('en', 'fr')   # index into every [English, French] list of the profiles
 LOCKOUT_FAILURES = 5
@@ -433,16 +450,16 @@ class Printer:
         return self._t(key)[provider] if key == 'enabled' else self._t(key)
 
     def _label(self, key):
-        return profiles.LABELS[key][self.lang]
+        return self.profile['labels'][key][self.lang]
 
     def _status_word(self, kind, value):
-        return profiles.STATUS_VALUES[kind][value][self.lang]
+        return self.profile['status_values'][kind][value][self.lang]
 
     def _message(self, key):
-        return f'<p class="message">{html.escape(profiles.MESSAGES[key][self.lang], quote=False)}</p>'
+        return f'<p class="message">{html.escape(self.profile["messages"][key][self.lang], quote=False)}</p>'
 
     def _error_text(self, error):
-        texts = profiles.MESSAGES.get(error) or DEVICE_MESSAGES.get(error)
+        texts = self.profile['messages'].get(error) or DEVICE_MESSAGES.get(error)
         return texts[self.lang] if texts else error
 
     @staticmethod

@@ -14,10 +14,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_model im
     test_failure_reason,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import normalize_status
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    PROFILE_HINT,
-    RemoteUIError,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError, profile_hint
 
 
 class MailDevice:
@@ -29,7 +26,8 @@ class MailDevice:
         self.pages = session.profile.get('mail')
         if not self.pages:
             raise RemoteUIError(self.host, 'the profile %r describes no E-mail/I-Fax SMTP pages; add a "mail" '
-                                'block for this firmware' % session.profile_name)
+                                'block for this firmware to the profile file named by cloudmail_profile_file'
+                                % session.profile_name)
 
     def read_settings(self):
         return current_mail_settings(self.session.get_page(self.pages['edit_path']), self.pages)
@@ -43,14 +41,14 @@ class MailDevice:
         if lost:
             raise RemoteUIError(self.host, 'the device accepted the SMTP settings but did not keep %s (read back: %s); %s' % (
                 ', '.join(lost), ', '.join('%s=%r' % (key, stored.get(key)) for key in lost),
-                PROFILE_HINT % self.session.profile_name))
+                profile_hint(self.session.profile)))
         return stored
 
     def last_test(self):
         """The result of the device's last test e-mail: sent, rejected, failed or not_tried."""
         page = self.session.get_page(self.pages['status_path'])
         result = normalize_status('mail_test_result', page.value('mail_test_result').text,
-                                  self.host, self.session.profile_name)
+                                  self.host, self.session.profile)
         reply, sent_at = page.find('mail_test_reply'), page.find('mail_test_time')
         reply = reply.text if reply is not None and result != 'not_tried' else None
         return {'result': result, 'server_reply': reply,

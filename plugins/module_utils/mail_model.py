@@ -13,9 +13,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    PROFILE_HINT,
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
     PageNotUnderstoodError,
+    profile_hint,
 )
 
 # What Exchange Online and Gmail publish for client submission.
@@ -72,7 +72,7 @@ def current_mail_settings(page, mail_profile):
         control = form.get(fields[key])
         if control is None:
             raise PageNotUnderstoodError(page.host, 'the SMTP edit form %s has no field %r for %s; %s' % (
-                page.path, fields[key], key, PROFILE_HINT % page.profile_name))
+                page.path, fields[key], key, profile_hint(page.profile)))
         value = control.value or ''
         if key in SELECT_KEYS:
             names = [name for name, option in mail_profile['choices'][key].items() if option == value]
@@ -80,7 +80,7 @@ def current_mail_settings(page, mail_profile):
                 raise PageNotUnderstoodError(page.host, 'the SMTP edit form %s shows %s=%r, which the profile does '
                                              'not know (known: %s); %s' % (
                                                  page.path, key, value, mail_profile['choices'][key],
-                                                 PROFILE_HINT % page.profile_name))
+                                                 profile_hint(page.profile)))
             value = names[0]
         elif key == 'port':
             value = int(value) if value.isdigit() else value

@@ -89,47 +89,14 @@ tested_at:
   sample: 2026-11-28 14:05 UTC
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_device import MailDevice
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_model import is_address
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    RemoteUIError,
-    connection_argument_spec,
-    session_from_module,
-    warn_all,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import MAIL_TEST_SPEC, run_mail_test
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import run_module
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        recipient=dict(type='str'),
-        send=dict(type='bool', default=True),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_if=[('send', True, ('recipient',))])
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    sends = params['send'] and not module.check_mode
-    if params['send'] and not is_address(params['recipient']):
-        module.fail_json(msg='%s: recipient %r is not an e-mail address' % (params['host'], params['recipient']))
-
-    session = session_from_module(module)
-    try:
-        with session:
-            device = MailDevice(session)
-            outcome = device.send_test(params['recipient']) if sends else device.last_test()
-    except RemoteUIError as exc:
-        warn_all(module, session.warnings)
-        module.fail_json(msg=str(exc))
-    if not sends and params['send']:
-        outcome = dict(result='not_tried', server_reply=None, tested_at=None, reason=None)
-    warn_all(module, session.warnings)
-    module.exit_json(changed=sends, **outcome)
+    # Playbooks run this through the action plugin of the same name, in the worker process;
+    # this entry point serves direct use, with the same argument spec and logic.
+    run_module(MAIL_TEST_SPEC, run_mail_test)
 
 
 if __name__ == '__main__':

@@ -108,64 +108,14 @@ settings:
     authentication: oauth_microsoft
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_device import MailDevice
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_model import (
-    MailPlan,
-    desired_mail_settings,
-    sender_outside_tenant,
-)
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    RemoteUIError,
-    connection_argument_spec,
-    session_from_module,
-    warn_all,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import SMTP_SETTINGS_SPEC, run_smtp_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import run_module
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
-        sender=dict(type='str', required=True),
-        smtp_server=dict(type='str'),
-        smtp_port=dict(type='int'),
-        encryption=dict(type='str', choices=['starttls', 'ssl']),
-        tenant=dict(type='str'),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    try:
-        desired = desired_mail_settings(params['provider'], params['sender'], params['smtp_server'],
-                                        params['smtp_port'], params['encryption'])
-    except ValueError as exc:
-        module.fail_json(msg='%s: %s' % (params['host'], exc))
-
-    session = session_from_module(module)
-    try:
-        with session:
-            device = MailDevice(session)
-            plan = MailPlan(device.read_settings(), desired)
-            if plan.changed and not module.check_mode:
-                device.write_settings(plan.result)
-    except RemoteUIError as exc:
-        warn_all(module, session.warnings)
-        module.fail_json(msg=str(exc))
-
-    result = dict(changed=plan.changed, settings=plan.result)
-    if module._diff:
-        result['diff'] = plan.diff()
-    warn_all(module, session.warnings)
-    if params['provider'] == 'microsoft' and sender_outside_tenant(params['sender'], params['tenant']):
-        module.warn('%s: the sender %s is outside the tenant %s; Exchange Online refuses it (5.7.60) unless its '
-                    'domain is verified in the tenant and the signed-in mailbox may send as it' % (
-                        params['host'], params['sender'], params['tenant']))
-    module.exit_json(**result)
+    # Playbooks run this through the action plugin of the same name, in the worker process;
+    # this entry point serves direct use, with the same argument spec and logic.
+    run_module(SMTP_SETTINGS_SPEC, run_smtp_settings)
 
 
 if __name__ == '__main__':
