@@ -11,7 +11,7 @@ __metaclass__ = type
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_model import (
     current_mail_settings,
     mail_form_values,
-    test_failure_reason,
+    mail_failure_reason,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import normalize_status
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError, profile_hint
@@ -53,7 +53,7 @@ class MailDevice:
         reply = reply.text if reply is not None and result != 'not_tried' else None
         return {'result': result, 'server_reply': reply,
                 'tested_at': sent_at.text if sent_at is not None and result != 'not_tried' else None,
-                'reason': test_failure_reason(result, reply)}
+                'reason': mail_failure_reason(result, reply)}
 
     def send_test(self, recipient):
         """[Send Test E-mail]: the device connects to its SMTP server now; answers the result it shows."""

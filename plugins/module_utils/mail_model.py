@@ -50,7 +50,7 @@ def desired_mail_settings(provider, sender, server=None, port=None, encryption=N
     server = (server or published['server']).strip().lower()
     port = int(port or DEFAULT_PORT)
     if not 0 < port < 65536:
-        raise ValueError('smtp_port %d is not a TCP port' % port)
+        raise ValueError('smtp_port %d is outside 1 to 65535' % port)
     if server == published['server']:
         if port not in published['ports']:
             raise ValueError('%s accepts client submission only on smtp_port %s, not %d' % (
@@ -120,7 +120,7 @@ class MailPlan:
 
 
 # How a refused test e-mail reads: the reply code and enhanced status tell why.
-TEST_FAILURE_REASONS = (
+MAIL_FAILURE_REASONS = (
     (re.compile(r'^5\d\d[ -]5\.7\.30\b|^534[ -]5\.7\.9\b'), 'basic_auth_refused'),
     (re.compile(r'^5\d\d[ -]5\.7\.139\b'), 'smtp_auth_disabled'),
     (re.compile(r'^5\d\d[ -](5\.2\.252|5\.7\.60)\b'), 'sender_refused'),
@@ -128,13 +128,13 @@ TEST_FAILURE_REASONS = (
 )
 
 
-def test_failure_reason(result, reply):
+def mail_failure_reason(result, reply):
     """Why a test e-mail did not go out, as one word; None when it was sent or not tried."""
     if result == 'failed':
         return 'connection_failed'
     if result != 'rejected':
         return None
-    for pattern, reason in TEST_FAILURE_REASONS:
+    for pattern, reason in MAIL_FAILURE_REASONS:
         if pattern.search(reply or ''):
             return reason
     return 'rejected'
