@@ -12,7 +12,7 @@ module: mail_test
 short_description: Have a printer send a test e-mail, proving SMTP settings, token and mailbox together
 version_added: 0.2.0
 description:
-  - Starts the device's own [Send Test E-mail] in its Remote UI: the printer connects to its SMTP server,
+  - Starts the device's own [Send Test E-mail] in its Remote UI. The printer connects to its SMTP server,
     authenticates with its OAuth 2.0 token and sends one e-mail to O(recipient). The module reports what the
     device shows afterwards.
   - The result is V(sent), V(rejected) (with the server's reply, for example C(535 5.7.3 Authentication

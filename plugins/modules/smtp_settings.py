@@ -12,10 +12,10 @@ module: smtp_settings
 short_description: Point a printer's e-mail sending at Exchange Online or Gmail with OAuth 2.0
 version_added: 0.2.0
 description:
-  - Sets the SMTP settings of a printer's Remote UI ([Settings/Registration] > [Send] > [E-mail/I-Fax Settings]):
-    SMTP server, port, encryption, the device's sender address and authentication by OAuth 2.0 with the
+  - Sets the SMTP settings of a printer's Remote UI, [Settings/Registration] > [Send] > [E-mail/I-Fax Settings]
+    in the manual, that is SMTP server, port, encryption, the device's sender address and authentication by OAuth 2.0 with the
     printer's provider, so that scan to e-mail uses the token that M(printfleet.cloudmail.oauth_authorize) got.
-  - Without O(smtp_server), O(smtp_port) and O(encryption) the provider's published submission endpoint is used:
+  - Without O(smtp_server), O(smtp_port) and O(encryption) the provider's published submission endpoint is used,
     C(smtp.office365.com:587) with STARTTLS for Microsoft, C(smtp.gmail.com:587) with STARTTLS for Google
     (C(smtp.gmail.com:465) with SSL/TLS when O(smtp_port=465)).
   - Reads the current settings first and writes only when they differ; after a write it reads them back.

@@ -53,8 +53,10 @@ def test_sender_outside_a_domain_tenant():
 
 def edit_page(profile, values):
     mail = profile['mail']
-    options = lambda key: ''.join('<option value="%s"%s>%s</option>' % (
-        value, ' selected' if name == values[key] else '', name) for name, value in mail['choices'][key].items())
+
+    def options(key):
+        return ''.join('<option value="%s"%s>%s</option>' % (value, ' selected' if name == values[key] else '', name)
+                       for name, value in mail['choices'][key].items())
     body = ('<form method="post" action="%s"><input type="hidden" name="%s" value="1">'
             '<input type="text" name="%s" value="%s"><input type="text" name="%s" value="%s">'
             '<select name="%s">%s</select><input type="text" name="%s" value="%s"><select name="%s">%s</select></form>') % (
