@@ -50,6 +50,11 @@ options:
       - It may C(extends) a built-in profile and override only what differs; it is checked against
         C(schemas/device_profile.schema.json) before anything is sent. See C(docs/device-contract.md).
     type: path
+  resolved_profile:
+    description:
+      - Internal. The profile as the action plugin resolved it on the controller, passed to the module when a
+        task runs in the background (C(async)). Leave it unset; use O(profile) or O(profile_file).
+    type: dict
   validate_certs:
     description:
       - Whether to verify the printer's TLS certificate.

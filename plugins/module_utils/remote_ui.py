@@ -62,6 +62,8 @@ def connection_argument_spec():
         ca_path=dict(type='path'),
         timeout=dict(type='float', default=10),
         retries=dict(type='int', default=3),
+        # Set by the action plugin for a background (async) run: the module then needs no profile files.
+        resolved_profile=dict(type='dict'),
     )
 
 

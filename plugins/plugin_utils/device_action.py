@@ -31,7 +31,8 @@ class DeviceAction(ActionBase):
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
-    _supports_async = False
+    # A task with async runs as a classic module in the background (with the profile resolved here).
+    _supports_async = True
     SPEC = None
     RUN = None
 
@@ -52,6 +53,15 @@ class DeviceAction(ActionBase):
             result.update(failed=True, msg='%s: %s; fix %s in the inventory, check it with playbooks/status.yml, '
                                            'then run the playbook again' % (host, exc, exc.variable))
             return self._masked(result, params, no_log_values)
+
+        if self._task.async_val:
+            module_args = dict(self._task.args, resolved_profile=profile)
+            wrap_async = not self._connection.has_native_async
+            result.update(self._execute_module(module_name=self._task.resolved_action, module_args=module_args,
+                                               task_vars=task_vars, wrap_async=wrap_async))
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+            return result
 
         task = Task(params, profile, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff))
         try:
