@@ -23,7 +23,6 @@ SUBMISSION_ENDPOINTS = {
     ('smtp.gmail.com', 587): ('google', False),
     ('smtp.gmail.com', 465): ('google', True),
 }
-SMTP_HOSTNAMES = tuple(sorted({host for host, _ in SUBMISSION_ENDPOINTS}))
 SCOPES = {'microsoft': 'https://outlook.office.com/SMTP.Send', 'google': 'https://mail.google.com/'}
 
 MICROSOFT_AUTH_FAILED = '535 5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com]'
