@@ -17,6 +17,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     PageNotUnderstoodError,
     profile_hint,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import SettingsPlan
 
 # What Exchange Online and Gmail publish for client submission.
 PROVIDER_SMTP = {
@@ -94,29 +95,11 @@ def mail_form_values(mail_profile, settings):
                 for key, value in settings.items())
 
 
-class MailPlan:
-    """What a run of smtp_settings would change on one printer."""
+class MailPlan(SettingsPlan):
+    """What a run of smtp_settings would change on one printer (no secret: the device has none to write)."""
 
     def __init__(self, current, desired):
-        self.current = current
-        self.desired = desired
-        self.changes = dict((key, (current.get(key), value)) for key, value in desired.items()
-                            if current.get(key) != value)
-
-    @property
-    def changed(self):
-        return bool(self.changes)
-
-    @property
-    def result(self):
-        merged = dict(self.current)
-        merged.update(self.desired)
-        return merged
-
-    def diff(self):
-        return {'before': dict((key, old) for key, (old, new) in self.changes.items()),
-                'after': dict((key, new) for key, (old, new) in self.changes.items()),
-                'before_header': 'SMTP settings', 'after_header': 'SMTP settings'}
+        super(MailPlan, self).__init__('mail', current, desired, write_secret=False)
 
 
 # How a refused test e-mail reads: the reply code and enhanced status tell why.
