@@ -481,6 +481,10 @@ class Printer:
             rows += [(self._label('message'), html.escape(pending['message'], quote=False)),
                      (self._label('user_code'), html.escape(pending['user_code'], quote=False)),
                      (self._label('user_code_expires_in'), f'{remaining // 60} min {remaining % 60} s')]
+        if oauth.token:     # expiry watch: when the token was last renewed, and the end the cloud announced
+            rows.append((self._label('token_refreshed_at'), self.device_time_text(oauth.refreshed_at)))
+            if oauth.refresh_expires_at:
+                rows.append((self._label('refresh_token_expires_at'), self.device_time_text(oauth.refresh_expires_at)))
         if oauth.error:
             rows.append((self._label('error_details'), html.escape(self._error_text(oauth.error), quote=False)))
         return rows
