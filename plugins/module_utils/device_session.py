@@ -321,7 +321,7 @@ class RemoteUISession:
     @staticmethod
     def _merge_fields(pairs, fill, override):
         """Form pairs with ``override`` replacing values and ``fill`` adding only fields the form lacks."""
-        names = set(name for name, _ in pairs)
+        names = set(pair[0] for pair in pairs)
         merged = [(name, override.get(name, value)) for name, value in pairs]
         merged += [(name, value) for name, value in fill.items() if name not in names and name not in override]
         merged += [(name, value) for name, value in override.items() if name not in names]
@@ -430,8 +430,9 @@ class RemoteUISession:
                     return response
             if attempt >= self.retries:
                 raise DeviceUnreachableError(
-                    self.host, 'gave up on %s %s at port %d after %d attempts: %s (cloudmail_port, cloudmail_timeout, '
-                    'cloudmail_retries)' % (method, path, self.port, attempt + 1, problem))
+                    self.host, 'gave up on %s %s at port %d after %d attempts: %s; check cloudmail_host and '
+                    'cloudmail_port, or raise cloudmail_timeout / cloudmail_retries for a slow printer, then run the '
+                    'playbook again' % (method, path, self.port, attempt + 1, problem))
             self._sleep(min(self.BACKOFF_SECONDS * (2 ** attempt), self.BACKOFF_MAX_SECONDS))
             attempt += 1
 

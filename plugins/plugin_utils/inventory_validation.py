@@ -212,6 +212,10 @@ def _profile_problems(host, variables):
         variable = 'cloudmail_profile_file'
     elif name and re.match(r'^[a-z0-9][a-z0-9_]*$', name):
         variable = 'cloudmail_profile'
+        known = device_profiles.profile_names()
+        if name not in known:
+            # Worded as the schema's other choices are; the names are the collection's profile files.
+            return [VariableProblem(host, variable, 'must be one of %s (got "%s")' % (', '.join(known), name))]
     else:
         return []
     try:

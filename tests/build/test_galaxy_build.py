@@ -43,8 +43,8 @@ def test_artifact_leaves_out_the_simulator_tests_and_dev_files(artifact):
         names = tar.getnames()
     assert 'galaxy.yml' not in names and 'MANIFEST.json' in names
     assert [n for n in names if n.startswith(DEV_ONLY)] == []
-    for needed in ('plugins/module_utils/remote_ui.py', 'playbooks/rollout.yml', 'schemas/printer.schema.json',
-                   'meta/runtime.yml', 'README.md'):
+    for needed in ('plugins/module_utils/remote_ui.py', 'profiles/isensys_mf.yml', 'profiles/_base.yml',
+                   'playbooks/rollout.yml', 'schemas/printer.schema.json', 'meta/runtime.yml', 'README.md'):
         assert needed in names
 
 

@@ -138,10 +138,9 @@ class ScriptedDevice:
 
     def login_form(self, session):
         login = self.profile['login']
-        return html_response(200, (
-            '<form method="post" action="%s"><input type="text" name="%s"><input type="password" name="%s">'
-            '<input type="submit" value="Log In"></form>') % (login['path'], login['username_field'],
-                                                               login['password_field']))
+        form = ('<form method="post" action="%s"><input type="text" name="%s"><input type="password" name="%s">'
+                '<input type="submit" value="Log In"></form>')
+        return html_response(200, form % (login['path'], login['username_field'], login['password_field']))
 
     def login_ok(self, session):
         session.cookies.set(self.profile['login']['session_cookie'], 'a' * 32)
@@ -254,8 +253,9 @@ def test_retries_end_with_a_clear_error_and_a_logout(device, sleeps):
     with pytest.raises(DeviceUnreachableError) as error:
         with session(sleeps, retries=2) as remote:
             remote.get_page('/rps/oauthms.cgi')
-    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi at port 443 after 3 attempts: timed out ' \
-        '(cloudmail_port, cloudmail_timeout, cloudmail_retries)'
+    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi at port 443 after 3 attempts: timed out; ' \
+        'check cloudmail_host and cloudmail_port, or raise cloudmail_timeout / cloudmail_retries for a slow printer, ' \
+        'then run the playbook again'
     assert sleeps == [0.5, 1.0]
     assert device.paths()[-1] == '/logout'
 
@@ -298,7 +298,8 @@ def test_any_other_requests_error_names_the_host_instead_of_a_traceback(device, 
         with session(sleeps, retries=1) as remote:
             remote.get_page('/rps/oauthms.cgi')
     assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi at port 443 after 2 attempts: ' \
-        'request failed (ChunkedEncodingError) (cloudmail_port, cloudmail_timeout, cloudmail_retries)'
+        'request failed (ChunkedEncodingError); check cloudmail_host and cloudmail_port, or raise cloudmail_timeout / ' \
+        'cloudmail_retries for a slow printer, then run the playbook again'
     assert device.paths()[-1] == '/logout'
 
 
@@ -562,3 +563,27 @@ def test_requests_are_spaced_as_the_profile_asks(device, sleeps):
         remote.get_page('/rps/oauthms.cgi')
     # The clock stands still, so each of the 3 requests after the first waits the whole spacing.
     assert sleeps == [1.5, 1.5, 1.5]
+
+
+def test_firmware_that_shows_the_code_after_saving_is_authorized_without_an_authorize_page(device, sleeps):
+    from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
+
+    profile = PROFILES['imagerunner_advance']
+    providers = dict(profile['providers'], microsoft=dict(profile['providers']['microsoft'],
+                                                          authorization_flow='code_after_save'))
+    profile = dict(profile, providers=providers)
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, FORM_WITH_BOOKKEEPING))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(302, location='/rps/oauthms.cgi'))
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, (
+        '<table><tr><th>Server Connection Status</th><td>Successfully Connected</td></tr>'
+        '<tr><th>Token Status</th><td>Waiting for Authorization</td></tr>'
+        '<tr><th>Message</th><td>To sign in, open https://microsoft.com/devicelogin and enter ABCD2345.</td></tr>'
+        '<tr><th>User Code</th><td>ABCD2345</td></tr><tr><th>User Code Expires In</th><td>14 min 59 s</td></tr>'
+        '</table>')))
+    with session(sleeps, profile=profile) as remote:
+        authorization = OAuthDevice(remote, 'microsoft').start_microsoft_authorization()
+    assert authorization['user_code'] == 'ABCD2345' and authorization['expires_in'] == 899
+    assert '/rps/oauthmsauth.cgi' not in device.paths()
+    # OK pressed on the form as it stands: the checkbox stays as the device showed it.
+    post = [call for call in device.calls if call['method'] == 'POST' and call['path'] == '/rps/oauthmsedit.cgi'][0]
+    assert ('Execute', 'OK') in post['data'] and ('AuthServerURL', 'old') in post['data']

@@ -118,7 +118,7 @@ def test_inventory_json_vault_blobs_become_opaque_and_groups_nest():
 
 def test_a_profile_name_is_checked_against_the_profile_files(validator):
     assert messages(validator, dict(MICROSOFT, cloudmail_profile='lbp_6030')) == [
-        "mfp-01: cloudmail_profile: unknown profile 'lbp_6030'; known profiles: imagerunner_advance, isensys_mf"]
+        'mfp-01: cloudmail_profile: must be one of imagerunner_advance, isensys_mf (got "lbp_6030")']
 
 
 def test_a_profile_is_required_as_a_name_or_a_file(validator):
