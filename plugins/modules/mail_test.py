@@ -27,6 +27,7 @@ attributes:
     description: Sends nothing; reports the device's last result.
   diff_mode:
     support: none
+    description: Sending an e-mail changes no setting, so there is nothing to show as a diff.
 options:
   recipient:
     description:
