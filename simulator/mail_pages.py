@@ -109,10 +109,14 @@ class DeviceMail:
     def __init__(self, printer, submission):
         self.printer = printer
         self.submission = submission        # FakeSubmissionServers, or None: no mail server reachable
-        self.spec = printer.profile.get('mail')
         self.settings = dict(DEFAULT_MAIL_SETTINGS)
         self.password = ''                  # SMTP AUTH password of a set-up from before OAuth
         self.last_test = None               # {'result', 'reply', 'at'}
+
+    @property
+    def spec(self):
+        """The profile's mail block, as the printer serves it now (None: no SMTP pages)."""
+        return self.printer.profile.get('mail')
 
     # ----- control interface
     def state(self):
