@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import checked_namespace_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
     FLEET_DEFAULTS_SCHEMA,
     PRINTER_SCHEMA,
     InventoryValidator,
-    NAMESPACE_PREFIX,
-    validate_rendered,
 )
 
 __metaclass__ = type
@@ -36,13 +35,13 @@ class ActionModule(ActionBase):
         host = task_vars.get('inventory_hostname', '?')
         validator = InventoryValidator(_SCHEMAS[args['schema']])
         templar = self._templar.copy_with_new_env(available_variables=task_vars)
-        problems = validate_rendered(host, templar, task_vars, validator)
+        variables, problems = checked_namespace_variables(templar, host, task_vars, validator)
 
         result.update(
             changed=False,
             valid=not problems,
             problems=[str(problem) for problem in problems],
-            variables_checked=sorted(name for name in task_vars if name.startswith(NAMESPACE_PREFIX)),
+            variables_checked=sorted(variables),
         )
         if problems:
             result['msg'] = '%d problem(s) in the variables of %s:\n%s' % (

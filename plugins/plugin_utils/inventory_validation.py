@@ -353,22 +353,29 @@ def _profile_problems(host, variables):
     name, path = variables.get('cloudmail_profile'), variables.get('cloudmail_profile_file')
     if isinstance(path, OpaqueValue) or isinstance(name, OpaqueValue) or not isinstance(path or name or '', str):
         return []
-    device_profiles = _device_profiles()
     if path:
         variable = 'cloudmail_profile_file'
     elif name and re.match(r'^[a-z0-9][a-z0-9_]*$', name):
         variable = 'cloudmail_profile'
-        known = device_profiles.profile_names()
+        known = _device_profiles().profile_names()
         if name not in known:
             # Worded as the schema's other choices are; the names are the collection's profile files.
             return [VariableProblem(host, variable, 'must be one of %s (got "%s")' % (', '.join(known), name))]
     else:
         return []
+    error = _profile_error(None if path else name, path)
+    return [VariableProblem(host, variable, error)] if error else []
+
+
+@functools.lru_cache(maxsize=64)
+def _profile_error(name, path):
+    """Why a profile does not resolve, or None; resolved once per process, not once per printer."""
+    device_profiles = _device_profiles()
     try:
-        device_profiles.resolve_profile(None if path else name, path)
+        device_profiles.resolve_profile(name, path)
     except device_profiles.ProfileError as exc:
-        return [VariableProblem(host, variable, str(exc))]
-    return []
+        return str(exc)
+    return None
 
 
 def _namespace_properties(printer_schema):
@@ -744,7 +751,7 @@ def validate_fleet(loader, inventory, variable_manager, group=DEFAULT_GROUP, dec
             file_errors.append('%s (while reading the variables of %s)' % (_error_text(exc), host.name))
             continue
         problems.extend(validate_rendered(host.name, Templar(loader=loader, variables=variables), variables,
-                                          validator, decrypt_vault))
+                                          validator, decrypt_vault)[1])
     if file_errors:
         raise InventoryReadError('\n'.join(sorted(set(file_errors), key=file_errors.index)))
     return [host.name for host in hosts], problems
@@ -756,12 +763,13 @@ def _printer_validator():
 
 
 def validate_rendered(host, templar, variables, validator, decrypt_vault=True):
-    """The problems of one host's variables, rendered as the rollout would, then checked against the schema."""
+    """``(values, problems)`` of one host: its cloudmail_ variables rendered as the rollout would, and what is
+    wrong with them against the validator's schema, sorted."""
     values, unusable, hidden = render_namespace_variables(templar, variables, validator.secret_variables,
                                                           decrypt_vault)
     problems = [VariableProblem(host, name, why) for name, why in unusable.items()]
     problems += validator.validate(host, values, hidden)
-    return sorted(problems, key=lambda problem: (problem.path, problem.message))
+    return values, sorted(problems, key=lambda problem: (problem.path, problem.message))
 
 
 def _source_lines_hidden():
