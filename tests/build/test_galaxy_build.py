@@ -146,8 +146,8 @@ def test_readme_reads_right_inside_the_artifact(members):
     for target in re.findall(r'\]\(([^)\s]+)\)', readme):
         if not target.startswith(('https://', 'http://', '#')):
             assert target.split('#')[0] in members, f'README links to {target}, which is not in the artifact'
-    using, _, developing = readme.partition('\n## Developing')
-    assert developing, 'README has no "## Developing" section'
+    using, heading, developing = readme.partition('\n## Developing')
+    assert heading and developing, 'README has no "## Developing" section'
     for checkout_only in ('make ', 'python plugins/', 'playbooks/rollout.yml', 'python -m simulator'):
         assert checkout_only not in using, f'{checkout_only!r} is named outside the Developing section'
     for section in ('Requirements', 'Installation', 'Using', 'Included content', 'Release notes', 'Licens',
@@ -169,7 +169,7 @@ def test_galaxy_importer_accepts_the_artifact_with_automation_hub_settings(artif
 def test_docsite_passes_antsibull_docs_lint(installed):
     collection = installed / 'ansible_collections' / 'printfleet' / 'cloudmail'
     result = subprocess.run([str(BIN / 'antsibull-docs'), 'lint-collection-docs', '--plugin-docs', '.'],
-                            cwd=collection, capture_output=True, text=True,
+                            cwd=collection, capture_output=True, text=True, check=False,
                             env=dict(os.environ, PATH=f'{BIN}{os.pathsep}{os.environ["PATH"]}',
                                      ANSIBLE_COLLECTIONS_PATH=str(installed)))
     assert result.returncode == 0 and result.stdout.strip() == '', result.stdout + result.stderr
