@@ -10,6 +10,8 @@ export ANSIBLE_COLLECTIONS_PATH := $(abspath build)
 PYTHON_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 COLLECTION_TREE := build/ansible_collections/printfleet/cloudmail
 ANSIBLE_TEST_TREE := build/ansible-test/ansible_collections/printfleet/cloudmail
+# ansible-core 2.20 and newer need Python 3.12 or newer.
+NEWEST_MINIMUM ?= 3.12
 NEWEST_ROOT := build/newest
 NEWEST_VENV := $(abspath $(NEWEST_ROOT)/venv)
 NEWEST_TREE := $(NEWEST_ROOT)/ansible_collections/printfleet/cloudmail
@@ -85,9 +87,11 @@ build-test: venv
 # The other end of the support matrix (make test covers ansible-core 2.19 on the default Python):
 # the newest ansible-core on the newest Python of this machine, in a virtualenv of its own.
 test-newest:
-	@python=$$(tests/utils/newest_python.sh 3.12) || { echo "make test-newest: cannot run the newest-version leg" >&2; exit 1; }; \
+	@python=$$(tests/utils/newest_python.sh $(NEWEST_MINIMUM)) || { echo "make test-newest: cannot run the newest-version leg" >&2; exit 1; }; \
 		echo "make test-newest: $$python"; \
-		rm -rf $(NEWEST_VENV) && $$python -m venv $(NEWEST_VENV)
+		version() { "$$1" -c 'import sys; print(sys.version)'; }; \
+		if [ ! -x $(NEWEST_VENV)/bin/python ] || [ "$$(version $$python)" != "$$(version $(NEWEST_VENV)/bin/python)" ]; then \
+			rm -rf $(NEWEST_VENV) && $$python -m venv $(NEWEST_VENV); fi
 	$(NEWEST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(NEWEST_VENV)/bin/python -m pip install --quiet --upgrade ansible-core -r requirements.txt -r tests/requirements-fleet.txt
 	$(call copy_tree,$(NEWEST_TREE))
