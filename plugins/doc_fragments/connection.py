@@ -37,12 +37,24 @@ options:
     required: true
   profile:
     description:
-      - Device family, which decides the pages, form fields and labels the modules expect.
-      - V(imagerunner_advance) for imageRUNNER ADVANCE style Remote UIs (C(/login), C(/rps/) pages).
-      - V(isensys_mf) for i-SENSYS / imageCLASS MF and LBP style Remote UIs (C(/checkLogin.cgi)).
+      - Built-in device profile, which decides the pages, form fields, labels and status words the modules expect.
+      - The name of a file in the collection's C(profiles/) directory, without C(.yml); for example
+        V(imagerunner_advance) (C(/login), C(/rps/) pages) or V(isensys_mf) (C(/checkLogin.cgi)).
+        An unknown name fails with the list of the known ones.
+      - One of O(profile) and O(profile_file) is required; O(profile_file) wins when both are set.
     type: str
-    required: true
-    choices: [imagerunner_advance, isensys_mf]
+  profile_file:
+    description:
+      - A device profile of your own, as a YAML file on the controller, for firmware that differs from the
+        built-in profiles (other paths, field names, labels, login or logout behaviour).
+      - It may C(extends) a built-in profile and override only what differs; it is checked against
+        C(schemas/device_profile.schema.json) before anything is sent. See C(docs/device-contract.md).
+    type: path
+  resolved_profile:
+    description:
+      - Internal. The profile as the action plugin resolved it on the controller, passed to the module when a
+        task runs in the background (C(async)). Leave it unset; use O(profile) or O(profile_file).
+    type: dict
   validate_certs:
     description:
       - Whether to verify the printer's TLS certificate.

@@ -10,6 +10,11 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
+    PageNotUnderstoodError,
+    RemoteUIError,
+    profile_hint,
+)
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import (
     VISIBLE_FIELDS,
     current_settings,
@@ -18,11 +23,6 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
     masked_settings,
     pending_authorization,
     status_from_page,
-)
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    PROFILE_HINT,
-    PageNotUnderstoodError,
-    RemoteUIError,
 )
 
 
@@ -62,7 +62,7 @@ class OAuthDevice:
                 self.host, 'the device accepted the %s settings but did not keep %s (read back: %s); %s' % (
                     self.provider, ', '.join(lost),
                     ', '.join('%s=%r' % (name, masked_settings(self.provider, stored).get(name)) for name in lost),
-                    PROFILE_HINT % self.session.profile_name))
+                    profile_hint(self.session.profile)))
         return stored
 
     def wait_for_connection(self, timeout, interval=1.0, sleep=time.sleep, clock=time.monotonic):
@@ -75,8 +75,17 @@ class OAuthDevice:
         return status
 
     def start_microsoft_authorization(self):
-        """Open the link next to the endpoint: the device asks Entra ID for a user code."""
-        page = self.session.get_page(self.pages['authorize_path'])
+        """Make the device ask Entra ID for a user code, the way this firmware does it.
+
+        ``authorize_page``: open the page behind the link next to the endpoint.
+        ``code_after_save``: press OK on the settings form as it stands; the code then
+        shows on the status page.
+        """
+        if self.pages.get('authorization_flow') == 'code_after_save':
+            self.session.submit_form(self.pages['edit_path'], self.pages['fields']['enabled'], {})
+            page = self.session.get_page(self.pages['status_path'])
+        else:
+            page = self.session.get_page(self.pages['authorize_path'])
         status = status_from_page_lenient(page)
         if status['authorization'] is None:
             details = status['error_details']
@@ -95,7 +104,7 @@ class OAuthDevice:
         if not url.startswith('https://'):
             raise PageNotUnderstoodError(
                 self.host, 'page %s shows no https link as the Google authorization URL; %s' % (
-                    self.pages['register_path'], PROFILE_HINT % self.session.profile_name))
+                    self.pages['register_path'], profile_hint(self.session.profile)))
         return url
 
     def submit_google_code(self, code):
@@ -164,7 +173,7 @@ def wait_for_token(open_session, provider, timeout, interval, sleep=time.sleep, 
         details = status['error_details']
         if token == 'error' or (token in ('inactive', 'expired') and (details or provider == 'microsoft')):
             default = 'code_rejected' if token == 'error' else 'code_expired'
-            raise authorization_failure(session.host, failure_reason(details or '') or default, details)
+            raise authorization_failure(session.host, failure_reason(details or '', session.profile) or default, details)
         remaining = deadline - clock()
         if remaining <= 0:
             raise AuthorizationFailed(

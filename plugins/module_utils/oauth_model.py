@@ -4,8 +4,9 @@
 
 """The OAuth settings of a printer as data: desired vs current, diff, masking, statuses.
 
-No HTTP here. Pages come in already parsed (``remote_ui.Page``), so every
-function can be tested without a device.
+No HTTP here. Pages come in already parsed (``page_parser.Page``, which carries
+the profile's labels, status words and messages), so every function can be
+tested without a device.
 """
 
 from __future__ import annotations
@@ -15,18 +16,12 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles import (
-    DURATION_PATTERN,
-    MESSAGES,
-    STATUS_VALUES,
-)
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    PROFILE_HINT,
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
     PageNotUnderstoodError,
     UnknownStatusError,
-    normalize_label,
-    normalize_text,
+    profile_hint,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import comparable, normalize_label
 
 PROVIDERS = ('microsoft', 'google')
 SECRET_MASK = '********'
@@ -85,7 +80,7 @@ def current_settings(page, provider_profile, provider):
         if control is None:
             raise PageNotUnderstoodError(
                 page.host, 'the edit form %s has no field %r for %s; %s' % (
-                    page.path, fields[name], name, PROFILE_HINT % page.profile_name))
+                    page.path, fields[name], name, profile_hint(page.profile)))
         if name in BOOLEAN_FIELDS:
             current[name] = bool(control.checked)
         else:
@@ -178,22 +173,23 @@ def form_values(provider_profile, profile, settings, client_secret=None):
 
 # --------------------------------------------------------------------------- statuses
 
-def normalize_status(kind, word, host, profile_name):
+def normalize_status(kind, word, host, profile):
     """A status word of the device, in any UI language, as the normalized vocabulary."""
     wanted = normalize_label(word)
-    for normalized, words in STATUS_VALUES[kind].items():
+    status_values = profile['status_values']
+    for normalized, words in status_values[kind].items():
         if any(normalize_label(known) == wanted for known in words):
             return normalized
     known = '; '.join('%s: %s' % (normalized, ', '.join(repr(w) for w in words))
-                      for normalized, words in STATUS_VALUES[kind].items())
+                      for normalized, words in status_values[kind].items())
     raise UnknownStatusError(
         host, 'unknown %s %r (known words: %s); %s' % (
-            kind.replace('_', ' '), word, known, PROFILE_HINT % profile_name))
+            kind.replace('_', ' '), word, known, profile_hint(profile)))
 
 
-def parse_duration(text):
-    """Seconds in a duration such as "14 min 59 s"; None when the text is no duration."""
-    match = re.match(DURATION_PATTERN, text or '')
+def parse_duration(text, pattern):
+    """Seconds in a duration such as "14 min 59 s" (the profile's ``duration_pattern``); None when no duration."""
+    match = re.match(pattern, normalize_label(text or ''))
     if not match or not (match.group('minutes') or match.group('seconds')):
         return None
     return int(match.group('minutes') or 0) * 60 + int(match.group('seconds') or 0)
@@ -217,11 +213,11 @@ def pending_authorization(page, now=None):
     message = page.find('message')
     message_text = message.text if message is not None else ''
     expires = page.find('user_code_expires_in')
-    expires_in = parse_duration(expires.text) if expires is not None else None
+    expires_in = parse_duration(expires.text, page.profile['duration_pattern']) if expires is not None else None
     if expires is not None and expires_in is None:
         raise PageNotUnderstoodError(
             page.host, 'page %s shows the code expiry as %r, which is no duration like "14 min 59 s"; %s' % (
-                page.path, expires.text, PROFILE_HINT % page.profile_name))
+                page.path, expires.text, profile_hint(page.profile)))
     now = now or datetime.datetime.now(datetime.timezone.utc)
     return {
         'user_code': user_code.text,
@@ -237,18 +233,18 @@ def status_from_page(page, now=None):
     error = page.find('error_details')
     return {
         'connection_status': normalize_status('connection_status', page.value('connection_status').text,
-                                              page.host, page.profile_name),
+                                              page.host, page.profile),
         'token_status': normalize_status('token_status', page.value('token_status').text,
-                                         page.host, page.profile_name),
+                                         page.host, page.profile),
         'error_details': (error.text or None) if error is not None else None,
         'authorization': pending_authorization(page, now),
     }
 
 
-def failure_reason(error_details):
+def failure_reason(error_details, profile):
     """Why an authorization ended without a token, from the device's error text (any language)."""
-    text = normalize_text(error_details).casefold()
-    if any(normalize_text(m).casefold() in text for m in MESSAGES['code_rejected']) or \
+    text = comparable(error_details)
+    if any(comparable(m) in text for m in profile['messages']['code_rejected']) or \
             'invalid_grant' in text or 'bad_verification_code' in text:
         return 'code_rejected'
     if 'declin' in text or 'refus' in text or 'denied' in text:

@@ -144,110 +144,13 @@ reason:
   sample: code_expired
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import (
-    AuthorizationFailed,
-    OAuthDevice,
-    authorization_failure,
-    wait_for_token,
-)
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import failure_reason
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    RemoteUIError,
-    connection_argument_spec,
-    session_from_module,
-    warn_all,
-)
-
-# The connection status shows "checking" for a few seconds after a settings change.
-CONNECTION_SETTLE_SECONDS = 30
-
-
-def start(device, status, check_mode):
-    """Start an authorization; returns (changed, authorization)."""
-    if device.provider == 'google':
-        # Reading the register page changes nothing (the change comes with the code), so this is
-        # unchanged, and check mode shows the URL too.
-        return False, {'authorization_url': device.google_authorization_url()}
-    if status['token_status'] == 'authorizing' and status['authorization']:
-        return False, status['authorization']
-    if check_mode:
-        return True, None
-    return True, device.start_microsoft_authorization()
-
-
-def check_completable(device, status, authorization_code):
-    """Fail early, with a reason, when there is nothing the wait could complete."""
-    if device.provider == 'google':
-        if not authorization_code:
-            raise authorization_failure(device.host, 'missing_code', provider='google')
-    elif status['token_status'] != 'authorizing':
-        details = status['error_details']
-        raise authorization_failure(device.host, failure_reason(details or '') or 'missing_code', details)
-
-
-def steps_in_one_session(module, device, completing):
-    """What needs the device in one session; returns the result, or None when the token must be waited for."""
-    params = module.params
-    status = device.wait_for_connection(min(CONNECTION_SETTLE_SECONDS, params['wait_timeout']))
-    if status['token_status'] == 'active' and not params['force']:
-        return dict(changed=False, token_status='active', authorization=None)
-    if status['connection_status'] == 'unknown':
-        raise AuthorizationFailed(
-            device.host, 'not_connected', 'the device is still checking its connection to the authorization '
-            'server; run again in a minute (the settings were saved moments ago, or the device is slow)')
-    if status['connection_status'] != 'connected':
-        raise authorization_failure(device.host, 'not_connected', status['error_details'])
-    if not completing:
-        changed, authorization = start(device, status, module.check_mode)
-        token_status = 'authorizing' if authorization and device.provider == 'microsoft' else status['token_status']
-        return dict(changed=changed, token_status=token_status, authorization=authorization)
-    check_completable(device, status, params['authorization_code'])
-    if module.check_mode:
-        return dict(changed=True, token_status=status['token_status'], authorization=None)
-    if device.provider == 'google':
-        device.submit_google_code(params['authorization_code'])
-    return None
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import AUTHORIZE_SPEC, run_module, run_authorize
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
-        state=dict(type='str', default='started', choices=['started', 'completed']),
-        force=dict(type='bool', default=False),
-        authorization_code=dict(type='str', no_log=True),
-        wait_timeout=dict(type='float', default=900),
-        wait_interval=dict(type='float', default=5),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    provider, completing = params['provider'], params['state'] == 'completed'
-
-    session = session_from_module(module)
-    warnings = session.warnings
-    try:
-        with session:
-            result = steps_in_one_session(module, OAuthDevice(session, provider), completing)
-        if result is None:
-            # The session is closed while the person signs in; each poll logs in briefly.
-            status = wait_for_token(lambda: session_from_module(module), provider, params['wait_timeout'],
-                                    params['wait_interval'], warnings=warnings)
-            result = dict(changed=True, token_status=status['token_status'], authorization=None)
-    except AuthorizationFailed as exc:
-        warn_all(module, warnings)
-        module.fail_json(msg=str(exc), reason=exc.reason)
-    except RemoteUIError as exc:
-        warn_all(module, warnings)
-        module.fail_json(msg=str(exc))
-    # Exits only after the logout, so that a failed logout still reaches the result as a warning.
-    warn_all(module, warnings)
-    module.exit_json(**result)
+    # Playbooks run this through the action plugin of the same name, in the worker process;
+    # this entry point serves direct use, with the same argument spec and logic.
+    run_module(AUTHORIZE_SPEC, run_authorize)
 
 
 if __name__ == '__main__':

@@ -116,44 +116,13 @@ providers:
         expires_at: "2026-11-28T10:15:00Z"
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import PROVIDERS, masked_settings
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    RemoteUIError,
-    connection_argument_spec,
-    session_from_module,
-    warn_all,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import INFO_SPEC, run_module, run_info
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        provider=dict(type='str', default='all', choices=['microsoft', 'google', 'all']),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    wanted = PROVIDERS if module.params['provider'] == 'all' else (module.params['provider'],)
-
-    providers = {}
-    session = session_from_module(module)
-    try:
-        with session:
-            for provider in wanted:
-                device = OAuthDevice(session, provider)
-                report = dict(settings=masked_settings(provider, device.read_settings()))
-                report.update(device.read_status())
-                providers[provider] = report
-    except RemoteUIError as exc:
-        warn_all(module, session.warnings)
-        module.fail_json(msg=str(exc))
-    warn_all(module, session.warnings)
-    module.exit_json(changed=False, providers=providers)
+    # Playbooks run this through the action plugin of the same name, in the worker process;
+    # this entry point serves direct use, with the same argument spec and logic.
+    run_module(INFO_SPEC, run_info)
 
 
 if __name__ == '__main__':

@@ -163,78 +163,13 @@ token_status:
   choices: [active, inactive, authorizing, expired, error]
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import desired_settings, plan_settings
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    RemoteUIError,
-    connection_argument_spec,
-    session_from_module,
-    warn_all,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import SETTINGS_SPEC, run_module, run_settings
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        verify_server_certificate=dict(type='bool', default=True),
-        add_cn_to_verification=dict(type='bool', default=False),
-        tenant=dict(type='str'),
-        authority_url=dict(type='str'),
-        client_id=dict(type='str'),
-        client_secret=dict(type='str', no_log=True),
-        update_secret=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
-        settle_timeout=dict(type='float', default=30),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('tenant', 'authority_url')],
-        supports_check_mode=True,
-    )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    provider = params['provider']
-    if params['state'] == 'present':
-        if provider == 'microsoft' and not (params['tenant'] or params['authority_url']):
-            module.fail_json(msg='%s: provider=microsoft with state=present needs tenant or authority_url' % params['host'])
-        if provider == 'google' and not (params['client_id'] and params['client_secret']):
-            module.fail_json(msg='%s: provider=google with state=present needs client_id and client_secret' % params['host'])
-    try:
-        desired = desired_settings(params)
-    except ValueError as exc:
-        module.fail_json(msg='%s: %s' % (params['host'], exc))
-
-    session = session_from_module(module)
-    try:
-        with session:
-            device = OAuthDevice(session, provider)
-            plan = plan_settings(provider, device.read_settings(), desired,
-                                 params['client_secret'], params['update_secret'])
-            result = dict(changed=plan.changed, provider=provider, settings=plan.masked_after())
-            if module._diff:
-                result['diff'] = plan.diff()
-            if plan.changed and not module.check_mode:
-                device.write_settings(plan, params['client_secret'])
-            waits = plan.changed and not module.check_mode and plan.result.get('enabled')
-            status = device.wait_for_connection(params['settle_timeout']) if waits else device.read_status()
-    except RemoteUIError as exc:
-        warn_all(module, session.warnings)
-        module.fail_json(msg=str(exc), provider=provider)
-
-    result.update(connection_status=status['connection_status'], token_status=status['token_status'])
-    warn_all(module, session.warnings)
-    if plan.result.get('enabled') and status['connection_status'] == 'not_connected':
-        module.warn('%s: the device cannot reach the %s authorization server%s; check the network, proxy '
-                    'and certificate settings before authorizing' % (
-                        params['host'], provider,
-                        ' (%s)' % status['error_details'] if status['error_details'] else ''))
-    module.exit_json(**result)
+    # Playbooks run this through the action plugin of the same name, in the worker process;
+    # this entry point serves direct use, with the same argument spec and logic.
+    run_module(SETTINGS_SPEC, run_settings)
 
 
 if __name__ == '__main__':

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import json
 import os
 import re
@@ -116,6 +117,7 @@ class InventoryValidator:
         for error in self._validator.iter_errors(variables):
             for problem in self._describe(host, error, variables):
                 problems.add(problem)
+        problems.update(_profile_problems(host, variables))
         return sorted(problems, key=lambda problem: (problem.path, problem.message))
 
     # Turning a jsonschema error into words. jsonschema's own messages quote the
@@ -187,6 +189,40 @@ class InventoryValidator:
 
     def _is_secret_path(self, path):
         return bool(path) and path[0] in self.secret_variables
+
+
+@functools.lru_cache(maxsize=1)
+def _device_profiles():
+    """The collection's profile resolver, loaded by path so that this file still runs on its own."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'device_profiles.py')
+    spec = importlib.util.spec_from_file_location('printfleet_cloudmail_device_profiles', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _profile_problems(host, variables):
+    """A profile name must be a built-in one and a profile file must resolve and validate."""
+    name, path = variables.get('cloudmail_profile'), variables.get('cloudmail_profile_file')
+    if isinstance(path, OpaqueValue) or isinstance(name, OpaqueValue) or not isinstance(path or name or '', str):
+        return []
+    device_profiles = _device_profiles()
+    if path:
+        variable = 'cloudmail_profile_file'
+    elif name and re.match(r'^[a-z0-9][a-z0-9_]*$', name):
+        variable = 'cloudmail_profile'
+        known = device_profiles.profile_names()
+        if name not in known:
+            # Worded as the schema's other choices are; the names are the collection's profile files.
+            return [VariableProblem(host, variable, 'must be one of %s (got "%s")' % (', '.join(known), name))]
+    else:
+        return []
+    try:
+        device_profiles.resolve_profile(None if path else name, path)
+    except device_profiles.ProfileError as exc:
+        return [VariableProblem(host, variable, str(exc))]
+    return []
 
 
 def _namespace_properties(printer_schema):

@@ -105,7 +105,8 @@ def installed(artifact, tmp_path_factory):
 def test_artifact_holds_exactly_the_shipped_files_of_the_project(members):
     expected = {name for name in project_files() if is_shipped(name)}
     assert set(members) - GENERATED == expected
-    for needed in ('plugins/module_utils/remote_ui.py', 'playbooks/rollout.yml', 'schemas/printer.schema.json',
+    for needed in ('plugins/module_utils/remote_ui.py', 'profiles/isensys_mf.yml', 'profiles/_base.yml',
+                   'playbooks/rollout.yml', 'schemas/printer.schema.json',
                    'meta/runtime.yml', 'meta/execution-environment.yml', 'docs/user-guide.md',
                    'docs/docsite/extra-docs.yml', 'inventories/example/hosts.yml', 'COPYING', 'README.md',
                    'CHANGELOG.rst'):

@@ -16,7 +16,7 @@ COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 
 def _make_collection_importable():
     try:
-        import ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles  # noqa: F401
+        import ansible_collections.printfleet.cloudmail.plugins.module_utils.errors  # noqa: F401
         return
     except ImportError:
         pass

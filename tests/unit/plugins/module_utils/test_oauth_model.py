@@ -22,17 +22,17 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
     status_from_page,
     verification_url,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles import (
-    LABELS,
-    MESSAGES,
-    PROFILES,
-    STATUS_VALUES,
-)
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    Page,
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
     PageNotUnderstoodError,
     UnknownStatusError,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import profile_names, resolve_profile
+
+PROFILES = dict((name, resolve_profile(name)) for name in profile_names())
+LABELS = PROFILES['isensys_mf']['labels']
+MESSAGES = PROFILES['isensys_mf']['messages']
+STATUS_VALUES = PROFILES['isensys_mf']['status_values']
 
 SECRET = 'GOCSPX-client-secret-never-shown'
 HOST = 'printer-0001'
@@ -169,7 +169,7 @@ def status_page(profile_name, language, connection, token, pending=False, error=
     if error:
         rows.append((LABELS['error_details'][language], error))
     body = row_markup(PROFILES[profile_name]['markup'], rows)
-    return Page(HOST, '/status', 200, '<html><body>%s</body></html>' % body, profile_name)
+    return Page(HOST, '/status', 200, '<html><body>%s</body></html>' % body, PROFILES[profile_name])
 
 
 @pytest.mark.parametrize('profile_name', sorted(PROFILES))
@@ -189,12 +189,12 @@ def test_english_and_french_pages_give_the_same_status(profile_name):
 def test_every_status_word_of_every_language_is_normalized(kind):
     for normalized, words in STATUS_VALUES[kind].items():
         for word in words:
-            assert normalize_status(kind, ' %s ' % word.upper(), HOST, 'isensys_mf') == normalized
+            assert normalize_status(kind, ' %s ' % word.upper(), HOST, PROFILES['isensys_mf']) == normalized
 
 
 def test_an_unknown_status_word_lists_the_known_ones():
     with pytest.raises(UnknownStatusError) as error:
-        normalize_status('token_status', 'Aktiv', HOST, 'isensys_mf')
+        normalize_status('token_status', 'Aktiv', HOST, PROFILES['isensys_mf'])
     message = str(error.value)
     assert message.startswith("printer-0001: unknown token status 'Aktiv'")
     assert "active: 'Active', 'Actif'" in message and "profile 'isensys_mf' may not match" in message
@@ -207,7 +207,7 @@ def test_error_details_are_read():
 
 def test_a_status_page_without_token_row_is_a_clear_error():
     page = Page(HOST, '/status', 200, row_markup('table', [('Server Connection Status', 'Successfully Connected')]),
-                'imagerunner_advance')
+                PROFILES['imagerunner_advance'])
     with pytest.raises(PageNotUnderstoodError, match='has no token_status row'):
         status_from_page(page)
 
@@ -215,7 +215,7 @@ def test_a_status_page_without_token_row_is_a_clear_error():
 @pytest.mark.parametrize('text, seconds', [('14 min 59 s', 899), ('0 min 5 s', 5), ('3 min', 180), ('45 s', 45),
                                            ('15min0s', 900), ('soon', None), ('', None)])
 def test_durations(text, seconds):
-    assert parse_duration(text) == seconds
+    assert parse_duration(text, PROFILES['isensys_mf']['duration_pattern']) == seconds
 
 
 def test_verification_url_comes_from_the_message():
@@ -233,7 +233,7 @@ def test_verification_url_comes_from_the_message():
     ('something else', None),
 ])
 def test_failure_reasons(details, reason):
-    assert failure_reason(details) == reason
+    assert failure_reason(details, PROFILES['isensys_mf']) == reason
 
 
 def test_current_settings_come_from_the_edit_form():
@@ -242,7 +242,7 @@ def test_current_settings_come_from_the_edit_form():
             '<input type="checkbox" name="i3101" value="1" checked><input type="checkbox" name="i3102" value="1">'
             '<input type="checkbox" name="i3103" value="1"><input type="text" name="i3104" value="id-9">'
             '<input type="password" name="i3105" value=""></form>')
-    page = Page(HOST, '/m_oauth_gg_edit.html', 200, html, 'isensys_mf')
+    page = Page(HOST, '/m_oauth_gg_edit.html', 200, html, PROFILES['isensys_mf'])
     assert current_settings(page, profile['providers']['google'], 'google') == {
         'enabled': True, 'verify_server_certificate': False, 'add_cn_to_verification': False, 'client_id': 'id-9'}
     with pytest.raises(PageNotUnderstoodError, match="has no field 'i3002' for verify_server_certificate"):

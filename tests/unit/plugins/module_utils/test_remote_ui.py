@@ -10,19 +10,23 @@ from __future__ import annotations
 import pytest
 import requests
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils import remote_ui
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.profiles import MESSAGES, PROFILES
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import device_session
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import RemoteUISession
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
     CertificateError,
     DeviceUnreachableError,
     LockedOutError,
     LoginRejectedError,
-    Page,
     PageNotUnderstoodError,
-    RemoteUISession,
+    RemoteUIError,
     SessionExpiredError,
     WriteRejectedError,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import profile_names, resolve_profile
+
+PROFILES = dict((name, resolve_profile(name)) for name in profile_names())
+MESSAGES = PROFILES['imagerunner_advance']['messages']
 
 PASSWORD = 'pin-7f3a-never-shown'
 HOST = '127.0.0.5'
@@ -60,7 +64,7 @@ DL_PAGE = '''<html><head><title>Remote UI: Réglages OAuth 2.0 (Google)</title><
 
 
 def test_table_rows_give_labels_values_and_links():
-    page = Page(HOST, '/rps/oauthms.cgi', 200, TABLE_PAGE, 'imagerunner_advance')
+    page = Page(HOST, '/rps/oauthms.cgi', 200, TABLE_PAGE, PROFILES['imagerunner_advance'])
     assert page.title == 'Remote UI: OAuth 2.0 Settings (Microsoft): iR-ADV C5840'
     assert page.value('connection_status').text == 'Successfully Connected'
     assert page.value('token_status').text == 'Active'
@@ -69,7 +73,7 @@ def test_table_rows_give_labels_values_and_links():
 
 
 def test_definition_lists_give_labels_values_and_links_in_french():
-    page = Page(HOST, '/m_oauth_gg_reg.html', 200, DL_PAGE, 'isensys_mf')
+    page = Page(HOST, '/m_oauth_gg_reg.html', 200, DL_PAGE, PROFILES['isensys_mf'])
     assert page.value('connection_status').text == 'Connexion établie'
     assert page.value('token_status').text == 'Actif'
     assert page.value('authorization_url').links == [
@@ -77,22 +81,22 @@ def test_definition_lists_give_labels_values_and_links_in_french():
 
 
 def test_forms_keep_action_hidden_inputs_checkbox_state_and_text_values():
-    page = Page(HOST, '/rps/oauthmsedit.cgi', 200, TABLE_PAGE, 'imagerunner_advance')
+    page = Page(HOST, '/rps/oauthmsedit.cgi', 200, TABLE_PAGE, PROFILES['imagerunner_advance'])
     form = page.form_with('OAuthUse')
     assert (form.action, form.method) == ('/rps/oauthmsedit.cgi', 'post')
     assert form.hidden_fields() == {'Token': '123456789'}
     assert form.get('OAuthUse').checked and not form.get('VerifyCert').checked
     assert form.get('AuthServerURL').value == 'https://login.microsoftonline.com/common/oauth2/v2.0'
     assert form.get('Lang').value == 'fr'
-    # What a browser sends: hidden, text, ticked boxes and selects; never an empty password.
-    assert RemoteUISession._browser_fields(form) == {
-        'Token': '123456789', 'OAuthUse': '1',
-        'AuthServerURL': 'https://login.microsoftonline.com/common/oauth2/v2.0', 'Lang': 'fr'}
+    # What a browser sends: every successful control in document order (an empty password too).
+    assert form.successful_controls() == [
+        ('Token', '123456789'), ('OAuthUse', '1'),
+        ('AuthServerURL', 'https://login.microsoftonline.com/common/oauth2/v2.0'), ('ClientSecret', ''), ('Lang', 'fr')]
 
 
 def test_missing_label_names_host_page_labels_and_profile():
     page = Page(HOST, '/rps/oauthms.cgi', 200, '<table><tr><th>Other</th><td>x</td></tr></table>',
-                'imagerunner_advance')
+                PROFILES['imagerunner_advance'])
     with pytest.raises(PageNotUnderstoodError) as error:
         page.value('token_status')
     message = str(error.value)
@@ -102,7 +106,7 @@ def test_missing_label_names_host_page_labels_and_profile():
 
 
 def test_missing_form_field_is_a_clear_error():
-    page = Page(HOST, '/x', 200, DL_PAGE, 'isensys_mf')
+    page = Page(HOST, '/x', 200, DL_PAGE, PROFILES['isensys_mf'])
     with pytest.raises(PageNotUnderstoodError, match=r"^127\.0\.0\.5: page /x has no form with the field 'i3001'"):
         page.form_with('i3001')
 
@@ -132,6 +136,12 @@ class ScriptedDevice:
         """Queue answers for a path; the last one repeats. An exception instance is raised."""
         self.scripts[(method, path)] = list(answers)
 
+    def login_form(self, session):
+        login = self.profile['login']
+        form = ('<form method="post" action="%s"><input type="text" name="%s"><input type="password" name="%s">'
+                '<input type="submit" value="Log In"></form>')
+        return html_response(200, form % (login['path'], login['username_field'], login['password_field']))
+
     def login_ok(self, session):
         session.cookies.set(self.profile['login']['session_cookie'], 'a' * 32)
         return html_response(302, location='/rps/')
@@ -143,6 +153,8 @@ class ScriptedDevice:
         if answers is None:
             if (method, path) == ('POST', self.profile['login']['path']):
                 return self.login_ok(session)
+            if (method, path) == ('GET', self.profile['login']['form_path']):
+                return self.login_form(session)
             if path == self.profile['logout']['path']:
                 return html_response(302, location=self.profile['login']['path'])
             return html_response(404, '<p>not found</p>')
@@ -173,7 +185,7 @@ def sleeps():
 
 
 def session(sleeps, **kwargs):
-    options = dict(host=HOST, username='7654321', password=PASSWORD, profile='imagerunner_advance',
+    options = dict(host=HOST, username='7654321', password=PASSWORD, profile=PROFILES['imagerunner_advance'],
                    ca_path='/etc/printers-ca.pem', retries=3, sleep=sleeps.append)
     options.update(kwargs)
     return RemoteUISession(**options)
@@ -194,7 +206,7 @@ def test_every_request_verifies_with_the_ca_path_and_ignores_the_environment_bun
     with session(sleeps, timeout=7.5) as remote:
         assert remote._http.trust_env is False
         remote.get_page('/rps/oauthms.cgi')
-    assert device.paths() == ['/login', '/rps/oauthms.cgi', '/logout']
+    assert device.paths() == ['/login', '/login', '/rps/oauthms.cgi', '/logout']
     for call in device.calls:
         assert call['verify'] == '/etc/printers-ca.pem'
         assert call['timeout'] == 7.5
@@ -241,7 +253,9 @@ def test_retries_end_with_a_clear_error_and_a_logout(device, sleeps):
     with pytest.raises(DeviceUnreachableError) as error:
         with session(sleeps, retries=2) as remote:
             remote.get_page('/rps/oauthms.cgi')
-    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi after 3 attempts: timed out'
+    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi at port 443 after 3 attempts: timed out; ' \
+        'check cloudmail_host and cloudmail_port, or raise cloudmail_timeout / cloudmail_retries for a slow printer, ' \
+        'then run the playbook again'
     assert sleeps == [0.5, 1.0]
     assert device.paths()[-1] == '/logout'
 
@@ -251,7 +265,7 @@ def test_a_wrong_password_is_never_retried(device, sleeps):
     with pytest.raises(LoginRejectedError) as error:
         with session(sleeps):
             pass
-    assert device.paths() == ['/login']
+    assert device.paths('POST') == ['/login']
     assert sleeps == []
     assert 'wrong user name or password' in str(error.value)
     assert PASSWORD not in str(error.value)
@@ -283,8 +297,9 @@ def test_any_other_requests_error_names_the_host_instead_of_a_traceback(device, 
     with pytest.raises(DeviceUnreachableError) as error:
         with session(sleeps, retries=1) as remote:
             remote.get_page('/rps/oauthms.cgi')
-    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi after 2 attempts: ' \
-        'request failed (ChunkedEncodingError)'
+    assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi at port 443 after 2 attempts: ' \
+        'request failed (ChunkedEncodingError); check cloudmail_host and cloudmail_port, or raise cloudmail_timeout / ' \
+        'cloudmail_retries for a slow printer, then run the playbook again'
     assert device.paths()[-1] == '/logout'
 
 
@@ -303,14 +318,14 @@ def test_a_lockout_is_never_retried(device, sleeps):
     with pytest.raises(LockedOutError):
         with session(sleeps):
             pass
-    assert device.paths() == ['/login'] and sleeps == []
+    assert device.paths('POST') == ['/login'] and sleeps == []
 
 
 def test_another_administrator_is_waited_for(device, sleeps):
     device.on('POST', '/login', message_page('session_limit'), message_page('session_limit'), device.login_ok)
     with session(sleeps):
         pass
-    assert device.paths() == ['/login', '/login', '/login', '/logout']
+    assert device.paths() == ['/login'] * 4 + ['/logout']
     assert sleeps == [0.5, 1.0]
 
 
@@ -318,7 +333,7 @@ def test_an_expired_session_gets_one_new_login(device, sleeps):
     device.on('GET', '/rps/oauthms.cgi', html_response(302, location='/login'), html_response(200, STATUS))
     with session(sleeps) as remote:
         remote.get_page('/rps/oauthms.cgi')
-    assert device.paths() == ['/login', '/rps/oauthms.cgi', '/login', '/rps/oauthms.cgi', '/logout']
+    assert device.paths() == ['/login', '/login', '/rps/oauthms.cgi', '/login', '/login', '/rps/oauthms.cgi', '/logout']
 
 
 def test_a_session_that_ends_again_right_away_is_an_error(device, sleeps):
@@ -326,14 +341,14 @@ def test_a_session_that_ends_again_right_away_is_an_error(device, sleeps):
     with pytest.raises(SessionExpiredError):
         with session(sleeps) as remote:
             remote.get_page('/rps/oauthms.cgi')
-    assert device.paths().count('/login') == 2
+    assert device.paths('POST').count('/login') == 2
 
 
 def test_logout_happens_when_the_body_raises(device, sleeps):
     with pytest.raises(ZeroDivisionError):
         with session(sleeps):
             1 / 0  # pylint: disable=pointless-statement
-    assert device.paths() == ['/login', '/logout']
+    assert device.paths() == ['/login', '/login', '/logout']
 
 
 def test_a_failed_logout_is_a_warning_not_an_error(device, sleeps):
@@ -352,7 +367,7 @@ def test_an_untrusted_certificate_is_not_retried(device, sleeps):
             pass
     assert sleeps == []
     assert 'certificate verify failed: unable to get local issuer certificate' in str(error.value)
-    assert 'ca_path' in str(error.value)
+    assert 'cloudmail_ca_path' in str(error.value)
 
 
 def test_a_handshake_cut_short_is_retried(device, sleeps):
@@ -375,8 +390,8 @@ def test_a_form_is_read_afresh_for_every_attempt(device, sleeps):
     with session(sleeps) as remote:
         remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
     posts = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login']
-    assert [post['data']['Token'] for post in posts] == ['first', 'second']
-    data = posts[-1]['data']
+    assert [dict(post['data'])['Token'] for post in posts] == ['first', 'second']
+    data = dict(posts[-1]['data'])
     assert data['Flag'] == 'Exec_Data' and data['OAuthUse'] == '1' and data['Dummy'].isdigit()
     assert posts[-1]['headers']['Referer'] == 'https://127.0.0.5:443/rps/oauthmsedit.cgi'
 
@@ -400,7 +415,175 @@ def test_a_post_the_device_may_have_seen_is_not_repeated(device, sleeps):
 
 
 def test_requests_missing_is_reported(monkeypatch, sleeps):
-    monkeypatch.setattr(remote_ui, 'HAS_REQUESTS', False)
-    with pytest.raises(remote_ui.RemoteUIError, match='requests is required'):
+    monkeypatch.setattr(device_session, 'HAS_REQUESTS', False)
+    with pytest.raises(RemoteUIError, match='requests is required'):
         with session(sleeps):
             pass
+
+
+# --------------------------------------------------------------------------- login form, cookies, logout, forms
+
+def test_a_login_form_without_the_profiles_fields_posts_nothing(device, sleeps):
+    # An MF model whose login names its fields i0019/i2101 while the profile says i0014/i0016.
+    device.profile = PROFILES['isensys_mf']
+    device.on('GET', '/checkLogin.cgi', html_response(200, (
+        '<form method="post" action="/checkLogin.cgi"><input type="hidden" name="i0012" value="1">'
+        '<input type="text" name="i0019"><input type="password" name="i2101"></form>')))
+    with pytest.raises(PageNotUnderstoodError) as error:
+        with session(sleeps, profile=PROFILES['isensys_mf']):
+            pass
+    message = str(error.value)
+    assert device.paths('POST') == []
+    assert message.startswith(HOST + ': profile mismatch: the login form at /checkLogin.cgi has no field')
+    assert "no field 'i0014' and 'i0016'" in message and 'the page holds: i0012, i0019, i2101' in message
+    assert 'cloudmail_profile_file' in message and 'Nothing was posted' in message
+    assert PASSWORD not in message
+
+
+def test_the_login_posts_the_forms_own_fields_to_its_resolved_action(device, sleeps):
+    device.on('GET', '/login', html_response(200, (
+        '<form method="post" action="login?lang=en"><input type="hidden" name="uri" value="/rps/portal">'
+        '<input type="hidden" name="nonce" value="n-1"><input name="deptid"><input type="password" name="password">'
+        '<input type="submit" name="login" value="Log In"></form>')))
+    device.on('POST', '/login?lang=en', device.login_ok)
+    with session(sleeps):
+        pass
+    post = [call for call in device.calls if call['method'] == 'POST'][0]
+    # The form's own uri wins over the profile's extra field; the named submit button is sent.
+    assert post['data'] == [('uri', '/rps/portal'), ('nonce', 'n-1'), ('deptid', '7654321'), ('password', PASSWORD),
+                            ('login', 'Log In')]
+
+
+def test_cookies_set_on_the_login_redirect_and_after_login_pages_are_kept_and_sent_by_path(device, sleeps):
+    profile = dict(PROFILES['imagerunner_advance'], after_login=['/rps/nativetop.cgi'])
+
+    def login_ok(http):
+        response = html_response(302, location='/rps/')
+        http.cookies.set('sessionid', 's' * 32, path='/rps')
+        return response
+
+    def portal(http):
+        http.cookies.set('com.canon.meap.service.login.session', 'p' * 16, path='/')
+        return html_response(200, '<p>portal</p>')
+
+    device.on('POST', '/login', login_ok)
+    device.on('GET', '/rps/nativetop.cgi', portal)
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
+    with session(sleeps, profile=profile) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+        cookies = dict((cookie.name, cookie.path) for cookie in remote._http.cookies)
+    assert cookies == {'sessionid': '/rps', 'com.canon.meap.service.login.session': '/'}
+    assert device.paths() == ['/login', '/login', '/rps/nativetop.cgi', '/rps/oauthms.cgi', '/logout']
+    # /logout is outside Path=/rps: the session cookie goes there explicitly, and the user is told.
+    logout = device.calls[-1]
+    assert 'sessionid=' + 's' * 32 in logout['headers']['Cookie']
+    assert len(remote.warnings) == 1 and 'outside the path of the session cookie (/rps)' in remote.warnings[0]
+    assert 's' * 32 not in remote.warnings[0]
+
+
+def test_a_logout_the_profile_moves_inside_the_cookie_path_needs_no_warning(device, sleeps):
+    profile = dict(PROFILES['imagerunner_advance'], logout={'path': '/rps/logout.cgi', 'method': 'POST',
+                                                            'fields': {'Flag': 'Logout'}})
+
+    def login_ok(http):
+        http.cookies.set('sessionid', 's' * 32, path='/rps')
+        return html_response(302, location='/rps/')
+
+    device.on('POST', '/login', login_ok)
+    device.on('POST', '/rps/logout.cgi', html_response(302, location='/login'))
+    with session(sleeps, profile=profile) as remote:
+        pass
+    assert remote.warnings == []
+    assert device.calls[-1]['method'] == 'POST' and device.calls[-1]['data'] == {'Flag': 'Logout'}
+
+
+def test_a_logout_answered_with_an_error_is_a_warning(device, sleeps):
+    device.on('GET', '/logout', html_response(404, 'no'))
+    with session(sleeps) as remote:
+        pass
+    assert remote.warnings == [HOST + ': logout at /logout answered HTTP 404; the device ends the session when it is idle']
+
+
+def test_an_after_login_page_that_is_missing_fails_and_still_logs_out(device, sleeps):
+    profile = dict(PROFILES['imagerunner_advance'], after_login=['/rps/nativetop.cgi'])
+    with pytest.raises(PageNotUnderstoodError, match='page /rps/nativetop.cgi answered HTTP 404'):
+        with session(sleeps, profile=profile):
+            pass
+    assert device.paths()[-1] == '/logout'
+
+
+FORM_WITH_BOOKKEEPING = (
+    '<form method="post" action="./oauthmsedit.cgi"><input type="hidden" name="Token" value="t-1">'
+    '<input type="hidden" name="CoreNXAction" value="./oauthmsedit.cgi?page=2">'
+    '<input type="hidden" name="OAuthUse" value="0"><input type="checkbox" name="OAuthUse" value="1">'
+    '<input type="checkbox" name="VerifyCert" value="1" checked>'
+    '<input type="text" name="AuthServerURL" value="old"><input type="submit" name="Execute" value="OK"></form>')
+
+
+def test_a_write_keeps_the_forms_own_values_sends_its_button_and_posts_to_the_resolved_action(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, FORM_WITH_BOOKKEEPING))
+    # A save answered with the status page itself (HTTP 200), not a redirect.
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(200, STATUS))
+    with session(sleeps) as remote:
+        remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1', 'VerifyCert': None, 'AuthServerURL': 'new'})
+    post = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login'][0]
+    data = post['data']
+    assert ('CoreNXAction', './oauthmsedit.cgi?page=2') in data            # never the profile's constant
+    assert ('Flag', 'Exec_Data') in data                                  # the profile fills what the form lacks
+    assert [value for name, value in data if name == 'OAuthUse'] == ['0', '1']
+    assert 'VerifyCert' not in dict(data)                                 # unticked: a browser sends nothing
+    assert ('AuthServerURL', 'new') in data and ('Execute', 'OK') in data
+
+
+def test_an_unticked_box_without_hidden_twin_sends_the_profiles_off_value(device, sleeps):
+    device.profile = PROFILES['isensys_mf']
+    device.on('GET', '/m_oauth_ms_edit.html', html_response(200, (
+        '<form method="post" action="/m_oauth_ms_edit.html"><input type="hidden" name="iToken" value="1">'
+        '<input type="checkbox" name="i3001" value="1" checked></form>')))
+    device.on('POST', '/m_oauth_ms_edit.html', html_response(302, location='/m_oauth_ms.html'))
+    with session(sleeps, profile=PROFILES['isensys_mf']) as remote:
+        remote.submit_form('/m_oauth_ms_edit.html', 'i3001', {'i3001': '0'})
+    post = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/checkLogin.cgi'][0]
+    assert post['data'] == [('iToken', '1'), ('i3001', '0')]
+
+
+def test_a_write_answered_by_an_http_error_is_refused(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, FORM_WITH_BOOKKEEPING))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(403, 'Forbidden'))
+    with pytest.raises(WriteRejectedError, match=r'it answered HTTP 403; nothing was changed'):
+        with session(sleeps) as remote:
+            remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
+
+
+def test_requests_are_spaced_as_the_profile_asks(device, sleeps):
+    now = [100.0]
+    profile = dict(PROFILES['imagerunner_advance'], request_spacing_seconds=1.5)
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
+    with session(sleeps, profile=profile, clock=lambda: now[0]) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+    # The clock stands still, so each of the 3 requests after the first waits the whole spacing.
+    assert sleeps == [1.5, 1.5, 1.5]
+
+
+def test_firmware_that_shows_the_code_after_saving_is_authorized_without_an_authorize_page(device, sleeps):
+    from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
+
+    profile = PROFILES['imagerunner_advance']
+    providers = dict(profile['providers'], microsoft=dict(profile['providers']['microsoft'],
+                                                          authorization_flow='code_after_save'))
+    profile = dict(profile, providers=providers)
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, FORM_WITH_BOOKKEEPING))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(302, location='/rps/oauthms.cgi'))
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, (
+        '<table><tr><th>Server Connection Status</th><td>Successfully Connected</td></tr>'
+        '<tr><th>Token Status</th><td>Waiting for Authorization</td></tr>'
+        '<tr><th>Message</th><td>To sign in, open https://microsoft.com/devicelogin and enter ABCD2345.</td></tr>'
+        '<tr><th>User Code</th><td>ABCD2345</td></tr><tr><th>User Code Expires In</th><td>14 min 59 s</td></tr>'
+        '</table>')))
+    with session(sleeps, profile=profile) as remote:
+        authorization = OAuthDevice(remote, 'microsoft').start_microsoft_authorization()
+    assert authorization['user_code'] == 'ABCD2345' and authorization['expires_in'] == 899
+    assert '/rps/oauthmsauth.cgi' not in device.paths()
+    # OK pressed on the form as it stands: the checkbox stays as the device showed it.
+    post = [call for call in device.calls if call['method'] == 'POST' and call['path'] == '/rps/oauthmsedit.cgi'][0]
+    assert ('Execute', 'OK') in post['data'] and ('AuthServerURL', 'old') in post['data']

@@ -114,3 +114,29 @@ def test_inventory_json_vault_blobs_become_opaque_and_groups_nest():
     assert group_hosts(inventory, 'printers') == ['mfp-01']
     assert isinstance(from_inventory_json({'__ansible_vault': 'x'}), OpaqueValue)
     assert validate_inventory_json(inventory) == []
+
+
+def test_a_profile_name_is_checked_against_the_profile_files(validator):
+    assert messages(validator, dict(MICROSOFT, cloudmail_profile='lbp_6030')) == [
+        'mfp-01: cloudmail_profile: must be one of imagerunner_advance, isensys_mf (got "lbp_6030")']
+
+
+def test_a_profile_is_required_as_a_name_or_a_file(validator):
+    variables = dict(MICROSOFT)
+    del variables['cloudmail_profile']
+    assert any('set cloudmail_profile (a built-in profile name) or cloudmail_profile_file' in message
+               for message in messages(validator, variables))
+
+
+def test_every_referenced_profile_file_is_validated_with_host_and_field(validator, tmp_path):
+    good = tmp_path / 'mf1127.yml'
+    good.write_text('extends: isensys_mf\nlogin: {username_field: i0019, password_field: i2101}\n', encoding='utf-8')
+    variables = dict(MICROSOFT, cloudmail_profile_file=str(good))
+    del variables['cloudmail_profile']
+    assert messages(validator, variables) == []
+    bad = tmp_path / 'bad.yml'
+    bad.write_text('extends: isensys_mf\nproviders: {microsoft: {status_path: oauth.html}}\n', encoding='utf-8')
+    problems = messages(validator, dict(variables, cloudmail_profile_file=str(bad)))
+    assert len(problems) == 1
+    assert problems[0].startswith('mfp-01: cloudmail_profile_file: the profile %s is not valid: '
+                                  "providers.microsoft.status_path: 'oauth.html' does not match" % bad)

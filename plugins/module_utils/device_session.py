@@ -1,0 +1,487 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""An administrator session on one printer's Remote UI, over HTTPS, as a browser holds it.
+
+Login (after checking that the login form is the one the profile describes),
+every cookie the device sets kept and sent where its path says, the profile's
+after-login pages, retries of transient faults, forms posted with all their own
+controls, and a logout that really ends the session. Everything that differs
+between device families comes from the resolved profile (a plain dict).
+"""
+
+from __future__ import annotations
+
+__metaclass__ = type
+
+import os
+import re
+import signal
+import threading
+import time
+from urllib.parse import urljoin, urlsplit
+
+try:
+    import requests
+    import requests.utils
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by ansible-test's import sanity test
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
+    CertificateError,
+    DeviceUnreachableError,
+    LockedOutError,
+    LoginRejectedError,
+    PageNotUnderstoodError,
+    ProfileMismatchError,
+    RemoteUIError,
+    SessionExpiredError,
+    SessionInterruptedError,
+    WriteRejectedError,
+    profile_hint,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, decode_body
+
+
+class RemoteUISession:
+    """An administrator session on one printer.
+
+    Use it as a context manager: it logs in on enter and always logs out on
+    exit, also when the body raised, so that no session stays open on a
+    device that allows only a few at once.
+    """
+
+    BACKOFF_SECONDS = 0.5
+    BACKOFF_MAX_SECONDS = 8.0
+
+    def __init__(self, host, username, password, profile, port=443, validate_certs=True,
+                 ca_path=None, timeout=10.0, retries=3, sleep=time.sleep, clock=time.monotonic):
+        if not isinstance(profile, dict):
+            raise RemoteUIError(host, 'the session needs a resolved profile (a dict), not %r' % (profile,))
+        self.host = host
+        self.port = port
+        self.username = username
+        self._password = password
+        self.profile = profile
+        self.profile_name = profile.get('name', '?')
+        self.timeout = timeout
+        self.retries = max(0, retries)
+        self.warnings = []
+        self._sleep = sleep
+        self._clock = clock
+        self._spacing = float(profile.get('request_spacing_seconds') or 0)
+        self._last_request = None
+        address = '[%s]' % host if ':' in host and not host.startswith('[') else host
+        self.base_url = 'https://%s:%d' % (address, port)
+        # requests lets REQUESTS_CA_BUNDLE beat Session.verify; trust_env=False stops that, so
+        # verify= is passed per request and the proxies are taken from the environment by hand.
+        # Without ca_path the environment's bundle still counts, as it would for requests itself.
+        if validate_certs:
+            self.verify = ca_path or os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
+        else:
+            self.verify = False
+        self._http = None
+        self._proxies = {}
+        self._logged_in = False
+        self._previous_sigterm = None
+
+    # -- context manager
+
+    def __enter__(self):
+        if not HAS_REQUESTS:
+            raise RemoteUIError(self.host, 'the Python library requests is required')
+        self._http = requests.Session()
+        self._http.trust_env = False
+        self._proxies = requests.utils.get_environ_proxies(self.base_url)
+        self._install_sigterm_handler()
+        try:
+            self.login()
+        except BaseException:
+            try:
+                self.logout()
+            finally:
+                self._close()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        try:
+            self.logout()
+        finally:
+            self._close()
+        return False
+
+    def _close(self):
+        self._restore_sigterm_handler()
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def _install_sigterm_handler(self):
+        # A killed task (timeout, Ctrl-C in the controller) should still log out.
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def interrupted(signum, frame):
+            raise SessionInterruptedError(self.host, 'stopped by signal %d' % signum)
+
+        self._previous_sigterm = signal.signal(signal.SIGTERM, interrupted)
+
+    def _restore_sigterm_handler(self):
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
+
+    # -- login / logout
+
+    def login_form(self):
+        """The login form, read before any password is sent: a wrong profile must never lock an account."""
+        login = self.profile['login']
+        form_path = login.get('form_path') or login['path']
+        page = self.get_page(form_path, relogin=False)
+        wanted = (login['username_field'], login['password_field'])
+        for form in page.forms:
+            if all(form.get(name) is not None for name in wanted):
+                return page, form
+        found = sorted(set(name for form in page.forms for name in form.names())) or ['none']
+        missing = [name for name in wanted if not any(form.get(name) is not None for form in page.forms)] or list(wanted)
+        raise ProfileMismatchError(
+            self.host, 'profile mismatch: the login form at %s has no field %s, which the profile %r expects for '
+            'the user name (%r) and the password (%r); the page holds: %s. Nothing was posted, so no failed login '
+            'was counted. Set cloudmail_profile to the right family, or name a profile file with these field '
+            'names in cloudmail_profile_file, check it with playbooks/status.yml, then run again' % (
+                form_path, ' and '.join(repr(name) for name in missing), self.profile_name, wanted[0], wanted[1],
+                ', '.join(found)))
+
+    def login(self):
+        login = self.profile['login']
+        page, form = self.login_form()
+        data = self._merge_fields(form.successful_controls(), login.get('extra_fields') or {},
+                                  {login['username_field']: self.username, login['password_field']: self._password})
+        post_path = self._action_path(page.path, form.action or login['path'])
+        # A login that timed out may still be checked by a slow device: it is never sent again,
+        # since every repeat of a wrong password would count towards the device's lockout.
+        response = self._request('POST', post_path, data=data, relogin=False, repeat_after_timeout=False,
+                                 referer=page.path)
+        if response.is_redirect and not self._is_login_redirect(response) and self._has_session_cookie():
+            self._logged_in = True
+            self._after_login()
+            return
+        page = self._page(post_path, response)
+        if page.shows('locked_out'):
+            raise LockedOutError(
+                self.host, 'the device refuses logins after repeated failed attempts; not retried. '
+                'Wait until the lockout ends (5 minutes on most firmware) and check cloudmail_password for user %r'
+                % self.username)
+        if page.shows('login_failed'):
+            raise LoginRejectedError(
+                self.host, 'login refused for user %r: wrong user name or password. Not retried, so that '
+                'the device does not lock the account; fix cloudmail_username / cloudmail_password and run '
+                'again' % self.username)
+        if response.status_code == 200 and self._has_session_cookie() \
+                and not any(form.get(login['password_field']) for form in page.forms):
+            # Some firmware answers a good login with the portal itself (HTTP 200) instead of a redirect.
+            self._logged_in = True
+            self._after_login()
+            return
+        raise PageNotUnderstoodError(
+            self.host, 'login at %s answered HTTP %d without a %r session cookie and without a known '
+            'message; %s' % (post_path, response.status_code, login['session_cookie'], profile_hint(self.profile)))
+
+    def _has_session_cookie(self):
+        name = self.profile['login']['session_cookie']
+        return any(cookie.name == name for cookie in self._http.cookies)
+
+    def _after_login(self):
+        """Visit the pages a browser's portal visits after login; some set a cookie later pages need."""
+        for path in self.profile.get('after_login') or ():
+            self.get_page(path)
+
+    def logout(self):
+        """End the session; a failure becomes a warning (the device ends idle sessions itself)."""
+        if not self._logged_in:
+            return
+        self._logged_in = False
+        logout = self.profile['logout']
+        path = logout['path']
+        headers = {}
+        outside = self._cookies_outside(path)
+        if outside:
+            # The cookie jar would not send the session cookie there, and the device would keep the
+            # session open until its idle timeout: send it by hand, as the device's own page script does.
+            self.warnings.append(
+                '%s: the logout page %s is outside the path of the session cookie (%s); the cookie was sent to it '
+                'explicitly so that the session ends. Set logout.path in the profile (cloudmail_profile_file) '
+                'to a page under that path if the device keeps sessions open' % (
+                    self.host, path, ', '.join(sorted(set(cookie.path for cookie in outside)))))
+            headers['Cookie'] = '; '.join('%s=%s' % (cookie.name, cookie.value) for cookie in self._http.cookies)
+        try:
+            response = self._send(logout.get('method', 'GET'), path, data=logout.get('fields') or None,
+                                  extra_headers=headers)
+            if response.status_code >= 400:
+                self.warnings.append('%s: logout at %s answered HTTP %d; the device ends the session when it is '
+                                     'idle' % (self.host, path, response.status_code))
+        except Exception as exc:  # noqa: BLE001 - logging out must never hide the real outcome
+            self.warnings.append('%s: logout failed (%s); the device ends the session when it is idle'
+                                 % (self.host, type(exc).__name__))
+
+    def _cookies_outside(self, path):
+        """Session cookies whose Path does not cover ``path`` (so a browser would not send them there)."""
+        name = self.profile['login']['session_cookie']
+        outside = []
+        for cookie in self._http.cookies if self._http is not None else ():
+            scope = cookie.path or '/'
+            if cookie.name == name and not (path == scope or path.startswith(scope.rstrip('/') + '/')):
+                outside.append(cookie)
+        return outside
+
+    # -- pages and forms
+
+    def get_page(self, path, relogin=True):
+        """GET a page of the Remote UI and parse it; anything but HTTP 200 is an error."""
+        response = self._request('GET', path, relogin=relogin)
+        if response.status_code != 200:
+            raise PageNotUnderstoodError(
+                self.host, 'page %s answered HTTP %d%s; %s' % (
+                    path, response.status_code,
+                    ' (to %s)' % response.headers.get('Location') if response.is_redirect else '',
+                    profile_hint(self.profile)))
+        return self._page(path, response)
+
+    def submit_form(self, page_path, form_field, values, idempotent=True):
+        """Post the form of ``page_path`` that holds ``form_field``, as a browser does.
+
+        The form is read afresh before every attempt, because its anti-forgery
+        token is valid for one post only. Every successful control of the form
+        is sent with its own value (hidden bookkeeping values included), then
+        the profile's ``write_fields`` the form lacks, then ``values`` (field
+        name to string; None leaves a field out, or unticks a checkbox). Whether
+        the write took is for the caller to read back: only the device's error
+        marker or an HTTP error counts as refused here.
+        """
+        def prepare():
+            page = self.get_page(page_path)
+            form = page.form_with(form_field, *[name for name in values if name != form_field])
+            data = self._form_data(form, values)
+            return self._action_path(page_path, form.action or page_path), data, page_path
+
+        response = self._request('POST', None, prepare=prepare, idempotent=idempotent)
+        if response.is_redirect:
+            return response
+        page = self._page(page_path, response)
+        marker = self.profile.get('error_marker')
+        if response.status_code < 400 and not page.shows_marker(marker):
+            return response
+        detail = 'its error page (%s)' % marker if page.shows_marker(marker) else 'HTTP %d' % response.status_code
+        outcome = 'nothing was changed' if response.status_code < 500 else 'the device may or may not have acted on it'
+        raise WriteRejectedError(
+            self.host, 'the device refused the form of %s: it answered %s; %s' % (page_path, detail, outcome))
+
+    def _form_data(self, form, values):
+        """The form as a browser posts it after a person set ``values``; a list of (name, value)."""
+        on_value = (self.profile.get('checkbox') or {}).get('on')
+        boxes_set = set()
+        explicit_off = []
+        for name, wanted in values.items():
+            boxes = [c for c in form.controls(name) if c.kind in ('checkbox', 'radio')]
+            if not boxes:
+                continue
+            boxes_set.add(name)
+            for box in boxes:
+                box.checked = wanted is not None and (
+                    box.value == wanted if box.kind == 'radio' else wanted in (on_value, box.value or 'on'))
+            twin = any(c.kind == 'hidden' for c in form.controls(name))
+            if wanted is not None and not twin and not any(box.checked for box in boxes):
+                # No hidden twin carries "off": send the profile's off value, as the page script does.
+                explicit_off.append((name, wanted))
+        pairs = []
+        written = set()
+        for name, value in form.successful_controls():
+            if name in values and name not in boxes_set:
+                if values[name] is not None and name not in written:
+                    pairs.append((name, values[name]))
+                written.add(name)
+            else:
+                pairs.append((name, value))
+        pairs += explicit_off
+        # The profile's constants only fill what the form lacks: a form's own bookkeeping values win.
+        present = set(form.names())
+        pairs += [(name, value) for name, value in (self.profile.get('write_fields') or {}).items()
+                  if name not in present]
+        stamp = self.profile.get('timestamp_field')
+        if stamp:
+            pairs = [(name, value) for name, value in pairs if name != stamp]
+            pairs.append((stamp, str(int(time.time() * 1000))))
+        return pairs
+
+    @staticmethod
+    def _merge_fields(pairs, fill, override):
+        """Form pairs with ``override`` replacing values and ``fill`` adding only fields the form lacks."""
+        names = set(pair[0] for pair in pairs)
+        merged = [(name, override.get(name, value)) for name, value in pairs]
+        merged += [(name, value) for name, value in fill.items() if name not in names and name not in override]
+        merged += [(name, value) for name, value in override.items() if name not in names]
+        return merged
+
+    def _action_path(self, page_path, action):
+        """A form's action resolved against its page, as a path on this device."""
+        resolved = urlsplit(urljoin(self.base_url + page_path, action))
+        if resolved.netloc and resolved.netloc != urlsplit(self.base_url).netloc:
+            raise PageNotUnderstoodError(
+                self.host, 'the form of %s posts to another host (%s); not followed; %s' % (
+                    page_path, resolved.netloc, profile_hint(self.profile)))
+        return (resolved.path or page_path) + ('?' + resolved.query if resolved.query else '')
+
+    def _page(self, path, response):
+        # Parsed once per response: the retry policy looks at the page before its caller does.
+        page = getattr(response, 'parsed_page', None)
+        if page is None or page.path != path:
+            body = decode_body(response.content, response.headers.get('Content-Type', ''))
+            page = Page(self.host, path, response.status_code, body, self.profile)
+            response.parsed_page = page
+        return page
+
+    # -- HTTP
+
+    def _send(self, method, path, data=None, referer=None, extra_headers=None):
+        headers = dict(extra_headers or {})
+        if method == 'POST':
+            # Devices check that a post comes from their own pages, as a browser's would.
+            headers['Origin'] = self.base_url
+            headers['Referer'] = self.base_url + (referer or path)
+        if self._spacing and self._last_request is not None:
+            # Some firmware refuses requests that follow each other too closely.
+            wait = self._last_request + self._spacing - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+        try:
+            response = self._http.request(
+                method, self.base_url + path, data=data, headers=headers, timeout=self.timeout,
+                verify=self.verify, proxies=self._proxies, allow_redirects=False)
+        finally:
+            self._last_request = self._clock()
+        response.request_path = path
+        return response
+
+    def _is_login_redirect(self, response):
+        if not response.is_redirect:
+            return False
+        login = self.profile['login']
+        location = urlsplit(response.headers.get('Location', '')).path
+        return location in (login['path'], login.get('form_path') or login['path'])
+
+    def _request(self, method, path, data=None, prepare=None, idempotent=True, relogin=True, repeat_after_timeout=True,
+                 referer=None):
+        """Every call to the device goes through here.
+
+        Transient faults (refused or reset connections, timeouts, HTTP 5xx, the
+        busy page, another administrator holding the last session) are retried
+        with exponential backoff. An expired session gets one fresh login. A
+        request that is not idempotent is retried only when the device cannot
+        have acted on it; without ``repeat_after_timeout`` a request whose answer
+        timed out is not repeated either. Certificate problems are never retried.
+        """
+        relogged_in = False
+        attempt = 0
+        while True:
+            if prepare is not None:
+                path, data, referer = prepare()
+            problem = None
+            try:
+                response = self._send(method, path, data, referer)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                if _is_certificate_problem(exc):
+                    raise CertificateError(
+                        self.host, 'the TLS certificate of https://%s:%d was not accepted (%s). Set cloudmail_ca_path '
+                        'to the CA that signed the printer certificate, or cloudmail_validate_certs: false for a '
+                        'printer with a self-signed certificate' % (self.host, self.port, _ssl_reason(exc)))
+                if not repeat_after_timeout and isinstance(exc, requests.exceptions.ReadTimeout):
+                    raise DeviceUnreachableError(
+                        self.host, 'no answer from port %d to %s %s within %s s; not repeated because a slow device '
+                        'may still check it (raise cloudmail_timeout for this printer)' % (
+                            self.port, method, path, self.timeout))
+                if not idempotent and not _never_reached_device(exc):
+                    raise DeviceUnreachableError(
+                        self.host, 'the connection to port %d failed during %s %s (%s); not repeated because the '
+                        'device may have acted on it' % (self.port, method, path, _describe_transport_error(exc)))
+                problem = _describe_transport_error(exc)
+            except requests.exceptions.RequestException as exc:
+                # Reset mid-body, undecodable answer, bad header or URL: name the host, never a traceback.
+                if not idempotent:
+                    raise DeviceUnreachableError(
+                        self.host, 'the request %s %s failed (%s); not repeated because the device may have '
+                        'acted on it' % (method, path, type(exc).__name__))
+                problem = 'request failed (%s)' % type(exc).__name__
+            else:
+                problem = self._transient_problem(response, idempotent)
+                if problem is None:
+                    if relogin and self._logged_in and self._is_login_redirect(response):
+                        if relogged_in:
+                            raise SessionExpiredError(
+                                self.host, 'the session ended again right after a fresh login (%s %s)' % (method, path))
+                        relogged_in = True
+                        self._logged_in = False
+                        self.login()
+                        continue
+                    return response
+            if attempt >= self.retries:
+                raise DeviceUnreachableError(
+                    self.host, 'gave up on %s %s at port %d after %d attempts: %s; check cloudmail_host and '
+                    'cloudmail_port, or raise cloudmail_timeout / cloudmail_retries for a slow printer, then run the '
+                    'playbook again' % (method, path, self.port, attempt + 1, problem))
+            self._sleep(min(self.BACKOFF_SECONDS * (2 ** attempt), self.BACKOFF_MAX_SECONDS))
+            attempt += 1
+
+    def _transient_problem(self, response, idempotent):
+        """Why a response should be tried again, or None when it is an answer to use."""
+        status = response.status_code
+        if status == 503:
+            if self._page(response.request_path, response).shows('busy'):
+                return 'HTTP 503 (device busy)'
+            return 'HTTP 503 (service unavailable)' if idempotent else None
+        if status >= 500:
+            return 'HTTP %d' % status if idempotent else None
+        if status == 200 and 'text/html' in response.headers.get('Content-Type', 'text/html'):
+            page = self._page(response.request_path, response)
+            if page.shows('session_limit'):
+                return 'another administrator is logged in and the device allows no more sessions'
+            if page.shows('busy'):
+                return 'device busy'
+        return None
+
+
+def _is_certificate_problem(exc):
+    """A TLS failure caused by the certificate (never retried), not by a dropped handshake."""
+    text = str(exc)
+    return isinstance(exc, requests.exceptions.SSLError) and (
+        'CERTIFICATE_VERIFY_FAILED' in text or 'certificate verify failed' in text or "doesn't match" in text)
+
+
+def _describe_transport_error(exc):
+    if isinstance(exc, requests.exceptions.Timeout):
+        return 'timed out'
+    if isinstance(exc, requests.exceptions.SSLError):
+        return 'TLS handshake interrupted'
+    text = str(exc)
+    for needle, description in (('refused', 'connection refused'), ('reset', 'connection reset'),
+                                ('RemoteDisconnected', 'connection closed by the device'),
+                                ('aborted', 'connection aborted'),
+                                ('Name or service not known', 'host name not known')):
+        if needle in text:
+            return description
+    return 'connection failed (%s)' % type(exc).__name__
+
+
+def _never_reached_device(exc):
+    """True when a failed request cannot have been received (refused or connect timeout)."""
+    return isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)) or \
+        'refused' in str(exc) or 'NewConnectionError' in str(exc)
+
+
+def _ssl_reason(exc):
+    match = re.search(r'certificate verify failed: ([^(\')"]+)', str(exc))
+    return 'certificate verify failed: %s' % match.group(1).strip() if match else 'certificate not accepted'

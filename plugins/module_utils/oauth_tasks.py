@@ -1,0 +1,287 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What the device modules do, once, for both ways they run.
+
+The action plugins of the same names run this in the controller's worker process
+(no new interpreter per task); the module files call it from ``main()`` for
+direct use. Each module's argument spec lives here so both validate alike. A task
+function takes a ``Task`` and returns the result dict, or raises ``TaskFailed``.
+"""
+
+from __future__ import annotations
+
+__metaclass__ = type
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import (
+    AuthorizationFailed,
+    OAuthDevice,
+    authorization_failure,
+    wait_for_token,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import (
+    PROVIDERS,
+    desired_settings,
+    failure_reason,
+    masked_settings,
+    plan_settings,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    CONNECTION_CONSTRAINTS,
+    connection_argument_spec,
+    session_from_params,
+)
+
+# The connection status shows "checking" for a few seconds after a settings change.
+CONNECTION_SETTLE_SECONDS = 30
+
+
+class Task:
+    """One run of a device module: parameters, modes, the resolved profile, and its warnings."""
+
+    def __init__(self, params, profile, check_mode=False, diff=False):
+        self.params = params
+        self.profile = profile
+        self.check_mode = check_mode
+        self.diff = diff
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def open_session(self):
+        return session_from_params(self.params, self.profile)
+
+
+class TaskFailed(Exception):
+    """The task failed; ``result`` holds the extra keys of the failed result (e.g. reason)."""
+
+    def __init__(self, msg, **result):
+        super(TaskFailed, self).__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
+def _spec(**options):
+    argument_spec = connection_argument_spec()
+    argument_spec.update(options)
+    return argument_spec
+
+
+# --------------------------------------------------------------------------- oauth_settings
+
+SETTINGS_SPEC = dict(
+    argument_spec=_spec(
+        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        verify_server_certificate=dict(type='bool', default=True),
+        add_cn_to_verification=dict(type='bool', default=False),
+        tenant=dict(type='str'),
+        authority_url=dict(type='str'),
+        client_id=dict(type='str'),
+        client_secret=dict(type='str', no_log=True),
+        update_secret=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
+        settle_timeout=dict(type='float', default=30),
+    ),
+    mutually_exclusive=[('tenant', 'authority_url')],
+    **CONNECTION_CONSTRAINTS
+)
+
+
+def run_settings(task):
+    params = task.params
+    provider = params['provider']
+    if params['state'] == 'present':
+        if provider == 'microsoft' and not (params['tenant'] or params['authority_url']):
+            raise TaskFailed('%s: provider microsoft needs cloudmail_microsoft_tenant or '
+                             'cloudmail_microsoft_authority_url (tenant or authority_url)' % params['host'])
+        if provider == 'google' and not (params['client_id'] and params['client_secret']):
+            raise TaskFailed('%s: provider google needs cloudmail_google_client_id and '
+                             'cloudmail_google_client_secret (client_id and client_secret)' % params['host'])
+    try:
+        desired = desired_settings(params)
+    except ValueError as exc:
+        raise TaskFailed('%s: %s (cloudmail_microsoft_tenant)' % (params['host'], exc))
+
+    session = task.open_session()
+    try:
+        with session:
+            device = OAuthDevice(session, provider)
+            plan = plan_settings(provider, device.read_settings(), desired,
+                                 params['client_secret'], params['update_secret'])
+            result = dict(changed=plan.changed, provider=provider, settings=plan.masked_after())
+            if task.diff:
+                result['diff'] = plan.diff()
+            if plan.changed and not task.check_mode:
+                device.write_settings(plan, params['client_secret'])
+            waits = plan.changed and not task.check_mode and plan.result.get('enabled')
+            status = device.wait_for_connection(params['settle_timeout']) if waits else device.read_status()
+    except RemoteUIError as exc:
+        task.warnings.extend(session.warnings)
+        raise TaskFailed(str(exc), provider=provider)
+
+    result.update(connection_status=status['connection_status'], token_status=status['token_status'])
+    task.warnings.extend(session.warnings)
+    if plan.result.get('enabled') and status['connection_status'] == 'not_connected':
+        task.warn('%s: the device cannot reach the %s authorization server%s; check the network, proxy '
+                  'and certificate settings before authorizing' % (
+                      params['host'], provider,
+                      ' (%s)' % status['error_details'] if status['error_details'] else ''))
+    return result
+
+
+# --------------------------------------------------------------------------- oauth_info
+
+INFO_SPEC = dict(
+    argument_spec=_spec(
+        provider=dict(type='str', default='all', choices=['microsoft', 'google', 'all']),
+    ),
+    **CONNECTION_CONSTRAINTS
+)
+
+
+def run_info(task):
+    wanted = PROVIDERS if task.params['provider'] == 'all' else (task.params['provider'],)
+    providers = {}
+    session = task.open_session()
+    try:
+        with session:
+            for provider in wanted:
+                device = OAuthDevice(session, provider)
+                report = dict(settings=masked_settings(provider, device.read_settings()))
+                report.update(device.read_status())
+                providers[provider] = report
+    except RemoteUIError as exc:
+        task.warnings.extend(session.warnings)
+        raise TaskFailed(str(exc))
+    task.warnings.extend(session.warnings)
+    return dict(changed=False, providers=providers)
+
+
+# --------------------------------------------------------------------------- oauth_authorize
+
+AUTHORIZE_SPEC = dict(
+    argument_spec=_spec(
+        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
+        state=dict(type='str', default='started', choices=['started', 'completed']),
+        force=dict(type='bool', default=False),
+        authorization_code=dict(type='str', no_log=True),
+        wait_timeout=dict(type='float', default=900),
+        wait_interval=dict(type='float', default=5),
+    ),
+    **CONNECTION_CONSTRAINTS
+)
+
+
+def _start(device, status, check_mode):
+    """Start an authorization; returns (changed, authorization)."""
+    if device.provider == 'google':
+        # Reading the register page changes nothing (the change comes with the code), so this is
+        # unchanged, and check mode shows the URL too.
+        return False, {'authorization_url': device.google_authorization_url()}
+    if status['token_status'] == 'authorizing' and status['authorization']:
+        return False, status['authorization']
+    if check_mode:
+        return True, None
+    return True, device.start_microsoft_authorization()
+
+
+def _check_completable(device, status, authorization_code):
+    """Fail early, with a reason, when there is nothing the wait could complete."""
+    if device.provider == 'google':
+        if not authorization_code:
+            raise authorization_failure(device.host, 'missing_code', provider='google')
+    elif status['token_status'] != 'authorizing':
+        details = status['error_details']
+        raise authorization_failure(device.host, failure_reason(details or '', device.session.profile)
+                                    or 'missing_code', details)
+
+
+def _steps_in_one_session(task, device, completing):
+    """What needs the device in one session; returns the result, or None when the token must be waited for."""
+    params = task.params
+    status = device.wait_for_connection(min(CONNECTION_SETTLE_SECONDS, params['wait_timeout']))
+    if status['token_status'] == 'active' and not params['force']:
+        return dict(changed=False, token_status='active', authorization=None)
+    if status['connection_status'] == 'unknown':
+        raise AuthorizationFailed(
+            device.host, 'not_connected', 'the device is still checking its connection to the authorization '
+            'server; run again in a minute (the settings were saved moments ago, or the device is slow)')
+    if status['connection_status'] != 'connected':
+        raise authorization_failure(device.host, 'not_connected', status['error_details'])
+    if not completing:
+        changed, authorization = _start(device, status, task.check_mode)
+        token_status = 'authorizing' if authorization and device.provider == 'microsoft' else status['token_status']
+        return dict(changed=changed, token_status=token_status, authorization=authorization)
+    _check_completable(device, status, params['authorization_code'])
+    if task.check_mode:
+        return dict(changed=True, token_status=status['token_status'], authorization=None)
+    if device.provider == 'google':
+        device.submit_google_code(params['authorization_code'])
+    return None
+
+
+def run_authorize(task):
+    params = task.params
+    provider, completing = params['provider'], params['state'] == 'completed'
+    session = task.open_session()
+    warnings = session.warnings
+    try:
+        with session:
+            result = _steps_in_one_session(task, OAuthDevice(session, provider), completing)
+        if result is None:
+            # The session is closed while the person signs in; each poll logs in briefly.
+            status = wait_for_token(task.open_session, provider, params['wait_timeout'],
+                                    params['wait_interval'], warnings=warnings)
+            result = dict(changed=True, token_status=status['token_status'], authorization=None)
+    except AuthorizationFailed as exc:
+        task.warnings.extend(warnings)
+        raise TaskFailed(str(exc), reason=exc.reason)
+    except RemoteUIError as exc:
+        task.warnings.extend(warnings)
+        raise TaskFailed(str(exc))
+    # Returns only after the logout, so that a failed logout still reaches the result as a warning.
+    task.warnings.extend(warnings)
+    return result
+
+
+# --------------------------------------------------------------------------- direct use
+
+def run_module(spec, run):
+    """``main()`` of a device module run directly (not through its action plugin)."""
+    from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+    from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import (
+        HAS_REQUESTS,
+        REQUESTS_IMPORT_ERROR,
+    )
+
+    module = AnsibleModule(supports_check_mode=True, **spec)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    profile = module.params['resolved_profile']
+    if profile is None:
+        try:
+            # Profiles are files of the collection on the controller, where direct use runs too.
+            from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import (
+                ProfileError,
+                resolve_profile,
+            )
+        except ImportError:
+            module.fail_json(msg='%s: the device profiles are read on the controller: run this module through '
+                                 'ansible-playbook (its action plugin)' % module.params['host'])
+        try:
+            profile = resolve_profile(module.params['profile'], module.params['profile_file'])
+        except ProfileError as exc:
+            module.fail_json(msg='%s: %s' % (module.params['host'], exc))
+    task = Task(module.params, profile, module.check_mode, module._diff)
+    try:
+        result = run(task)
+    except TaskFailed as exc:
+        for warning in task.warnings:
+            module.warn(warning)
+        module.fail_json(msg=exc.msg, **exc.result)
+    for warning in task.warnings:
+        module.warn(warning)
+    module.exit_json(**result)

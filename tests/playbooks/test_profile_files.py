@@ -1,0 +1,58 @@
+"""A printer described by the operator's own profile file, end to end through cloudmail_profile_file."""
+
+import yaml
+
+from conftest import write_yaml
+
+
+def fleet_with_profile_file(simulated_fleet, tmp_path, profile_text):
+    fleet = simulated_fleet(printers=2, families='imagerunner_advance', providers='microsoft', settle_seconds=0.5)
+    profile = tmp_path / 'site-profile.yml'
+    profile.write_text(profile_text, encoding='utf-8')
+    inventory = yaml.safe_load(fleet.inventory_path.read_text())
+    for variables in inventory['all']['children']['printers']['children']['microsoft']['hosts'].values():
+        variables['cloudmail_profile_file'] = str(profile)
+        variables.pop('cloudmail_profile', None)
+    return fleet, write_yaml(tmp_path / 'inventory.yml', inventory)
+
+
+def test_a_profile_file_that_extends_a_built_in_one_drives_the_printers(simulated_fleet, run_playbook, tmp_path):
+    fleet, inventory = fleet_with_profile_file(simulated_fleet, tmp_path, '''
+extends: imagerunner_advance
+description: the ADVANCE firmware of this site, with a slower request pace
+request_spacing_seconds: 0.05
+''')
+    run = run_playbook('status.yml', inventory, extra_vars={'cloudmail_report_dir': str(tmp_path / 'reports')})
+    assert run.returncode == 0, run.output
+    assert {host: counts['failed'] for host, counts in run.recap().items()} == {'printer-0001': 0, 'printer-0002': 0}
+    counters = fleet.control.counters()
+    assert counters['logins'] == 2 and counters['failed_logins'] == 0
+    assert fleet.control.counters()['open_sessions'] == 0
+    assert fleet.password not in run.output
+
+
+def test_a_profile_file_with_wrong_login_fields_posts_no_password(simulated_fleet, run_playbook, tmp_path):
+    fleet, inventory = fleet_with_profile_file(simulated_fleet, tmp_path, '''
+extends: isensys_mf
+login: {form_path: /login, path: /login, username_field: i0019, password_field: i2101}
+''')
+    run = run_playbook('status.yml', inventory, extra_vars={'cloudmail_report_dir': str(tmp_path / 'reports')})
+    assert run.returncode != 0
+    assert "127.1.0.1: profile mismatch: the login form at /login has no field 'i0019' and 'i2101'" in run.output
+    assert 'cloudmail_profile_file' in run.output
+    counters = fleet.control.counters()
+    assert counters['logins'] == 0 and counters['failed_logins'] == 0 and counters['writes'] == 0
+    assert fleet.password not in run.output
+
+
+def test_an_invalid_profile_file_is_refused_before_any_request(simulated_fleet, run_playbook, tmp_path):
+    fleet, inventory = fleet_with_profile_file(simulated_fleet, tmp_path, '''
+extends: imagerunner_advance
+login: {pasword_field: pin}
+''')
+    requests_before = fleet.control.counters()['requests']
+    run = run_playbook('status.yml', inventory, extra_vars={'cloudmail_report_dir': str(tmp_path / 'reports')})
+    assert run.returncode != 0
+    assert 'printer-0001: cloudmail_profile_file: the profile' in run.output
+    assert "login: unknown key(s) 'pasword_field'" in run.output
+    assert fleet.control.counters()['requests'] == requests_before
