@@ -87,6 +87,8 @@ class RemoteUISession:
         self._http = None
         self._proxies = {}
         self._logged_in = False
+        # The page of the latest request, while it is the latest: its form's token is still unused.
+        self._latest_page = None
         self._previous_sigterm = None
 
     # -- context manager
@@ -169,6 +171,7 @@ class RemoteUISession:
                                  referer=page.path)
         if response.is_redirect and not self._is_login_redirect(response) and self._has_session_cookie():
             self._logged_in = True
+            self._follow_portal(response)
             self._after_login()
             return
         page = self._page(post_path, response)
@@ -195,6 +198,13 @@ class RemoteUISession:
     def _has_session_cookie(self):
         name = self.profile['login']['session_cookie']
         return any(cookie.name == name for cookie in self._http.cookies)
+
+    def _follow_portal(self, response):
+        """Load the page the login redirects to, as a browser does: portals may set a cookie later pages need."""
+        target = urlsplit(urljoin(self.base_url + '/', response.headers.get('Location', '')))
+        if target.netloc != urlsplit(self.base_url).netloc or not target.path:
+            return
+        self._request('GET', target.path + ('?' + target.query if target.query else ''), relogin=False)
 
     def _after_login(self):
         """Visit the pages a browser's portal visits after login; some set a cookie later pages need."""
@@ -229,6 +239,11 @@ class RemoteUISession:
             self.warnings.append('%s: logout failed (%s); the device ends the session when it is idle'
                                  % (self.host, type(exc).__name__))
 
+    def _quiet_logout(self):
+        warnings = list(self.warnings)
+        self.logout()
+        self.warnings[:] = warnings
+
     def _cookies_outside(self, path):
         """Session cookies whose Path does not cover ``path`` (so a browser would not send them there)."""
         name = self.profile['login']['session_cookie']
@@ -250,21 +265,25 @@ class RemoteUISession:
                     path, response.status_code,
                     ' (to %s)' % response.headers.get('Location') if response.is_redirect else '',
                     profile_hint(self.profile)))
-        return self._page(path, response)
+        self._latest_page = self._page(path, response)
+        return self._latest_page
 
     def submit_form(self, page_path, form_field, values, idempotent=True):
         """Post the form of ``page_path`` that holds ``form_field``, as a browser does.
 
         The form is read afresh before every attempt, because its anti-forgery
-        token is valid for one post only. Every successful control of the form
-        is sent with its own value (hidden bookkeeping values included), then
+        token is valid for one post only; only when the page was the session's
+        latest request (read, then [OK], as a person does) the first attempt
+        posts that form as it is. Every successful control of the form is sent
+        with its own value (hidden bookkeeping values included), then
         the profile's ``write_fields`` the form lacks, then ``values`` (field
         name to string; None leaves a field out, or unticks a checkbox). Whether
         the write took is for the caller to read back: only the device's error
         marker or an HTTP error counts as refused here.
         """
         def prepare():
-            page = self.get_page(page_path)
+            latest = self._latest_page
+            page = latest if latest is not None and latest.path == page_path else self.get_page(page_path)
             form = page.form_with(form_field, *[name for name in values if name != form_field])
             data = self._form_data(form, values)
             return self._action_path(page_path, form.action or page_path), data, page_path
@@ -348,6 +367,7 @@ class RemoteUISession:
     # -- HTTP
 
     def _send(self, method, path, data=None, referer=None, extra_headers=None):
+        self._latest_page = None    # any request may end the validity of the latest page's token
         headers = dict(extra_headers or {})
         if method == 'POST':
             # Devices check that a post comes from their own pages, as a browser's would.
@@ -424,7 +444,8 @@ class RemoteUISession:
                             raise SessionExpiredError(
                                 self.host, 'the session ended again right after a fresh login (%s %s)' % (method, path))
                         relogged_in = True
-                        self._logged_in = False
+                        # End the old session too, should the device still count it.
+                        self._quiet_logout()
                         self.login()
                         continue
                     return response

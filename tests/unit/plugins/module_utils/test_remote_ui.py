@@ -206,7 +206,7 @@ def test_every_request_verifies_with_the_ca_path_and_ignores_the_environment_bun
     with session(sleeps, timeout=7.5) as remote:
         assert remote._http.trust_env is False
         remote.get_page('/rps/oauthms.cgi')
-    assert device.paths() == ['/login', '/login', '/rps/oauthms.cgi', '/logout']
+    assert device.paths() == ['/login', '/login', '/rps/', '/rps/oauthms.cgi', '/logout']
     for call in device.calls:
         assert call['verify'] == '/etc/printers-ca.pem'
         assert call['timeout'] == 7.5
@@ -325,7 +325,7 @@ def test_another_administrator_is_waited_for(device, sleeps):
     device.on('POST', '/login', message_page('session_limit'), message_page('session_limit'), device.login_ok)
     with session(sleeps):
         pass
-    assert device.paths() == ['/login'] * 4 + ['/logout']
+    assert device.paths() == ['/login'] * 4 + ['/rps/', '/logout']
     assert sleeps == [0.5, 1.0]
 
 
@@ -333,7 +333,9 @@ def test_an_expired_session_gets_one_new_login(device, sleeps):
     device.on('GET', '/rps/oauthms.cgi', html_response(302, location='/login'), html_response(200, STATUS))
     with session(sleeps) as remote:
         remote.get_page('/rps/oauthms.cgi')
-    assert device.paths() == ['/login', '/login', '/rps/oauthms.cgi', '/login', '/login', '/rps/oauthms.cgi', '/logout']
+    # The old session is logged out before the new login, should the device still count it.
+    assert device.paths() == ['/login', '/login', '/rps/', '/rps/oauthms.cgi', '/logout', '/login', '/login', '/rps/',
+                              '/rps/oauthms.cgi', '/logout']
 
 
 def test_a_session_that_ends_again_right_away_is_an_error(device, sleeps):
@@ -348,7 +350,7 @@ def test_logout_happens_when_the_body_raises(device, sleeps):
     with pytest.raises(ZeroDivisionError):
         with session(sleeps):
             1 / 0  # pylint: disable=pointless-statement
-    assert device.paths() == ['/login', '/login', '/logout']
+    assert device.paths() == ['/login', '/login', '/rps/', '/logout']
 
 
 def test_a_failed_logout_is_a_warning_not_an_error(device, sleeps):
@@ -394,6 +396,39 @@ def test_a_form_is_read_afresh_for_every_attempt(device, sleeps):
     data = dict(posts[-1]['data'])
     assert data['Flag'] == 'Exec_Data' and data['OAuthUse'] == '1' and data['Dummy'].isdigit()
     assert posts[-1]['headers']['Referer'] == 'https://127.0.0.5:443/rps/oauthmsedit.cgi'
+
+
+def test_a_form_just_read_is_posted_without_reading_it_again(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, EDIT_FORM % 'read'), html_response(200, EDIT_FORM % 'again'))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(302, location='/rps/oauthms.cgi'))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthmsedit.cgi')
+        remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
+    assert device.paths('GET').count('/rps/oauthmsedit.cgi') == 1
+    posts = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login']
+    assert [dict(post['data'])['Token'] for post in posts] == ['read']
+
+
+def test_a_form_read_before_another_request_is_read_again(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, EDIT_FORM % 'stale'), html_response(200, EDIT_FORM % 'fresh'))
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, '<p>status</p>'))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(302, location='/rps/oauthms.cgi'))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthmsedit.cgi')
+        remote.get_page('/rps/oauthms.cgi')   # a view in between may have replaced the form's token
+        remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
+    posts = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login']
+    assert [dict(post['data'])['Token'] for post in posts] == ['fresh']
+
+
+def test_a_retried_post_reads_the_form_afresh_after_using_the_one_just_read(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, EDIT_FORM % 'read'), html_response(200, EDIT_FORM % 'retry'))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(500, 'oops'), html_response(302, location='/rps/oauthms.cgi'))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthmsedit.cgi')
+        remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
+    posts = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login']
+    assert [dict(post['data'])['Token'] for post in posts] == ['read', 'retry']
 
 
 def test_a_refused_write_names_the_page(device, sleeps):
@@ -473,7 +508,7 @@ def test_cookies_set_on_the_login_redirect_and_after_login_pages_are_kept_and_se
         remote.get_page('/rps/oauthms.cgi')
         cookies = dict((cookie.name, cookie.path) for cookie in remote._http.cookies)
     assert cookies == {'sessionid': '/rps', 'com.canon.meap.service.login.session': '/'}
-    assert device.paths() == ['/login', '/login', '/rps/nativetop.cgi', '/rps/oauthms.cgi', '/logout']
+    assert device.paths() == ['/login', '/login', '/rps/', '/rps/nativetop.cgi', '/rps/oauthms.cgi', '/logout']
     # /logout is outside Path=/rps: the session cookie goes there explicitly, and the user is told.
     logout = device.calls[-1]
     assert 'sessionid=' + 's' * 32 in logout['headers']['Cookie']
@@ -561,8 +596,8 @@ def test_requests_are_spaced_as_the_profile_asks(device, sleeps):
     device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
     with session(sleeps, profile=profile, clock=lambda: now[0]) as remote:
         remote.get_page('/rps/oauthms.cgi')
-    # The clock stands still, so each of the 3 requests after the first waits the whole spacing.
-    assert sleeps == [1.5, 1.5, 1.5]
+    # The clock stands still, so each of the 4 requests after the first waits the whole spacing.
+    assert sleeps == [1.5, 1.5, 1.5, 1.5]
 
 
 def test_firmware_that_shows_the_code_after_saving_is_authorized_without_an_authorize_page(device, sleeps):
