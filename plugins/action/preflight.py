@@ -39,13 +39,22 @@ class ActionModule(ActionBase):
         templar = self._templar.copy_with_new_env(available_variables=task_vars)
         variables = rendered_namespace_variables(templar, task_vars)[0]
         checks = cloud_checks(variables)
+        device_error = None
         if all(check['ok'] for check in checks):
             # Only now a login: a printer whose cloud settings are wrong is not even logged in to.
-            checks.extend(self._device_checks(templar, task_vars, variables))
+            try:
+                checks.extend(self._device_checks(templar, task_vars, variables))
+            except RemoteUIError as exc:
+                device_error = exc
         failed = [check for check in checks if not check['ok']]
         result.update(changed=False, checks=checks, ansible_facts={args['fact']: checks})
-        if failed:
+        if device_error is not None:
+            # Not a failed check: the printer could not be reached or logged in to, as in any step, so the
+            # report gives the state of that cause (unreachable, wrong password, certificate) and its next action.
             result['failed'] = True
+            result['msg'] = '%s; nothing was written to the printer' % device_error
+        elif failed:
+            result.update(failed=True, reason='check_failed')
             result['msg'] = '%s (%s:%s): pre-flight failed, nothing was written to the printer: %s' % (
                 host, variables.get('cloudmail_host'), variables.get('cloudmail_port', 443),
                 '; '.join(check['message'] for check in failed))
@@ -55,7 +64,10 @@ class ActionModule(ActionBase):
 
     @staticmethod
     def _device_checks(templar, task_vars, variables):
-        """The login form (checked by the session before the password is posted), then the clock."""
+        """The login form (checked by the session before the password is posted), then the clock.
+
+        Any other failure of the printer (no answer, login refused, certificate) is raised.
+        """
         # The password may be vaulted: rendered here, for this session only, never returned.
         connection = dict((name, templar.template(task_vars[name])) for name, default in CONNECTION_VARIABLES.values()
                           if name in task_vars)
@@ -68,5 +80,3 @@ class ActionModule(ActionBase):
             return [entry('login_form', False, str(exc))]
         except ProfileError as exc:
             return [entry('login_form', False, str(exc))]
-        except RemoteUIError as exc:
-            return [entry('device_clock', False, 'the printer could not be read to check its clock: %s' % exc)]

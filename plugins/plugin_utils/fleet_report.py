@@ -141,6 +141,7 @@ _MESSAGE_KINDS = (
 _REASON_STATES = {
     'code_expired': 'authorization_failed', 'declined': 'authorization_failed', 'code_rejected': 'authorization_failed',
     'missing_code': 'code_missing', 'timeout': 'authorization_timeout', 'not_connected': 'not_connected',
+    'check_failed': 'preflight_failed',
 }
 # The step of the run that failed, from the failed task's module.
 _ACTION_STEPS = {
@@ -154,8 +155,6 @@ def failure_state(action, reason, message):
     step = _ACTION_STEPS.get(str(action or '').rsplit('.', 1)[-1])
     if step == 'validate' or 'are invalid' in (message or ''):
         return 'invalid_inventory'
-    if step == 'preflight':
-        return 'preflight_failed'
     if reason in _REASON_STATES:
         return _REASON_STATES[reason]
     kind = next((name for name, pattern in _MESSAGE_KINDS if pattern.search(message or '')), None)
@@ -163,7 +162,10 @@ def failure_state(action, reason, message):
         return 'unreachable_read'
     if kind:
         return kind
-    return {'settings': 'settings_failed', 'read': 'read_failed'}.get(step, 'step_failed')
+    # A failed pre-flight check has its reason; the pre-flight fails for another reason when the printer
+    # did not answer or refused the login, and then the message tells which.
+    return {'settings': 'settings_failed', 'read': 'read_failed', 'preflight': 'preflight_failed'}.get(
+        step, 'step_failed')
 
 
 _AUTHORIZATION_FAILURES = ('authorization_failed', 'authorization_timeout', 'code_missing', 'step_failed')

@@ -55,8 +55,9 @@ CASES = {
     'invalid_inventory': (VARIABLES, {}, failure(
         "Check the printer's variables against the schema: mfp: cloudmail_port: 70000 is greater than the maximum",
         'printfleet.cloudmail.validate_inventory'), None, 'rollout.yml'),
-    'preflight_failed': (VARIABLES, {}, failure('Run the pre-flight: tenant contoso.com does not exist',
-                                                'printfleet.cloudmail.preflight'), None, 'rollout.yml'),
+    'preflight_failed': (VARIABLES, {}, failure('Run the pre-flight: mfp: pre-flight failed: the tenant contoso.com '
+                                                'did not answer to OpenID discovery', 'printfleet.cloudmail.preflight',
+                                                'check_failed'), None, 'rollout.yml'),
     'wrong_password': (VARIABLES, {}, failure(
         "Push the OAuth settings of the printer's provider: mfp: login refused for user 'admin': wrong user name "
         'or password. Not retried', 'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
@@ -124,6 +125,18 @@ def test_an_authorization_that_failed_on_a_printer_without_settings_sends_to_rol
     row = build_row('mfp', VARIABLES, status('inactive', enabled=False), failure(
         'Ask the printer for a sign-in: mfp: OAuth is off', 'printfleet.cloudmail.oauth_authorize'))
     assert (row['state'], row['next_action']) == ('not_configured', advice('not_configured'))
+
+
+def test_a_printer_that_fails_the_pre_flight_login_gets_the_state_of_its_cause():
+    # No pre-flight check failed: the printer did not answer, or refused the login, when the pre-flight
+    # logged in to read its clock. Its next action is the one for that cause, not "fix the pre-flight check".
+    preflight = 'printfleet.cloudmail.preflight'
+    offline = failure('Check the printer: mfp: gave up on GET /login after 2 attempts: connection refused; '
+                      'nothing was written to the printer', preflight)
+    refused = failure("Check the printer: mfp: login refused for user 'admin': wrong user name or password; "
+                      'nothing was written to the printer', preflight)
+    assert build_row('mfp', VARIABLES, {}, offline)['state'] == 'unreachable'
+    assert build_row('mfp', VARIABLES, {}, refused)['state'] == 'wrong_password'
 
 
 def test_advice_names_the_inventory_variable_to_fix():
