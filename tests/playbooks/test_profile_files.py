@@ -2,7 +2,7 @@
 
 import yaml
 
-from conftest import write_yaml
+from conftest import load_report, write_yaml
 
 
 def fleet_with_profile_file(simulated_fleet, tmp_path, profile_text):
@@ -22,9 +22,17 @@ extends: imagerunner_advance
 description: the ADVANCE firmware of this site, with a slower request pace
 request_spacing_seconds: 0.05
 ''')
-    run = run_playbook('status.yml', inventory, extra_vars={'cloudmail_report_dir': str(tmp_path / 'reports')})
+    # The printers are not configured yet: without a person (CI) that alone fails status.yml with exit 2
+    # (cloudmail_fail_on_attention: auto). Here only a printer whose read failed may fail the run.
+    reports = tmp_path / 'reports'
+    run = run_playbook('status.yml', inventory, extra_vars={'cloudmail_report_dir': str(reports),
+                                                             'cloudmail_fail_on_attention': False})
     assert run.returncode == 0, run.output
-    assert {host: counts['failed'] for host, counts in run.recap().items()} == {'printer-0001': 0, 'printer-0002': 0}
+    # status.yml reads the fleet in one run_once task, so the recap need not list every printer.
+    assert not any(counts['failed'] for counts in run.recap().values()), run.output
+    # Read through the profile file: each printer's status is known, not a read failure.
+    assert {row['host']: row['state'] for row in load_report(reports)['printers']} == {
+        'printer-0001': 'not_configured', 'printer-0002': 'not_configured'}
     counters = fleet.control.counters()
     assert counters['logins'] == 2 and counters['failed_logins'] == 0
     assert fleet.control.counters()['open_sessions'] == 0
