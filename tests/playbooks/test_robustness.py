@@ -94,10 +94,13 @@ def test_modules_and_rollout_against_variants(group, simulated_fleet, run_playbo
     assert modules.returncode == 0, modules.output
     assert {host: counts['failed'] for host, counts in modules.recap().items()} == dict.fromkeys(names, 0)
 
-    # Tokens dropped (the device's clock moved): the rollout must authorize with settings unchanged,
-    # which on firmware that shows the code after OK means saving again.
+    # Tokens dropped (the device's clock moved, then was set right: the pre-flight refuses a skewed clock):
+    # the rollout must authorize with settings unchanged, which on firmware that shows the code after OK
+    # means saving again.
     for name in microsoft:
         fleet.control.change_device_clock(name, 3600)
+        fleet.control.change_device_clock(name, -3600)
+        assert fleet.control.printer(name)['token']['microsoft']['status'] != 'active'
 
     first = run_playbook('rollout.yml', inventory, extra_vars=settings, timeout=300)
     for name in microsoft:
