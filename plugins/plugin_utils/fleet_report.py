@@ -124,6 +124,15 @@ STATES = {
     'settings_outdated': State(
         'warning', 'the token is active but the settings differ from the inventory',
         'run rollout.yml to write the inventory settings (the printer then needs a new sign-in)'),
+    'mail_test_rejected': State(
+        'action', 'the token is active but the last test e-mail did not go out (see the send test column)',
+        "fix what the server's reply names: cloudmail_smtp_sender (the mailbox that signed in; a printer still "
+        'sending a password gets OAuth 2.0 from rollout.yml once it is set) or cloudmail_smtp_server, '
+        'cloudmail_smtp_port, cloudmail_smtp_encryption; then run rollout.yml and mail_test.yml'),
+    'token_lapsing': State(
+        'warning', 'the token is active but is expected to lapse within cloudmail_expiry_horizon_days',
+        'run reauthorize.yml before it lapses (it authorizes the printers inside the horizon again; a Google '
+        'client in testing status lapses every 7 days: publish it to production to stop that)'),
     'ok': State('ok', 'the printer holds an active token', 'none'),
 }
 
@@ -195,6 +204,26 @@ def printer_state(failure, preflight_ok, read_ok, connection_status, token_statu
             'error': 'token_error'}.get(token_status, 'status_unknown')
 
 
+def watched_state(state, mail_test, lapses_in_days, horizon_days):
+    """An ``ok`` printer whose last test e-mail did not go out, or whose token lapses within the horizon."""
+    if state != 'ok':
+        return state  # what blocks the token comes first
+    if isinstance(mail_test, dict) and mail_test.get('result') in ('rejected', 'failed'):
+        return 'mail_test_rejected'
+    if lapses_within(lapses_in_days, horizon_days):
+        return 'token_lapsing'
+    return state
+
+
+def lapses_within(lapses_in_days, horizon_days):
+    """Whether a token lapses within the horizon (days; 0 or none: the watch is off)."""
+    try:
+        horizon = float(horizon_days or 0)
+        return horizon > 0 and lapses_in_days is not None and float(lapses_in_days) <= horizon
+    except (TypeError, ValueError):
+        return False
+
+
 def advice(state):
     """The next action for a state (the one table above)."""
     return STATES[state].next_action
@@ -228,6 +257,14 @@ def preflight_summary(checks):
     return 'failed: ' + '; '.join('%s: %s' % (check.get('name', '?'), check.get('message', '')) for check in failed)
 
 
+def mail_test_summary(outcome):
+    """sent / rejected (or failed) with the server's reply / not tried, from a mail_test result."""
+    if not isinstance(outcome, dict) or outcome.get('result') in (None, 'not_tried'):
+        return 'not tried'
+    result, reply = outcome['result'], outcome.get('server_reply')
+    return '%s: %s' % (result, reply) if reply and result != 'sent' else str(result)
+
+
 def fact_field(name):
     """Extract one field of a dict fact (for columns of a probe or of mail results)."""
     return lambda fact: fact.get(name, '') if isinstance(fact, dict) else ''
@@ -239,6 +276,15 @@ def fact_field(name):
 #   Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language')).
 FACT_COLUMNS = (
     Column('preflight', 'Pre-flight', 'printer_preflight', preflight_summary),
+    Column('mail_test', 'Send test', 'printer_mail_test', mail_test_summary),
+)
+
+# Expiry watch columns, from the printer's status (oauth_info): shown when a printer has them.
+EXPIRY_COLUMNS = (
+    Column('token_refreshed_at', 'Token last refreshed', None, None),
+    Column('token_expected_lapse_at', 'Token expected to lapse', None, None),
+    Column('token_lapses_in_days', 'Days left', None, None),
+    Column('token_lapse_basis', 'Lapse basis', None, None),
 )
 
 
@@ -272,6 +318,8 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
     state = printer_state(failed_state, preflight_passed(facts.get('printer_preflight')), read_ok,
                           connection_status, token_status,
                           settings_match(provider, provider_status.get('settings'), variables))
+    state = watched_state(state, facts.get('printer_mail_test'), provider_status.get('token_lapses_in_days'),
+                          variables.get('cloudmail_expiry_horizon_days'))
     row = {
         'host': host,
         'state': state,
@@ -284,6 +332,9 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
         'connection_status': connection_status,
         'token_status': token_status,
     }
+    for column in EXPIRY_COLUMNS:
+        if provider_status.get(column.key) is not None:
+            row[column.key] = provider_status[column.key]
     for column in fact_columns:
         if column.fact in facts:
             row[column.key] = column.extract(facts[column.fact])
@@ -390,7 +441,8 @@ def collection_version(root=None):
 
 def report_columns(rows):
     """The core columns, then each fact column that at least one row has."""
-    return list(CORE_COLUMNS) + [column for column in FACT_COLUMNS if any(column.key in row for row in rows)]
+    optional = EXPIRY_COLUMNS + FACT_COLUMNS
+    return list(CORE_COLUMNS) + [column for column in optional if any(column.key in row for row in rows)]
 
 
 # --------------------------------------------------------------------------- rendering
