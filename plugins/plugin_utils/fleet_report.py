@@ -125,7 +125,7 @@ STATES = {
         'warning', 'the token is active but the settings differ from the inventory',
         'run rollout.yml to write the inventory settings (the printer then needs a new sign-in)'),
     'mail_test_rejected': State(
-        'action', 'the token is active but the last test e-mail did not go out (see the send test column)',
+        'action', 'the test e-mail of this run did not go out (see the send test column and the last error)',
         "fix what the server's reply names: cloudmail_smtp_sender (the mailbox that signed in; a printer still "
         'sending a password gets OAuth 2.0 from rollout.yml once it is set) or cloudmail_smtp_server, '
         'cloudmail_smtp_port, cloudmail_smtp_encryption; then run rollout.yml and mail_test.yml'),
@@ -150,6 +150,10 @@ _MESSAGE_KINDS = (
 _REASON_STATES = {
     'code_expired': 'authorization_failed', 'declined': 'authorization_failed', 'code_rejected': 'authorization_failed',
     'missing_code': 'code_missing', 'timeout': 'authorization_timeout', 'not_connected': 'not_connected',
+    # mail_test.yml: why the test e-mail did not go out
+    'token_refused': 'mail_test_rejected', 'basic_auth_refused': 'mail_test_rejected',
+    'sender_refused': 'mail_test_rejected', 'smtp_auth_disabled': 'mail_test_rejected',
+    'connection_failed': 'mail_test_rejected', 'rejected': 'mail_test_rejected',
 }
 # The step of the run that failed, from the failed task's module.
 _ACTION_STEPS = {
@@ -204,15 +208,9 @@ def printer_state(failure, preflight_ok, read_ok, connection_status, token_statu
             'error': 'token_error'}.get(token_status, 'status_unknown')
 
 
-def watched_state(state, mail_test, lapses_in_days, horizon_days):
-    """An ``ok`` printer whose last test e-mail did not go out, or whose token lapses within the horizon."""
-    if state != 'ok':
-        return state  # what blocks the token comes first
-    if isinstance(mail_test, dict) and mail_test.get('result') in ('rejected', 'failed'):
-        return 'mail_test_rejected'
-    if lapses_within(lapses_in_days, horizon_days):
-        return 'token_lapsing'
-    return state
+def watched_state(state, lapses_in_days, horizon_days):
+    """``token_lapsing`` for an ``ok`` printer whose token lapses within the horizon."""
+    return 'token_lapsing' if state == 'ok' and lapses_within(lapses_in_days, horizon_days) else state
 
 
 def lapses_within(lapses_in_days, horizon_days):
@@ -318,7 +316,7 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
     state = printer_state(failed_state, preflight_passed(facts.get('printer_preflight')), read_ok,
                           connection_status, token_status,
                           settings_match(provider, provider_status.get('settings'), variables))
-    state = watched_state(state, facts.get('printer_mail_test'), provider_status.get('token_lapses_in_days'),
+    state = watched_state(state, provider_status.get('token_lapses_in_days'),
                           variables.get('cloudmail_expiry_horizon_days'))
     row = {
         'host': host,
