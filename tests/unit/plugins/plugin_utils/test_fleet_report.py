@@ -137,6 +137,15 @@ def test_a_token_lapsing_within_the_horizon_needs_a_new_sign_in(horizon, days, s
     assert 'token_expected_lapse_at' in header and 'token_lapse_basis' in header
 
 
+def test_moving_expiry_times_and_the_send_test_alone_change_no_report(tmp_path):
+    write_report(str(tmp_path), 'all', [build_row('mfp', GOOGLE, lapsing(3.5))])
+    later = lapsing(3.4)
+    later['providers']['google']['token_refreshed_at'] = '2026-11-28T10:00:00Z'
+    tested = build_row('mfp', GOOGLE, later, None, {'printer_mail_test': {'result': 'sent'}})
+    assert write_report(str(tmp_path), 'all', [tested])[2] is False
+    assert write_report(str(tmp_path), 'all', [build_row('mfp', GOOGLE, status('expired', provider='google'))])[2]
+
+
 def test_the_send_test_column():
     rows = [build_row(name, VARIABLES, status('active'), None, {'printer_mail_test': outcome})
             for name, outcome in (('a', {'result': 'sent', 'server_reply': '250 2.0.0 OK'}),
