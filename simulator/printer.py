@@ -431,7 +431,10 @@ class Printer:
         session = self._session(request, portal=True)
         if not session:
             return self._to_login()
-        response = self._html(self._page(self._t('portal'), f'<p>{self.look["model"]}</p>'))
+        # The portal's top page loads in a frame of the portal, as the firmware's frameset does.
+        frame = (f'<iframe src="{self.look["portal_top"]}"></iframe>'
+                 if request.path == self.look['portal'] != self.look['portal_top'] else '')
+        response = self._html(self._page(self._t('portal'), f'<p>{self.look["model"]}</p>{frame}'))
         if self._has('portal_cookie') and request.path == self.look['portal_top']:
             session.portal_value = secrets.token_hex(8)
             response.set_cookie(self.look['portal_cookie'], session.portal_value, path=self.cookie_path,
