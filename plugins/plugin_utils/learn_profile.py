@@ -389,7 +389,9 @@ class Learner:
         for key in ('connection_status', 'token_status'):
             if key in labels:
                 continue
-            known = set(normalize_label(word) for values in words[key].values() for word in values)
+            # Words with letters only: a "-" also stands for an empty setting.
+            known = set(normalize_label(word) for values in words[key].values() for word in values
+                        if re.search(r'[^\W\d_]', word))
             for view in views:
                 cells = view.parsed.cells
                 shown = next((cells[i].text for i in range(len(cells) - 1)
