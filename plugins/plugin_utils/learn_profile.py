@@ -51,6 +51,10 @@ TIMESTAMP_VALUE = re.compile(r'^\d{12,13}$')
 GENERATED_VALUE = re.compile(r'^(?=.*\d)[A-Za-z0-9+/=_-]{16,}$')
 USER_CODE_VALUE = re.compile(r'^(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4,}(?:-[A-Z0-9]{4,})?$')
 SHORTEST_SECRET = 4
+FIELD_ORDER = ('enabled', 'verify_server_certificate', 'add_cn_to_verification', 'authority_url', 'client_id',
+               'client_secret', 'authorization_code')
+PROVIDER_KEY_ORDER = ('status_path', 'edit_path', 'authorization_flow', 'authorize_path', 'register_path', 'fields',
+                      'secret_change_flag')
 LOGOUT_WORDS = ('logout', 'logoff', 'signout', 'sign_out', 'log_out')
 
 
@@ -263,6 +267,9 @@ class Learner:
         for post, _page, form, password in candidates:
             self._secret(dict(post.fields).get(password.name))
         accepted = [candidate for candidate in candidates if candidate[0].set_cookies]
+        if not accepted and not any(exchange.set_cookies or exchange.sent_cookies for exchange in self.exchanges):
+            # A capture exported without cookies ("sanitized"): the login the device answered with a redirect.
+            accepted = [candidate for candidate in candidates if candidate[0].location]
         if not accepted:
             raise LearnError('the capture holds no successful login before the settings were saved (a post of a form '
                              'with a password field answered with a cookie); record from the login page on')
@@ -289,17 +296,21 @@ class Learner:
                 continue
             extra[name] = value
         session_cookie = self._session_cookie(post)
+        if session_cookie is None:
+            self._missing('session cookie', 'the capture holds no cookies (exported without them); the session '
+                          'cookie and the pages that set cookies are kept from the base profile')
         # The client reads the form where it posts when the device serves it there, else where the person opened it.
         if any(view.path == post.path for view in views):
             page = next(view for view in reversed(views) if view.path == post.path)
         else:
             page = next((view for view in reversed(views) if view.method == 'GET'), page)
         self.learnt['login'] = {'form_path': page.path, 'path': post.path, 'username_field': user.name,
-                                'password_field': password.name, 'extra_fields': extra,
-                                'session_cookie': session_cookie}
+                                'password_field': password.name, 'extra_fields': extra}
+        if session_cookie:
+            self.learnt['login']['session_cookie'] = session_cookie
         self._found('login', 'form at %s (%s), posted by %s: user field %s, password field %s%s; session cookie %s' % (
             page.path, page.where, post.where, user.name, password.name,
-            ', other fields %s' % ', '.join(sorted(extra)) if extra else '', session_cookie))
+            ', other fields %s' % ', '.join(sorted(extra)) if extra else '', session_cookie or 'not in the capture'))
         if dropped:
             self.notes.append('login fields %s change with every view (anti-forgery values): not written; the '
                               'client sends what the form holds' % ', '.join(dropped))
@@ -311,11 +322,13 @@ class Learner:
         for name in names:
             if any(name in exchange.sent_cookies for exchange in later):
                 return name
-        return names[0]
+        return names[0] if names else None
 
     def _after_login(self, login, before):
         pages = []
-        session_cookie = self.learnt['login']['session_cookie']
+        session_cookie = self.learnt['login'].get('session_cookie')
+        if session_cookie is None:
+            return
         for exchange in self.device:
             if login.number < exchange.number < before and exchange.method == 'GET' and exchange.is_page \
                     and any(name != session_cookie for name, _value, _attrs in exchange.set_cookies):
@@ -365,7 +378,9 @@ class Learner:
             self._authorization_start(post, spec)
         else:
             self._code_submission(post, spec)
-        return spec
+        # In the order of the built-in profiles, for a file a person reads.
+        spec['fields'] = dict(sorted(spec['fields'].items(), key=lambda item: FIELD_ORDER.index(item[0])))
+        return dict(sorted(spec.items(), key=lambda item: PROVIDER_KEY_ORDER.index(item[0])))
 
     def _status_page(self, form_page, post, provider):
         """The page with the link that opened the settings form, else the one the save leads to."""
@@ -523,7 +538,7 @@ class Learner:
                                         ' and a millisecond timestamp in %s' % stamp if stamp else ''))
 
     def _logout(self, login):
-        cookie = self.learnt['login']['session_cookie']
+        cookie = self.learnt['login'].get('session_cookie', 'session')
         last_settings = max(post.number for _page, _form, post in self.forms_seen) if self.forms_seen else login.number
         for exchange in self.device:
             if exchange.number <= last_settings or not exchange.is_page:

@@ -194,6 +194,20 @@ def test_a_capture_missing_a_step_is_reported_by_name(one_capture, collections_p
     assert run.returncode == 3
     assert '  - google code submission: the page with the Google authorization URL' in run.stdout
 
+    # Chromium's default "sanitized" export leaves the cookies out: the rest is still learnt.
+    sanitized = json.loads(capture.read_text())
+    for entry in sanitized['log']['entries']:
+        for side in ('request', 'response'):
+            entry[side]['headers'] = [header for header in entry[side]['headers']
+                                      if header['name'].lower() not in ('cookie', 'set-cookie')]
+    (tmp_path / 'sanitized.har').write_text(json.dumps(sanitized))
+    run = learn(collections_path, tmp_path / 'sanitized.har', tmp_path / 'sanitized.yml', *typed)
+    assert run.returncode == 3, run.stdout + run.stderr
+    assert '  - session cookie: the capture holds no cookies' in run.stdout
+    assert '  - login: form at /login' in run.stdout and '  - logout: GET /logout' in run.stdout
+    assert yaml.safe_load((tmp_path / 'sanitized.yml').read_text()) == {
+        'extends': 'imagerunner_advance', 'description': 'Learnt from the browser capture sanitized.har'}
+
 
 def test_a_capture_without_the_typed_values_is_refused(one_capture, collections_path, tmp_path):
     fleet, capture = one_capture
