@@ -385,8 +385,8 @@ class Learner:
     def _status_page(self, form_page, post, provider):
         """The page with the link that opened the settings form, else the one the save leads to."""
         for exchange in reversed(self.device[:self.device.index(form_page)]):
-            if exchange.method == 'GET' and form_page.path in [urlsplit(urljoin(exchange.url, link)).path
-                                                              for link in exchange.links()]:
+            targets = [urlsplit(urljoin(exchange.url, link)).path for link in exchange.links()]
+            if exchange.method == 'GET' and form_page.path in targets:
                 break
         else:
             exchange = next((e for e in self.device if e.number > post.number and e.method == 'GET' and e.is_page), None)
@@ -568,8 +568,7 @@ def _same_value(posted, typed):
 def _leaves(data, prefix=()):
     if isinstance(data, dict) and data:
         for key, value in data.items():
-            for leaf in _leaves(value, prefix + (key,)):
-                yield leaf
+            yield from _leaves(value, prefix + (key,))
     else:
         yield prefix, data
 
@@ -631,8 +630,8 @@ def render_report(capture_path, output_path, profile, learner, base_name):
         'Written: %s, extends %s and overrides %s' % (output_path, base_name, ', '.join(overridden) or 'nothing'),
         '', 'Found:']
     lines += ['  - %s: %s' % step for step in learner.found]
-    lines += ['', 'Not found:'] + (['  - %s: %s' % step for step in learner.missing] or ['  - nothing: every step '
-                                                                                        'of the procedure is in the capture'])
+    missing = ['  - %s: %s' % step for step in learner.missing]
+    lines += ['', 'Not found:'] + (missing or ['  - nothing: every step of the procedure is in the capture'])
     lines += ['', 'Not visible in a browser capture, kept from %s: the value of an unticked check box, the pause '
               'between requests the firmware needs, the texts of refused logins and writes.' % base_name]
     if learner.notes:

@@ -46,7 +46,9 @@ def typed_values(fleet):
 
 def record_procedure(fleet, name, path, providers=('microsoft', 'google')):
     settings = PRINTERS[name]
-    consent = (lambda url: fleet.control.google_consent(url)['code'])
+
+    def consent(url):
+        return fleet.control.google_consent(url)['code']
     return record(lambda browser: do_the_procedure(browser, fleet, name, original_profile(settings),
                                                    settings['language'], typed_values(fleet), providers, consent), path)
 
