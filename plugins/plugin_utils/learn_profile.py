@@ -32,6 +32,7 @@ import json
 import os
 import re
 import sys
+from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url_for_tenant
@@ -101,6 +102,7 @@ class Exchange:
                 if name:
                     self.sent_cookies[name] = value
         self._parsed = None
+        self._links = None
 
     def __repr__(self):
         return 'request #%d (%s %s)' % (self.number, self.method, self.path)
@@ -129,7 +131,13 @@ class Exchange:
                 if form.method == 'post' and urlsplit(urljoin(self.url, form.action or self.url)).path == path]
 
     def links(self):
-        return [link for cell in self.parsed.cells for link in cell.links]
+        if self._links is None:
+            parser = _LinkParser()
+            if 'html' in self.content_type.lower():
+                parser.feed(self.body)
+            parser.close()
+            self._links = parser.links
+        return self._links
 
     def page(self, profile):
         return Page(self.origin, self.path, self.status, self.body if 'html' in self.content_type.lower() else '',
@@ -138,6 +146,19 @@ class Exchange:
     def cleared_cookie(self, name):
         return any(cookie == name and (not value or 'max-age=0' in attrs or '1970' in attrs)
                    for cookie, value, attrs in self.set_cookies)
+
+
+class _LinkParser(HTMLParser):
+    """Every link of a page, wherever it stands (menus and buttons too, not only next to a label)."""
+
+    def __init__(self):
+        HTMLParser.__init__(self, convert_charrefs=True)
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get('href')
+        if tag == 'a' and href:
+            self.links.append(href)
 
 
 def _headers(pairs):
@@ -435,7 +456,9 @@ class Learner:
         return None
 
     def _authorization_start(self, post, spec):
-        later = [e for e in self.device if e.number > post.number and e.method == 'GET' and 'html' in e.content_type]
+        # The save's own answer when the device shows the status page right away (HTTP 200), then the pages after it.
+        later = [e for e in self.device if e.number >= post.number and 'html' in e.content_type
+                 and (e.method == 'GET' or e is post)]
         for exchange in later:
             label = self._user_code_label(exchange)
             if label is None:
@@ -444,7 +467,7 @@ class Learner:
             expires = self._duration_label(exchange)
             if expires:
                 self.learnt['labels'].setdefault('user_code_expires_in', expires)
-            if exchange.path == spec.get('status_path'):
+            if exchange is post or exchange.path == spec.get('status_path'):
                 spec['authorization_flow'] = 'code_after_save'
                 self._found('microsoft authorization', 'the user code (%r) appears on the status page right after '
                             'the save (%s): no separate authorize page' % (label, exchange.where))

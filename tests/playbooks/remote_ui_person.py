@@ -42,7 +42,8 @@ async def do_the_procedure(browser, fleet, name, profile, language, values, prov
             await browser.type_into(fields['client_secret'], values['client_secret'])
             if spec.get('secret_change_flag'):
                 await browser.tick(spec['secret_change_flag']['field'])
-        await browser.click_submit(caption('ok', language))     # 302 to the status page
+        await browser.click_submit(caption('ok', language))     # the status page, or the form again
+        await browser.click_link(caption(provider, language))   # the status page from the menu, to see the result
         if provider == 'microsoft' and spec.get('authorization_flow') != 'code_after_save':
             await browser.click_link(caption('authorize', language))
         if provider == 'google':

@@ -20,10 +20,13 @@ from simulator.profile_data import load_profile_file, profiles
 LEARN = 'ansible_collections.printfleet.cloudmail.plugins.plugin_utils.learn_profile'
 TEST_PROFILES = REPO_ROOT / 'tests' / 'profiles'
 GOOGLE_ROW = re.compile(r'(printer-\d+)\s+google\s+(https://[^\s"]+)')
-# Each family in each language, and two firmwares the collection does not ship (profile files).
+# Each family in each language, in several markup variants, and two firmwares the collection does not ship
+# (profile files).
 PRINTERS = {
-    'printer-0001': {'family': 'imagerunner_advance', 'language': 'en', 'provider': 'microsoft'},
-    'printer-0002': {'family': 'isensys_mf', 'language': 'fr', 'provider': 'google'},
+    'printer-0001': {'family': 'imagerunner_advance', 'language': 'en', 'provider': 'microsoft',
+                     'variants': ['submit_name', 'checkbox_hidden', 'relative_action', 'save_200_status', 'td_labels']},
+    'printer-0002': {'family': 'isensys_mf', 'language': 'fr', 'provider': 'google',
+                     'variants': ['omit_end_tags', 'label_colon', 'nbsp', 'save_200_form']},
     'printer-0003': {'family': 'isensys_mf', 'language': 'en', 'provider': 'google',
                      'profile_file': str(TEST_PROFILES / 'isensys_x.yml')},
     'printer-0004': {'family': 'imagerunner_advance', 'language': 'fr', 'provider': 'microsoft',
