@@ -656,7 +656,8 @@ def render_report(capture_path, output_path, profile, learner, base_name):
     missing = ['  - %s: %s' % step for step in learner.missing]
     lines += ['', 'Not found:'] + (missing or ['  - nothing: every step of the procedure is in the capture'])
     lines += ['', 'Not visible in a browser capture, kept from %s: the value of an unticked check box, the pause '
-              'between requests the firmware needs, the texts of refused logins and writes.' % base_name]
+              'between requests the firmware needs, the texts of refused logins and writes; the e-mail (SMTP) pages, '
+              'which the procedure does not open.' % base_name]
     if learner.notes:
         lines += ['', 'Notes:'] + ['  - %s' % note for note in learner.notes]
     lines += ['', 'Secrets: no value from the capture that could be secret (%d checked: passwords, cookies, '
