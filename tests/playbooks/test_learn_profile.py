@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO_ROOT, token_status, write_yaml
+from conftest import BIN, REPO_ROOT, token_status, write_yaml
 from har_capture import record
 from remote_ui_person import do_the_procedure
 from simulator.profile_data import load_profile_file, profiles
@@ -65,13 +65,12 @@ def learn(collections_path, capture, output, *arguments):
     return completed
 
 
-def host_vars_file(fleet, tmp_path, name):
-    """What `ansible-inventory --host NAME` prints for the printer: every variable, the password too."""
-    inventory = fleet.inventory['all']
-    group = next(group for group in inventory['children']['printers']['children'].values() if name in group['hosts'])
-    variables = {**inventory['vars'], **group.get('vars', {}), **group['hosts'][name]}
+def host_vars_file(fleet, tmp_path, name, ansible_env):
+    """The printer's variables as the operator gets them: `ansible-inventory --host NAME` (the password too)."""
+    completed = subprocess.run([str(BIN / 'ansible-inventory'), '-i', str(fleet.inventory_path), '--host', name],
+                               capture_output=True, text=True, timeout=120, check=True, env=ansible_env)
     path = tmp_path / f'{name}-vars.json'
-    path.write_text(json.dumps(variables))
+    path.write_text(completed.stdout)
     return path
 
 
@@ -105,15 +104,19 @@ def essentials(profile):
 
 
 def test_learnt_profiles_reproduce_the_originals_and_drive_a_rollout(simulated_fleet, run_playbook, collections_path,
-                                                                     tmp_path):
+                                                                     ansible_env, tmp_path):
     recorded = simulated_fleet(printers=4, printer_settings=PRINTERS, settle_seconds=0.5)
     learnt = {}
     for name, settings in PRINTERS.items():
         capture = tmp_path / f'{name}.har'
         record_procedure(recorded, name, capture)
         output = tmp_path / f'{name}-learnt.yml'
-        run = learn(collections_path, capture, output, '--host-vars', str(host_vars_file(recorded, tmp_path, name)),
-                    '--tenant', 'organizations', '--client-id', typed_values(recorded)['client_id'])
+        # the values typed come from the printer's inventory variables (the Google ones for Google printers,
+        # the tenant for Microsoft ones); the person typed both, so the other one is given on the command line
+        host_vars = str(host_vars_file(recorded, tmp_path, name, ansible_env))
+        other = (['--client-id', typed_values(recorded)['client_id']] if settings['provider'] == 'microsoft'
+                 else ['--tenant', 'organizations'])
+        run = learn(collections_path, capture, output, '--host-vars', host_vars, *other)
         assert run.returncode == 0, run.stdout + run.stderr
         report = Path(str(output) + '.report.txt').read_text()
         assert 'Not found:\n  - nothing' in report, report
