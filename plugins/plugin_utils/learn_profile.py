@@ -91,11 +91,16 @@ class Exchange:
         location = response.get('redirectURL') or ''.join(self.response_headers.get('location', [])[:1])
         self.location = urlsplit(urljoin(self.url, location)).path if location else ''
         self.set_cookies = []
-        for line in self.response_headers.get('set-cookie', []):
+        # Firefox joins repeated Set-Cookie headers with newlines; both browsers also list cookies apart.
+        for line in [part for value in self.response_headers.get('set-cookie', []) for part in value.split('\n')]:
             name, _sep, rest = line.partition('=')
             value = rest.split(';', 1)[0]
             self.set_cookies.append((name.strip(), value.strip(), rest.lower()))
-        self.sent_cookies = {}
+        if not self.set_cookies:
+            self.set_cookies = [(c.get('name', ''), c.get('value', ''), ('max-age=0' if c.get('expires', '').startswith(
+                '1970') else '')) for c in response.get('cookies') or () if isinstance(c, dict) and c.get('name')]
+        self.sent_cookies = dict((c.get('name'), c.get('value', '')) for c in request.get('cookies') or ()
+                                 if isinstance(c, dict) and c.get('name'))
         for line in self.request_headers.get('cookie', []):
             for pair in line.split(';'):
                 name, _sep, value = pair.strip().partition('=')
@@ -116,14 +121,17 @@ class Exchange:
         return not self.path.lower().endswith(STATIC_SUFFIXES) and (
             'html' in self.content_type.lower() or self.status in (301, 302, 303, 307, 308) or self.method == 'POST')
 
+    def _read_with(self, parser):
+        """``parser`` fed with the body when it is HTML (scripts and stylesheets are not pages)."""
+        if 'html' in self.content_type.lower():
+            parser.feed(self.body)
+        parser.close()
+        return parser
+
     @property
     def parsed(self):
         if self._parsed is None:
-            parser = PageParser()
-            if 'html' in self.content_type.lower():
-                parser.feed(self.body)
-            parser.close()
-            self._parsed = parser
+            self._parsed = self._read_with(PageParser())
         return self._parsed
 
     def forms_posting_to(self, path):
@@ -132,11 +140,7 @@ class Exchange:
 
     def links(self):
         if self._links is None:
-            parser = _LinkParser()
-            if 'html' in self.content_type.lower():
-                parser.feed(self.body)
-            parser.close()
-            self._links = parser.links
+            self._links = self._read_with(_LinkParser()).links
         return self._links
 
     def page(self, profile):

@@ -128,3 +128,22 @@ def test_typed_values_come_from_the_host_variables():
 def test_nothing_typed_is_refused(tmp_path, capsys):
     assert main([str(capture(tmp_path)), '--output', str(tmp_path / 'p.yml')]) == 1
     assert 'no typed value to look for' in capsys.readouterr().err
+
+
+def test_cookies_listed_apart_as_firefox_and_chromium_also_save_them(tmp_path):
+    path = capture(tmp_path)
+    har = json.loads(path.read_text())
+    for item in har['log']['entries']:
+        for side in ('request', 'response'):
+            kept, cookies = [], []
+            for header in item[side]['headers']:
+                if header['name'] in ('Cookie', 'Set-Cookie'):
+                    name, _sep, value = header['value'].split(';')[0].partition('=')
+                    cookies.append({'name': name, 'value': value})
+                else:
+                    kept.append(header)
+            item[side]['headers'], item[side]['cookies'] = kept, cookies
+    path.write_text(json.dumps(har))
+    report, missing = write_outputs(str(path), str(tmp_path / 'p.yml'), None, {'authority_url': AUTHORITY})
+    assert [step for step, _text in missing] == ['google settings']
+    assert 'session cookie sessid' in report and SESSION not in report
