@@ -394,8 +394,16 @@ class Learner:
             else:
                 self._missing('google settings', 'the settings form (%s) has no client secret field' % page.where)
         answer = ('a redirect to %s' % post.location) if post.location else 'a page (HTTP %d)' % post.status
-        self._found('%s settings' % provider, 'form at %s (%s) posted by %s: fields %s; the device answers with %s' % (
-            page.path, page.where, post.where, ', '.join('%s=%s' % item for item in spec['fields'].items()), answer))
+        posted = dict(post.fields)
+        button = next((c.name for c in form.inputs if c.kind in ('submit', 'image') and c.name and c.name in posted),
+                      None)
+        # Hidden twins of check boxes (sent as "0" when unticked) are check boxes, not bookkeeping.
+        hidden = sorted(name for name in form.hidden_fields() if name in posted and form.get(name).kind == 'hidden')
+        self._found('%s settings' % provider, 'form at %s (%s) posted by %s: fields %s; hidden fields %s; %s; the '
+                    'device answers with %s' % (
+                        page.path, page.where, post.where, ', '.join('%s=%s' % item for item in spec['fields'].items()),
+                        ', '.join(hidden) or 'none', 'submit button %s' % button if button else 'an unnamed submit button',
+                        answer))
         status = self._status_page(page, post, provider)
         if status is not None:
             spec['status_path'] = status.path
