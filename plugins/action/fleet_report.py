@@ -6,63 +6,110 @@
 
 from __future__ import annotations
 
+import os
+
 from ansible.errors import AnsibleError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import resolve_interactive
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import (
+    FACT_COLUMNS,
     build_row,
+    collection_version,
     merge_reports,
+    run_metadata,
+    summary_lines,
     write_report,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import OpaqueValue
 
 __metaclass__ = type
 
 # Their values are removed from every report cell, should a device message ever echo one.
 SECRET_VARIABLES = ('cloudmail_password', 'cloudmail_google_client_secret')
+# The host variables a row shows or compares with the printer's settings.
+ROW_VARIABLES = ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host', 'cloudmail_microsoft_tenant',
+                 'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id')
+DEFAULT_REPORT_DIRECTORY = 'reports'
+
+
+def fail_on_attention(setting, task_vars, environment=None, is_interactive=resolve_interactive):
+    """Whether printers needing an action fail the run.
+
+    true / false as given; "auto" (the default): true when no person runs the play, that is when
+    the environment has CI set to a true value (as CI services do), or when the run is not
+    interactive by the same rule as cloudmail_interactive (AWX or Tower job, no terminal).
+    """
+    environment = os.environ if environment is None else environment
+    if str(setting).lower() != 'auto':
+        return boolean(setting, strict=True)
+    if boolean(environment.get('CI') or 'false', strict=False):
+        return True
+    return not is_interactive(task_vars.get('cloudmail_interactive', 'auto'), task_vars)
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = False
-    _VALID_ARGS = frozenset(('dest', 'slice', 'hosts', 'status_var', 'error_var', 'merge'))
+    _VALID_ARGS = frozenset(('dest', 'slice', 'hosts', 'status_var', 'error_var', 'merge', 'fail_on_attention'))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
         args = self.validate_argument_spec(argument_spec={
-            'dest': {'type': 'path', 'required': True},
+            'dest': {'type': 'path'},
             'slice': {'type': 'str', 'default': 'all'},
             'hosts': {'type': 'list', 'elements': 'str'},
             'status_var': {'type': 'str', 'default': 'printer_status'},
             'error_var': {'type': 'str', 'default': 'printer_error'},
             'merge': {'type': 'bool', 'default': False},
+            'fail_on_attention': {'type': 'raw', 'default': 'auto'},
         })[1]
+        # The directory the command runs in, never the collection's own (it may be installed read-only).
+        dest = args['dest'] or os.path.join(os.getcwd(), DEFAULT_REPORT_DIRECTORY)
+        try:
+            attention_fails = fail_on_attention(args['fail_on_attention'], task_vars)
+        except TypeError as exc:
+            raise AnsibleError('cloudmail_fail_on_attention must be true, false or auto: %s' % exc) from exc
+        metadata = run_metadata(plain(task_vars.get('ansible_inventory_sources') or []), collection_version())
         try:
             if args['merge']:
-                document, paths, changed, sources = merge_reports(args['dest'])
+                document, paths, changed, sources = merge_reports(dest, metadata=metadata)
                 result['sources'] = sources
             else:
                 hosts = args['hosts'] if args['hosts'] is not None else task_vars.get('ansible_play_hosts_all', [])
                 rows = [self._row(host, task_vars.get('hostvars', {}), args) for host in sorted(set(hosts))]
-                document, paths, changed = write_report(args['dest'], args['slice'], rows)
+                document, paths, changed = write_report(dest, args['slice'], rows, metadata)
         except (OSError, ValueError) as exc:
-            raise AnsibleError('cannot write the fleet report in %s: %s' % (args['dest'], exc)) from exc
-        result.update(changed=bool(changed), paths=paths, changed_files=changed, summary=document['summary'],
-                      printers=document['printers'])
-        result['msg'] = 'fleet report: %d printer(s), %d need an action' % (
-            document['summary']['printers'], document['summary']['need_action'])
+            raise AnsibleError('cannot write the fleet report in %s (cloudmail_report_dir): %s' % (dest, exc)) from exc
+        summary = document['summary']
+        result.update(
+            changed=changed, paths=paths, summary=summary, printers=document['printers'],
+            generated_at=document['generated_at'], fail_on_attention=attention_fails,
+            attention={row['host']: row['next_action'] for row in document['printers'] if row['state'] != 'ok'},
+            lines=summary_lines(document, paths),
+            msg='fleet report: %d printer(s), %d need an action: %s' % (
+                summary['printers'], summary['need_action'], paths['html']))
         return result
 
     def _row(self, host, hostvars, args):
         variables = hostvars[host] if host in hostvars else {}
-        return build_row(
-            host,
-            {name: plain(variables.get(name)) for name in ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host')},
-            plain(variables.get(args['status_var']) or {}),
-            plain(variables.get(args['error_var']) or ''),
-            secrets=self._secrets(variables, host),
-        )
+        row_variables = {}
+        for name in ROW_VARIABLES:
+            value = plain(variables.get(name))
+            # A vaulted value is not known here: the printer's settings are then not compared with it.
+            row_variables[name] = None if isinstance(value, OpaqueValue) else value
+        message = plain(variables.get(args['error_var']) or '')
+        failure = None
+        if message:
+            failure = {'message': message, 'action': plain(variables.get('printer_error_action')),
+                       'reason': plain(variables.get('printer_error_reason'))}
+        facts = {column.fact: plain(variables.get(column.fact)) for column in FACT_COLUMNS
+                 if variables.get(column.fact) is not None}
+        return build_row(host, row_variables, plain(variables.get(args['status_var']) or {}), failure, facts,
+                         secrets=self._secrets(variables, host))
 
     @staticmethod
     def _secrets(variables, host):

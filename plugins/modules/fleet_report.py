@@ -13,21 +13,34 @@ short_description: Write the printer fleet's OAuth e-mail report (JSON, CSV, HTM
 version_added: 0.1.0
 description:
   - Writes C(fleet-report-<slice>.json), C(.csv) and C(.html) in O(dest) on the controller, one row per printer
-    with host, address, provider, profile, connection status, token status, next action and last error,
-    and counts by status.
-  - Rows come from each host's registered M(printfleet.cloudmail.oauth_info) result (O(status_var)) and the error
-    the play recorded for it (O(error_var)). Use with C(run_once).
-  - The content is deterministic (sorted, no timestamps), so C(changed) is true only when a file's content changed.
-  - No secret is written; the values of C(cloudmail_password) and C(cloudmail_google_client_secret) are also
-    scrubbed from every cell.
+    with host, state, next action, last error, address, provider, profile, connection status and token status,
+    and counts by state.
+  - Each printer's state is derived from what the run saw (the step that failed and why, the pre-flight, the
+    printer's settings, connection and token status), and its next action comes from one table of states,
+    naming the playbook to run and the inventory variable to fix. See the user guide, section 6.
+  - Rows are sorted by severity, then host, so the printers needing an action come first.
+  - The files carry the run's date and time (UTC, ISO 8601), the inventory sources and the collection version
+    (from the collection's C(MANIFEST.json), or C(galaxy.yml) in a checkout).
+  - Rows come from each host's registered M(printfleet.cloudmail.oauth_info) result (O(status_var)), the error
+    the play recorded for it (O(error_var), with the facts C(printer_error_action) and C(printer_error_reason)),
+    and optional per-host facts shown as extra columns, such as C(printer_preflight), a list of pre-flight
+    checks C({name, ok, message}). Use with C(run_once).
+  - C(changed) is true only when the rows or the counts differ from the JSON file already there.
+  - Text from printers is untrusted. Control characters are replaced in every file, CSV cells that a spreadsheet
+    would run as a formula (starting with C(=), C(+), C(-), C(@), a tab or a carriage return, also after spaces)
+    get a leading C('), and all HTML text is escaped; the HTML page loads nothing and runs no script.
+  - No secret is written; the values of C(cloudmail_password) and C(cloudmail_google_client_secret) and the
+    Google authorization codes are also scrubbed from every cell.
   - Safe with AWX job slicing, each slice writes its own files (O(slice)); O(merge=true) joins them.
 author:
   - printfleet.cloudmail contributors (@printfleet)
 options:
   dest:
-    description: Directory of the report files (created when missing).
+    description:
+      - Directory of the report files (created when missing).
+      - Default C(reports/) in the current working directory of C(ansible-playbook), never the collection's own
+        directory.
     type: path
-    required: true
   slice:
     description: Name of this part of the fleet in the file names. Letters, digits, C(.), C(-) and C(_).
     type: str
@@ -49,6 +62,15 @@ options:
       - Instead of reporting hosts, join every C(fleet-report-*.json) of O(dest) into C(fleet-report-merged.*).
     type: bool
     default: false
+  fail_on_attention:
+    description:
+      - Sets RV(fail_on_attention), which the playbooks use to fail every printer needing an action.
+      - V(auto) means true when nobody is at a terminal to read the report, that is when the environment variable
+        C(CI) is true, or when the run is not interactive by the rule of C(cloudmail_interactive) (an AWX or Tower
+        job, no terminal on the standard input).
+      - The module itself never fails for printers' states.
+    type: raw
+    default: auto
 attributes:
   check_mode:
     support: none
@@ -62,9 +84,14 @@ attributes:
 '''
 
 EXAMPLES = r'''
-- name: Write the fleet report
+- name: Write the fleet report in reports/ of the current directory
   printfleet.cloudmail.fleet_report:
-    dest: "{{ playbook_dir }}/../reports"
+  run_once: true
+  register: fleet_report
+
+- name: Show the counts and the report files
+  ansible.builtin.debug:
+    msg: "{{ fleet_report.lines }}"
   run_once: true
 
 - name: Merge the reports of a sliced job
@@ -78,20 +105,35 @@ paths:
   description: Paths of the JSON, CSV and HTML files.
   returned: always
   type: dict
-changed_files:
-  description: Which of json, csv, html had a new content.
+generated_at:
+  description: The run's date and time, UTC, ISO 8601.
   returned: always
-  type: list
-  elements: str
+  type: str
+  sample: "2026-11-28T13:05:06Z"
 summary:
-  description: Counts by token status and connection status, printers needing an action.
+  description:
+    - C(printers), C(by_state), C(by_severity), C(by_token_status), C(by_connection_status), C(need_action)
+      (printers whose state is not C(ok)), C(need_action_hosts) and C(with_error).
   returned: always
   type: dict
 printers:
-  description: The report rows, sorted by host.
+  description: The report rows, problems first (by severity, then host).
   returned: always
   type: list
   elements: dict
+attention:
+  description: Host -> next action, for every printer whose state is not C(ok).
+  returned: always
+  type: dict
+fail_on_attention:
+  description: The resolved O(fail_on_attention).
+  returned: always
+  type: bool
+lines:
+  description: Counts by state, one line per printer needing an action, and the report paths, for a final message.
+  returned: always
+  type: list
+  elements: str
 sources:
   description: The slice files merged.
   returned: when O(merge=true)

@@ -4,15 +4,24 @@
 
 """The fleet report: one row per printer, written as JSON, CSV and HTML.
 
-Content is deterministic (sorted, no timestamps), so an unchanged fleet gives
-unchanged files and ``changed: false``. Each run writes files named after its
-slice (``fleet-report-<slice>.*``); ``merge_reports`` joins the slices of an
-AWX sliced job into ``fleet-report-merged.*``.
+Each row has a state, derived from what the run saw (``printer_state``), and the
+next action for that state, from one table (``STATES``). Rows are sorted by
+severity, then host, so problems come first. The files carry the run's date, the
+inventory sources and the collection version; ``changed`` is true only when the
+rows or counts differ from the files already there. Each run writes files named
+after its slice (``fleet-report-<slice>.*``); ``merge_reports`` joins the slices
+of an AWX sliced job into ``fleet-report-merged.*``.
+
+Text that comes from devices is untrusted: control characters are replaced
+everywhere, CSV cells that a spreadsheet would read as a formula are neutralized,
+and every HTML text is escaped. JSON keeps the (one-line) text as it is.
 """
 
 from __future__ import annotations
 
+import collections
 import csv
+import datetime
 import glob
 import html
 import io
@@ -22,41 +31,235 @@ import re
 
 __metaclass__ = type
 
-REPORT_FORMAT = 'printfleet.cloudmail.fleet_report/1'
+REPORT_FORMAT = 'printfleet.cloudmail.fleet_report/2'
 FILE_PREFIX = 'fleet-report-'
 MERGED_SLICE = 'merged'
-COLUMNS = ('host', 'address', 'provider', 'profile', 'connection_status', 'token_status', 'next_action', 'last_error')
-COLUMN_TITLES = {
-    'host': 'Host', 'address': 'Address', 'provider': 'Provider', 'profile': 'Profile',
-    'connection_status': 'Connection', 'token_status': 'Token', 'next_action': 'Next action',
-    'last_error': 'Last error',
-}
 UNKNOWN = 'unknown'
 REDACTED = '********'
 SLICE_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
+# A device may answer with a whole page as its error text: the report keeps the start of it.
+MAX_TEXT = 2000
 
-NEXT_ACTIONS = {
-    'active': 'none',
-    'authorizing': 'sign in with the pending user code, or run reauthorize.yml',
-    'inactive': 'run reauthorize.yml',
-    'expired': 'run reauthorize.yml (the refresh token expired or was revoked)',
-    'error': 'read the last error, then run reauthorize.yml',
+# --------------------------------------------------------------------------- states and next actions
+
+# Severity ranks, most urgent first: rows are sorted by them.
+SEVERITIES = ('blocked', 'failed', 'action', 'warning', 'ok')
+
+State = collections.namedtuple('State', 'severity meaning next_action')
+
+# Every state a printer can end a run in, and the one next action that works from there.
+# "rollout.yml" is safe for any printer (it leaves matching settings and active tokens alone);
+# reauthorize.yml only authorizes, so it is advised only where the settings are known to be in place.
+STATES = {
+    'invalid_inventory': State(
+        'blocked', 'its inventory variables are invalid; nothing was written to it',
+        'fix the inventory variable named in the last error, then run rollout.yml'),
+    'preflight_failed': State(
+        'blocked', 'a pre-flight check failed; nothing was written to it',
+        'fix what the failed pre-flight check names (see the pre-flight column), then run rollout.yml'),
+    'wrong_password': State(
+        'blocked', 'the printer refused the login',
+        'fix cloudmail_username or cloudmail_password for this printer, then run rollout.yml'),
+    'locked_out': State(
+        'blocked', 'the printer refuses logins after repeated failures',
+        'wait until the lockout ends (about 5 minutes), check cloudmail_password, then run rollout.yml'),
+    'certificate_rejected': State(
+        'blocked', "the printer's TLS certificate was not accepted",
+        'set cloudmail_ca_path to the CA that signed the printer certificate (or cloudmail_validate_certs: false '
+        'for a self-signed one), then run rollout.yml'),
+    'profile_mismatch': State(
+        'blocked', "the printer's pages do not look as its profile says",
+        'set cloudmail_profile to the profile of this printer model and firmware, then run rollout.yml'),
+    'settings_failed': State(
+        'failed', 'pushing the OAuth settings failed; the token cannot become active before they are in place',
+        'fix what the last error names (cloudmail_microsoft_tenant, cloudmail_google_client_id, '
+        'cloudmail_google_client_secret or the printer), then run rollout.yml'),
+    'unreachable': State(
+        'failed', 'the printer did not answer while the run configured or authorized it',
+        'check that the printer answers at cloudmail_host and cloudmail_port (power, network, firewall; raise '
+        'cloudmail_timeout for a slow printer), then run rollout.yml'),
+    'unreachable_read': State(
+        'failed', 'the printer did not answer when its status was read',
+        'check that the printer answers at cloudmail_host and cloudmail_port (power, network, firewall), '
+        'then run status.yml'),
+    'not_connected': State(
+        'failed', 'the printer cannot reach its mail provider',
+        "fix the printer's route to its provider (network, DNS, proxy; cloudmail_verify_server_certificate, "
+        'cloudmail_add_cn_to_verification), then run rollout.yml'),
+    'not_configured': State(
+        'action', "the printer's OAuth settings are off or differ from the inventory",
+        'run rollout.yml (it writes the settings, then authorizes)'),
+    'code_missing': State(
+        'action', 'no Google authorization code was given',
+        'open the authorization URL from the run output, consent, give the code in '
+        'cloudmail_google_authorization_codes (or at the prompt), then run reauthorize.yml'),
+    'authorization_failed': State(
+        'action', 'the sign-in did not end with a token (code expired, declined or rejected)',
+        'run reauthorize.yml and complete the sign-in within the code lifetime (Google: consent again for a '
+        'fresh code)'),
+    'authorization_timeout': State(
+        'action', 'nobody completed the sign-in before cloudmail_authorization_timeout',
+        'run reauthorize.yml and sign in while it waits (raise cloudmail_authorization_timeout if needed)'),
+    'authorizing': State(
+        'action', 'a sign-in is pending',
+        'sign in with the pending code from the run output, or run reauthorize.yml for a new one'),
+    'token_inactive': State(
+        'action', 'the settings are in place but the printer holds no token',
+        'run reauthorize.yml'),
+    'token_expired': State(
+        'action', 'the refresh token expired or was revoked',
+        'run reauthorize.yml'),
+    'token_error': State(
+        'action', 'the last authorization on the printer failed (see the last error)',
+        'run reauthorize.yml'),
+    'step_failed': State(
+        'failed', 'a step failed for this printer',
+        'fix what the last error names, then run rollout.yml'),
+    'read_failed': State(
+        'failed', 'its status could not be read',
+        'fix what the last error names, then run status.yml'),
+    'status_unknown': State(
+        'warning', 'the printer shows a status the run could not read (it may be checking its connection)',
+        'run status.yml again in a minute; if it stays unknown, check cloudmail_profile'),
+    'settings_outdated': State(
+        'warning', 'the token is active but the settings differ from the inventory',
+        'run rollout.yml to write the inventory settings (the printer then needs a new sign-in)'),
+    'ok': State('ok', 'the printer holds an active token', 'none'),
+}
+
+# Why a step failed, from the module's own reason or from its message (the modules name no class).
+_MESSAGE_KINDS = (
+    ('locked_out', re.compile(r'refuses logins after repeated', re.I)),
+    ('wrong_password', re.compile(r'login refused|wrong user name or password', re.I)),
+    ('certificate_rejected', re.compile(r'TLS certificate .* not accepted|certificate verify failed', re.I)),
+    ('profile_mismatch', re.compile(r'may not match this firmware|unknown profile', re.I)),
+    ('unreachable', re.compile(r'gave up on|no answer to|connection failed|connection refused|timed out|'
+                               r'request .* failed|unreachable|did not answer', re.I)),
+    ('code_missing', re.compile(r'No authorization code for', re.I)),
+    ('not_connected', re.compile(r'cannot reach|not_connected', re.I)),
+)
+_REASON_STATES = {
+    'code_expired': 'authorization_failed', 'declined': 'authorization_failed', 'code_rejected': 'authorization_failed',
+    'missing_code': 'code_missing', 'timeout': 'authorization_timeout', 'not_connected': 'not_connected',
+}
+# The step of the run that failed, from the failed task's module.
+_ACTION_STEPS = {
+    'validate_inventory': 'validate', 'oauth_settings': 'settings', 'oauth_authorize': 'authorize',
+    'oauth_info': 'read', 'preflight': 'preflight',
 }
 
 
-def next_action(connection_status, token_status, last_error, read_ok):
-    """What the operator should do next for one printer."""
+def failure_state(action, reason, message):
+    """The state of a printer whose step failed: what failed (the module) and why (reason or message)."""
+    step = _ACTION_STEPS.get(str(action or '').rsplit('.', 1)[-1])
+    if step == 'validate' or 'are invalid' in (message or ''):
+        return 'invalid_inventory'
+    if step == 'preflight':
+        return 'preflight_failed'
+    if reason in _REASON_STATES:
+        return _REASON_STATES[reason]
+    kind = next((name for name, pattern in _MESSAGE_KINDS if pattern.search(message or '')), None)
+    if kind == 'unreachable' and step == 'read':
+        return 'unreachable_read'
+    if kind:
+        return kind
+    return {'settings': 'settings_failed', 'read': 'read_failed'}.get(step, 'step_failed')
+
+
+_AUTHORIZATION_FAILURES = ('authorization_failed', 'authorization_timeout', 'code_missing', 'step_failed')
+
+
+def printer_state(failure, preflight_ok, read_ok, connection_status, token_status, settings_match):
+    """The one state of a printer at the end of a run.
+
+    ``failure`` is the state of the step that failed in this run (``failure_state``) or None;
+    ``settings_match`` is whether the printer's OAuth settings are on and match the inventory
+    (None when unknown). A failed step comes first: the token status alone cannot tell that
+    the settings never reached the printer.
+    """
+    if preflight_ok is False:
+        return 'preflight_failed'
+    if failure in _AUTHORIZATION_FAILURES and settings_match is False:
+        return 'not_configured'  # no sign-in can work before the settings are written
+    if failure:
+        return failure
     if not read_ok:
-        return 'fix the last error (reachability, credentials, inventory), then run rollout.yml'
+        return 'read_failed'
     if connection_status == 'not_connected':
-        return "fix the printer's connection to the mail provider (network, proxy, certificates), then run rollout.yml"
+        return 'not_connected'
     if token_status == 'active':
-        return 'none' if not last_error else 'none (an earlier step failed: see the last error)'
-    return NEXT_ACTIONS.get(token_status, 'run status.yml again, then rollout.yml if it persists')
+        return 'settings_outdated' if settings_match is False else 'ok'
+    if settings_match is False:
+        return 'not_configured'
+    return {'authorizing': 'authorizing', 'inactive': 'token_inactive', 'expired': 'token_expired',
+            'error': 'token_error'}.get(token_status, 'status_unknown')
 
 
-def build_row(host, variables, status_result, error, secrets=()):
-    """One report row from a host's variables, its ``oauth_info`` result and its recorded error."""
+def advice(state):
+    """The next action for a state (the one table above)."""
+    return STATES[state].next_action
+
+
+# --------------------------------------------------------------------------- columns
+
+Column = collections.namedtuple('Column', 'key title fact extract')
+
+CORE_COLUMNS = (
+    Column('host', 'Host', None, None),
+    Column('state', 'State', None, None),
+    Column('next_action', 'Next action', None, None),
+    Column('last_error', 'Last error', None, None),
+    Column('address', 'Address', None, None),
+    Column('provider', 'Provider', None, None),
+    Column('profile', 'Profile', None, None),
+    Column('connection_status', 'Connection', None, None),
+    Column('token_status', 'Token', None, None),
+)
+
+
+def preflight_summary(checks):
+    """'ok (n checks)' or the failed checks with their messages."""
+    checks = [check for check in checks if isinstance(check, dict)] if isinstance(checks, list) else []
+    if not checks:
+        return ''
+    failed = [check for check in checks if not check.get('ok')]
+    if not failed:
+        return 'ok (%d checks)' % len(checks)
+    return 'failed: ' + '; '.join('%s: %s' % (check.get('name', '?'), check.get('message', '')) for check in failed)
+
+
+def fact_field(name):
+    """Extract one field of a dict fact (for columns of a probe or of mail results)."""
+    return lambda fact: fact.get(name, '') if isinstance(fact, dict) else ''
+
+
+# Columns filled from a per-host fact: Column(key, title, fact name, function of the fact's value).
+# A printer without the fact shows an empty cell; a column that no printer has is left out of the
+# CSV and HTML. Another section is one more line here, for example
+#   Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language')).
+FACT_COLUMNS = (
+    Column('preflight', 'Pre-flight', 'printer_preflight', preflight_summary),
+)
+
+
+def preflight_passed(checks):
+    """True, False (a check failed) or None (no pre-flight ran)."""
+    if not isinstance(checks, list) or not checks:
+        return None
+    return all(isinstance(check, dict) and check.get('ok') for check in checks)
+
+
+# --------------------------------------------------------------------------- rows
+
+def build_row(host, variables, status_result, failure=None, facts=None, secrets=(), fact_columns=FACT_COLUMNS):
+    """One report row.
+
+    ``variables``: the host's cloudmail_* variables; ``status_result``: its ``oauth_info`` result;
+    ``failure``: None or {'message', 'action', 'reason'} of the step that failed in this run;
+    ``facts``: the host's facts named by ``fact_columns``.
+    """
+    facts = facts or {}
+    failure = failure or {}
     provider = variables.get('cloudmail_provider') or UNKNOWN
     read_ok = bool(status_result) and not status_result.get('failed') and not status_result.get('skipped')
     provider_status = {}
@@ -64,18 +267,44 @@ def build_row(host, variables, status_result, error, secrets=()):
         provider_status = (status_result.get('providers') or {}).get(provider) or {}
     connection_status = provider_status.get('connection_status') or UNKNOWN
     token_status = provider_status.get('token_status') or UNKNOWN
-    last_error = error or provider_status.get('error_details') or ''
+    message = failure.get('message') or ''
+    failed_state = failure_state(failure.get('action'), failure.get('reason'), message) if message else None
+    state = printer_state(failed_state, preflight_passed(facts.get('printer_preflight')), read_ok,
+                          connection_status, token_status,
+                          settings_match(provider, provider_status.get('settings'), variables))
     row = {
         'host': host,
-        'address': _text(variables.get('cloudmail_host')),
+        'state': state,
+        'severity': STATES[state].severity,
+        'next_action': advice(state),
+        'last_error': message or provider_status.get('error_details') or '',
+        'address': variables.get('cloudmail_host'),
         'provider': provider,
         'profile': variables.get('cloudmail_profile') or UNKNOWN,
         'connection_status': connection_status,
         'token_status': token_status,
-        'next_action': next_action(connection_status, token_status, last_error, read_ok),
-        'last_error': _one_line(last_error),
     }
-    return {key: redact(str(value), secrets) for key, value in row.items()}
+    for column in fact_columns:
+        if column.fact in facts:
+            row[column.key] = column.extract(facts[column.fact])
+    return {key: redact(clean_text(value), secrets) for key, value in row.items()}
+
+
+def settings_match(provider, settings, variables):
+    """Whether the printer's settings are on and point where the inventory says; None when unknown."""
+    if not isinstance(settings, dict) or 'enabled' not in settings:
+        return None
+    if not settings.get('enabled'):
+        return False
+    if provider == 'google':
+        wanted = variables.get('cloudmail_google_client_id')
+        return None if not wanted else settings.get('client_id') == wanted
+    wanted = (variables.get('cloudmail_microsoft_authority_url') or '').rstrip('/')
+    tenant = variables.get('cloudmail_microsoft_tenant')
+    if not wanted and tenant:
+        wanted = 'https://login.microsoftonline.com/%s/oauth2/v2.0' % tenant
+    current = (settings.get('authority_url') or '').rstrip('/')
+    return None if not wanted or not current else current.lower() == wanted.lower()
 
 
 def redact(text, secrets):
@@ -84,45 +313,110 @@ def redact(text, secrets):
     return text
 
 
-def _text(value):
-    return '' if value is None else str(value)
+# C0 and C1 controls (escape sequences for terminals) and bidirectional overrides (text that reads
+# differently than it is): never shown as they are.
+_UNSAFE_CHARACTERS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 
 
-def _one_line(text):
-    return ' '.join(str(text).split())
+def clean_text(value):
+    """One line of printable text, at most MAX_TEXT characters."""
+    text = ' '.join(('' if value is None else str(value)).split())
+    text = _UNSAFE_CHARACTERS.sub('\ufffd', text)
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + '\u2026'
 
+
+def sort_rows(rows):
+    """Problems first: by severity, then host."""
+    def rank(row):
+        severity = row.get('severity')
+        return (SEVERITIES.index(severity) if severity in SEVERITIES else 0, row['host'])
+    return sorted(rows, key=rank)
+
+
+# --------------------------------------------------------------------------- document
 
 def summarize(rows):
-    """Counts by token status and by connection status, and how many need an action."""
+    """Counts by state, token status and connection status, and the printers that need an action."""
     def count(key):
-        counts = {}
-        for row in rows:
-            counts[row[key]] = counts.get(row[key], 0) + 1
-        return dict(sorted(counts.items()))
+        return dict(sorted(collections.Counter(row.get(key, UNKNOWN) for row in rows).items()))
+    attention = [row['host'] for row in rows if row.get('state') != 'ok']
     return {
         'printers': len(rows),
+        'by_state': count('state'),
+        'by_severity': count('severity'),
         'by_token_status': count('token_status'),
         'by_connection_status': count('connection_status'),
-        'need_action': sum(1 for row in rows if row['next_action'] != 'none'),
-        'with_error': sum(1 for row in rows if row['last_error']),
+        'need_action': len(attention),
+        'need_action_hosts': attention,
+        'with_error': sum(1 for row in rows if row.get('last_error')),
     }
 
 
-def report_document(rows, slice_name):
-    rows = sorted(rows, key=lambda row: row['host'])
-    return {'format': REPORT_FORMAT, 'slice': slice_name, 'summary': summarize(rows), 'printers': rows}
+def run_metadata(inventory_sources=(), collection_version=UNKNOWN, now=None):
+    """When (UTC, ISO 8601), from which inventory and with which collection version the report was made."""
+    moment = (now or datetime.datetime.now(datetime.timezone.utc)).astimezone(datetime.timezone.utc)
+    return {
+        'generated_at': moment.replace(microsecond=0).isoformat().replace('+00:00', 'Z'),
+        'inventory_sources': [clean_text(source) for source in inventory_sources or ()],
+        'collection_version': clean_text(collection_version),
+    }
 
+
+def report_document(rows, slice_name, metadata=None):
+    rows = sort_rows(rows)
+    document = {'format': REPORT_FORMAT, 'slice': slice_name, 'summary': summarize(rows), 'printers': rows}
+    document.update(metadata or run_metadata())
+    return document
+
+
+def collection_version(root=None):
+    """The version of this collection: MANIFEST.json of an installed copy, else galaxy.yml of a checkout."""
+    root = root or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        with open(os.path.join(root, 'MANIFEST.json'), encoding='utf-8') as manifest:
+            return str(json.load(manifest)['collection_info']['version'])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        with open(os.path.join(root, 'galaxy.yml'), encoding='utf-8') as galaxy:
+            for line in galaxy:
+                match = re.match(r'''^version:\s*['"]?([^'"\s#]+)''', line)
+                if match:
+                    return match.group(1)
+    except OSError:
+        pass
+    return UNKNOWN
+
+
+def report_columns(rows):
+    """The core columns, then each fact column that at least one row has."""
+    return list(CORE_COLUMNS) + [column for column in FACT_COLUMNS if any(column.key in row for row in rows)]
+
+
+# --------------------------------------------------------------------------- rendering
 
 def render_json(document):
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + '\n'
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, CSV injection),
+# also after leading spaces; full-width forms included.
+_FORMULA_START = re.compile('^[\\s\u3000]*[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]')
+
+
+def csv_cell(value):
+    """A cell a spreadsheet shows as text: a leading quote disarms a formula."""
+    text = '' if value is None else str(value)
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
 def render_csv(document):
+    columns = report_columns(document['printers'])
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator='\n')
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator='\n', quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([column.key for column in columns])
     for row in document['printers']:
-        writer.writerow({column: row[column] for column in COLUMNS})
+        writer.writerow([csv_cell(row.get(column.key, '')) for column in columns])
     return buffer.getvalue()
 
 
@@ -131,97 +425,119 @@ body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
 table { border-collapse: collapse; margin-bottom: 1.5em; }
 th, td { border: 1px solid #ccc; padding: .35em .6em; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
+dl { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; }
+dt { font-weight: bold; }
+td.last_error { max-width: 40em; overflow-wrap: anywhere; }
+td.host, td.state { white-space: nowrap; }
 tr.needs-action td.next_action { font-weight: bold; }
-td.token_status.active, td.connection_status.connected { background: #e5f5e5; }
-td.token_status.authorizing, td.connection_status.unknown, td.token_status.unknown { background: #fff6d5; }
-td.token_status.inactive, td.token_status.expired, td.token_status.error,
-td.connection_status.not_connected { background: #fde2e2; }
+tr.blocked td.state, tr.failed td.state { background: #fde2e2; }
+tr.action td.state, tr.warning td.state { background: #fff6d5; }
+tr.ok td.state { background: #e5f5e5; }
 """
 
 
 def render_html(document):
+    """One self-contained page: no script, no external asset (the policy forbids loading any)."""
     escape = html.escape
     summary = document['summary']
+    rows = document['printers']
+    columns = report_columns(rows)
+    generated_at = escape(document.get('generated_at', UNKNOWN))
     parts = [
         '<!DOCTYPE html>',
         '<html lang="en">',
-        '<head><meta charset="utf-8"><title>Printer fleet OAuth e-mail report (%s)</title>' % escape(document['slice']),
+        '<head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
+        '<title>Printer fleet OAuth e-mail report, %s (%s)</title>' % (generated_at, escape(document['slice'])),
         '<style>%s</style></head>' % _STYLE,
         '<body>',
         '<h1>Printer fleet OAuth e-mail report</h1>',
-        '<p>Slice: <span id="slice">%s</span>. Printers: <span id="printer-count">%d</span>. '
-        'Needing an action: <span id="need-action-count">%d</span>.</p>' % (
-            escape(document['slice']), summary['printers'], summary['need_action']),
-        '<h2>Counts</h2>',
-        '<table id="counts"><thead><tr><th>Token status</th><th>Printers</th></tr></thead><tbody>',
+        '<dl id="run">',
+        '<dt>Generated (UTC)</dt><dd><time id="generated-at" datetime="%s">%s</time></dd>' % (generated_at, generated_at),
+        '<dt>Inventory</dt><dd id="inventory">%s</dd>' % escape(', '.join(document.get('inventory_sources', [])) or UNKNOWN),
+        '<dt>Collection version</dt><dd id="collection-version">%s</dd>' % escape(document.get('collection_version', UNKNOWN)),
+        '<dt>Slice</dt><dd id="slice">%s</dd>' % escape(document['slice']),
+        '<dt>Printers</dt><dd id="printer-count">%d</dd>' % summary['printers'],
+        '<dt>Needing an action</dt><dd id="need-action-count">%d</dd>' % summary['need_action'],
+        '</dl>',
+        '<h2>Counts by state</h2>',
+        '<table id="counts"><thead><tr><th>State</th><th>Printers</th><th>Next action</th></tr></thead><tbody>',
     ]
-    for status, number in summary['by_token_status'].items():
-        parts.append('<tr data-token-status="%s"><td>%s</td><td>%d</td></tr>' % (escape(status), escape(status), number))
+    for state, number in sorted(summary['by_state'].items(), key=lambda item: _state_rank(item[0])):
+        parts.append('<tr data-state="%s"><td>%s</td><td>%d</td><td>%s</td></tr>' % (
+            escape(state), escape(state), number, escape(advice(state) if state in STATES else '')))
     parts.append('</tbody></table>')
-    parts.append('<table id="connection-counts"><thead><tr><th>Connection status</th><th>Printers</th></tr></thead>'
-                 '<tbody>')
-    for status, number in summary['by_connection_status'].items():
-        parts.append('<tr data-connection-status="%s"><td>%s</td><td>%d</td></tr>' % (
-            escape(status), escape(status), number))
-    parts.append('</tbody></table>')
-    parts.append('<h2>Printers</h2>')
+    parts.append('<h2>Printers (problems first)</h2>')
     parts.append('<table id="printers"><thead><tr>%s</tr></thead><tbody>' % ''.join(
-        '<th>%s</th>' % escape(COLUMN_TITLES[column]) for column in COLUMNS))
-    for row in document['printers']:
-        row_class = 'needs-action' if row['next_action'] != 'none' else 'ok'
-        cells = ''.join('<td class="%s">%s</td>' % (escape(_cell_class(column, row[column])), escape(row[column]))
-                        for column in COLUMNS)
-        parts.append('<tr class="%s" data-host="%s" data-token-status="%s">%s</tr>' % (
-            row_class, escape(row['host']), escape(row['token_status']), cells))
+        '<th>%s</th>' % escape(column.title) for column in columns))
+    for row in rows:
+        severity = row.get('severity', 'failed')
+        row_class = '%s %s' % (severity, 'ok' if row.get('state') == 'ok' else 'needs-action')
+        cells = ''.join('<td class="%s">%s</td>' % (column.key, escape(str(row.get(column.key, ''))))
+                        for column in columns)
+        parts.append('<tr class="%s" data-host="%s" data-state="%s" data-token-status="%s">%s</tr>' % (
+            escape(row_class), escape(row['host']), escape(row.get('state', '')), escape(row['token_status']), cells))
     parts.append('</tbody></table>')
     parts.append('</body></html>')
     return '\n'.join(parts) + '\n'
 
 
-def _cell_class(column, value):
-    # Status cells also carry their value as a class, for the colours.
-    return '%s %s' % (column, value) if column.endswith('_status') else column
+def _state_rank(state):
+    severity = STATES[state].severity if state in STATES else SEVERITIES[0]
+    return (SEVERITIES.index(severity), state)
 
+
+# --------------------------------------------------------------------------- files
 
 def report_paths(directory, slice_name):
     base = os.path.join(directory, '%s%s' % (FILE_PREFIX, slice_name))
     return {'json': base + '.json', 'csv': base + '.csv', 'html': base + '.html'}
 
 
-def write_if_changed(path, content):
-    """Write atomically when the content differs; return whether it did."""
+def _content(document):
+    """What ``changed`` compares: the rows and counts, not the run's date."""
+    return {key: document.get(key) for key in ('format', 'slice', 'summary', 'printers')}
+
+
+def _previous_content(path):
     try:
         with open(path, encoding='utf-8') as current:
-            if current.read() == content:
-                return False
-    except FileNotFoundError:
-        pass
+            return _content(json.load(current))
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def write_atomically(path, content):
     temporary = '%s.tmp.%d' % (path, os.getpid())
     with open(temporary, 'w', encoding='utf-8', newline='') as target:
         target.write(content)
     os.replace(temporary, path)
-    return True
 
 
-def write_report(directory, slice_name, rows):
-    """Write the three files; return (document, paths, names of the files that changed)."""
+def write_report(directory, slice_name, rows, metadata=None):
+    """Write the three files; return (document, paths, changed).
+
+    ``changed`` is true when the rows or the counts differ from the JSON file already there.
+    """
     if not SLICE_PATTERN.match(slice_name):
         raise ValueError('invalid slice name %r: letters, digits, ".", "-" and "_" only' % slice_name)
     os.makedirs(directory, exist_ok=True)
-    document = report_document(rows, slice_name)
+    document = report_document(rows, slice_name, metadata)
     paths = report_paths(directory, slice_name)
-    renderers = {'json': render_json, 'csv': render_csv, 'html': render_html}
-    changed = [kind for kind in ('json', 'csv', 'html') if write_if_changed(paths[kind], renderers[kind](document))]
+    changed = _previous_content(paths['json']) != _content(document)
+    for kind, render in (('csv', render_csv), ('html', render_html), ('json', render_json)):
+        write_atomically(paths[kind], render(document))
     return document, paths, changed
 
 
-def merge_reports(directory, output_slice=MERGED_SLICE):
+def merge_reports(directory, output_slice=MERGED_SLICE, metadata=None):
     """Join every ``fleet-report-<slice>.json`` of a directory (except the output) into one report.
 
-    A host present in several slices keeps the row of the slice whose name sorts last.
+    A host present in several slices keeps the row of the slice whose name sorts last. The merged
+    report lists the inventory sources of every slice.
     """
     output_json = report_paths(directory, output_slice)['json']
-    rows, sources = {}, []
+    rows, sources, inventories = {}, [], []
     for path in sorted(glob.glob(os.path.join(directory, FILE_PREFIX + '*.json'))):
         if os.path.abspath(path) == os.path.abspath(output_json):
             continue
@@ -230,7 +546,24 @@ def merge_reports(directory, output_slice=MERGED_SLICE):
         if document.get('format') != REPORT_FORMAT:
             continue
         sources.append(os.path.basename(path))
+        inventories.extend(item for item in document.get('inventory_sources', []) if item not in inventories)
         for row in document['printers']:
-            rows[row['host']] = {column: row.get(column, '') for column in COLUMNS}
-    document, paths, changed = write_report(directory, output_slice, list(rows.values()))
+            rows[row['host']] = row
+    metadata = dict(metadata or run_metadata())
+    metadata['inventory_sources'] = inventories
+    document, paths, changed = write_report(directory, output_slice, list(rows.values()), metadata)
     return document, paths, changed, sources
+
+
+def summary_lines(document, paths):
+    """What a run prints at its end: counts by state, the printers needing an action, the files."""
+    summary = document['summary']
+    lines = ['Fleet report %s: %d printer(s); by state: %s' % (
+        document.get('generated_at', ''), summary['printers'],
+        ', '.join('%s %d' % (state, number) for state, number in
+                  sorted(summary['by_state'].items(), key=lambda item: _state_rank(item[0]))) or 'none')]
+    for row in document['printers']:
+        if row.get('state') != 'ok':
+            lines.append('%s: %s -> %s' % (row['host'], row['state'], row['next_action']))
+    lines.extend('%s report: %s' % (kind.upper(), paths[kind]) for kind in ('html', 'csv', 'json'))
+    return lines

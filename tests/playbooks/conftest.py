@@ -59,12 +59,12 @@ class PlaybookRun:
 @pytest.fixture
 def run_playbook(ansible_env):
     """Run playbooks/<name> non-interactively (stdin is /dev/null, as under CI or AWX)."""
-    def run(name, inventory, *arguments, extra_vars=None, timeout=600):
+    def run(name, inventory, *arguments, extra_vars=None, timeout=600, cwd=REPO_ROOT, environment=None):
         command = [str(BIN / 'ansible-playbook'), '-i', str(inventory), str(PLAYBOOKS / name), *arguments]
         if extra_vars:
             command += ['-e', json.dumps(extra_vars)]
         completed = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                   env=ansible_env, timeout=timeout, cwd=REPO_ROOT, check=False)
+                                   env={**ansible_env, **(environment or {})}, timeout=timeout, cwd=cwd, check=False)
         return PlaybookRun(completed)
     return run
 

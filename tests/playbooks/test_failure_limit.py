@@ -23,6 +23,10 @@ def test_failure_limit_stops_later_batches_but_every_printer_is_reported(simulat
     assert rows['printer-0002']['token_status'] == 'active'
     assert rows['printer-0003']['token_status'] == rows['printer-0004']['token_status'] == 'inactive'
     assert rows['printer-0001']['last_error']
+    # Each printer is told the playbook that works: the offline one and the untouched ones need rollout.yml.
+    assert rows['printer-0001']['state'] == 'unreachable'
+    for name in ('printer-0001', 'printer-0003', 'printer-0004'):
+        assert rows[name]['next_action'].endswith('rollout.yml') or 'run rollout.yml' in rows[name]['next_action']
 
 
 def test_without_a_limit_a_failing_printer_never_stops_the_rest(simulated_fleet, run_playbook, tmp_path):

@@ -47,8 +47,8 @@ def test_non_interactive_rollout_status_and_reauthorize(simulated_fleet, run_pla
     assert status.returncode == 0, status.output
     assert fleet.control.counters()['writes'] == writes
     report = load_report(reports)
-    assert [(row['host'], row['token_status'], row['next_action']) for row in report['printers']] == [
-        (name, 'active', 'none') for name in microsoft + google]
+    assert [(row['host'], row['state'], row['token_status'], row['next_action']) for row in report['printers']] == [
+        (name, 'ok', 'active', 'none') for name in microsoft + google]
     assert report['summary']['by_token_status'] == {'active': 4}
 
     # Secrets never reach the output or the report files.
@@ -71,11 +71,13 @@ def test_non_interactive_rollout_status_and_reauthorize(simulated_fleet, run_pla
         assert after[name]['writes'] == before[name]['writes']
     assert again.recap()['printer-0002']['changed'] >= 1
 
-    # The HTML report, opened in a real browser, lists every printer with its status.
+    # The HTML report, opened in a real browser, lists every printer with its state, the run's date and counts.
     dom = chromium(reports / 'fleet-report-all.html')
-    rows = re.findall(r'<tr class="(\w[\w-]*)" data-host="([^"]+)" data-token-status="([^"]+)">', dom)
-    assert rows == [('ok', name, 'active') for name in microsoft + google]
-    assert '<span id="printer-count">4</span>' in dom
+    rows = re.findall(r'<tr class="([\w -]+)" data-host="([^"]+)" data-state="([^"]+)" data-token-status="([^"]+)">',
+                      dom)
+    assert rows == [('ok ok', name, 'ok', 'active') for name in microsoft + google]
+    assert '<dd id="printer-count">4</dd>' in dom
+    assert f'<time id="generated-at" datetime="{load_report(reports)["generated_at"]}">' in dom
 
 
 def test_fleet_report_merges_slices(simulated_fleet, run_playbook, tmp_path):
@@ -83,7 +85,8 @@ def test_fleet_report_merges_slices(simulated_fleet, run_playbook, tmp_path):
     reports = tmp_path / 'reports'
     for slice_name, host in (('job1', 'printer-0001'), ('job2', 'printer-0002')):
         run = run_playbook('status.yml', fleet.inventory_path, '--limit', host,
-                           extra_vars={'cloudmail_report_dir': str(reports), 'cloudmail_report_slice': slice_name})
+                           extra_vars={'cloudmail_report_dir': str(reports), 'cloudmail_report_slice': slice_name,
+                                       'cloudmail_fail_on_attention': False})
         assert run.returncode == 0, run.output
         assert [row['host'] for row in load_report(reports, slice_name)['printers']] == [host]
     merged = run_playbook('merge_reports.yml', 'localhost,', extra_vars={'cloudmail_report_dir': str(reports)})
@@ -91,3 +94,5 @@ def test_fleet_report_merges_slices(simulated_fleet, run_playbook, tmp_path):
     document = load_report(reports, 'merged')
     assert [row['host'] for row in document['printers']] == ['printer-0001', 'printer-0002']
     assert [row['token_status'] for row in document['printers']] == ['inactive', 'inactive']
+    assert [row['next_action'] for row in document['printers']] == ['run rollout.yml (it writes the settings, then authorizes)'] * 2
+    assert 'by state: not_configured 2' in merged.output and 'Merged from: fleet-report-job1.json, fleet-report-job2.json' in merged.output

@@ -1,68 +1,249 @@
 # -*- coding: utf-8 -*-
-"""The fleet report: rows, next actions, deterministic files, changed only on new content, merge."""
+"""The fleet report: one state and next action per printer, problems first, run metadata,
+untrusted device text neutralized in CSV and escaped in HTML, changed only on new rows, merge."""
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
 import json
 
+import pytest
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_report
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import (
+    STATES,
+    Column,
+    advice,
     build_row,
+    collection_version,
+    csv_cell,
+    fact_field,
     merge_reports,
+    render_csv,
     render_html,
     report_document,
+    run_metadata,
+    summary_lines,
     write_report,
 )
 
-VARIABLES = {'cloudmail_provider': 'microsoft', 'cloudmail_profile': 'isensys_mf', 'cloudmail_host': '10.0.0.5'}
+VARIABLES = {'cloudmail_provider': 'microsoft', 'cloudmail_profile': 'isensys_mf', 'cloudmail_host': '10.0.0.5',
+             'cloudmail_microsoft_tenant': 'contoso.onmicrosoft.com'}
+AUTHORITY = 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0'
+GOOGLE = {'cloudmail_provider': 'google', 'cloudmail_profile': 'isensys_mf', 'cloudmail_host': '10.0.0.6',
+          'cloudmail_google_client_id': 'id-1.apps.googleusercontent.com'}
 
 
-def status(token, connection='connected', error=None):
-    return {'changed': False, 'providers': {'microsoft': {
-        'connection_status': connection, 'token_status': token, 'error_details': error}}}
+def status(token, connection='connected', error=None, enabled=True, authority=AUTHORITY, provider='microsoft',
+           client_id='id-1.apps.googleusercontent.com'):
+    settings = {'enabled': enabled}
+    settings.update({'authority_url': authority} if provider == 'microsoft' else {'client_id': client_id})
+    return {'changed': False, 'providers': {provider: {
+        'settings': settings, 'connection_status': connection, 'token_status': token, 'error_details': error}}}
 
 
-def test_row_and_next_action():
-    assert build_row('mfp-b', VARIABLES, status('active'), '') == {
-        'host': 'mfp-b', 'address': '10.0.0.5', 'provider': 'microsoft', 'profile': 'isensys_mf',
-        'connection_status': 'connected', 'token_status': 'active', 'next_action': 'none', 'last_error': ''}
-    assert build_row('x', VARIABLES, status('expired'), '')['next_action'].startswith('run reauthorize.yml')
-    assert build_row('x', VARIABLES, status('inactive', 'not_connected'), '')['next_action'].startswith(
-        "fix the printer's connection")
-    unreachable = build_row('x', VARIABLES, {}, 'Read the status: connection refused')
-    assert (unreachable['token_status'], unreachable['last_error']) == ('unknown', 'Read the status: connection refused')
+def failure(message, action='ansible.builtin.fail', reason=''):
+    return {'message': message, 'action': action, 'reason': reason}
+
+
+# Each state, the situation that leads to it, and the playbook its advice must name. The push
+# failure case is the one that once advised reauthorize.yml, which cannot fix it.
+CASES = {
+    'ok': (VARIABLES, status('active'), None, None, 'none'),
+    'invalid_inventory': (VARIABLES, {}, failure(
+        "Check the printer's variables against the schema: mfp: cloudmail_port: 70000 is greater than the maximum",
+        'printfleet.cloudmail.validate_inventory'), None, 'rollout.yml'),
+    'preflight_failed': (VARIABLES, {}, failure('Run the pre-flight: tenant contoso.com does not exist',
+                                                'printfleet.cloudmail.preflight'), None, 'rollout.yml'),
+    'wrong_password': (VARIABLES, {}, failure(
+        "Push the OAuth settings of the printer's provider: mfp: login refused for user 'admin': wrong user name "
+        'or password. Not retried', 'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
+    'locked_out': (VARIABLES, {}, failure(
+        'Read: mfp: the device refuses logins after repeated failed attempts; not retried.',
+        'printfleet.cloudmail.oauth_info'), None, 'rollout.yml'),
+    'certificate_rejected': (VARIABLES, {}, failure(
+        'Push: mfp: the TLS certificate of https://mfp:443 was not accepted (self-signed)',
+        'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
+    'profile_mismatch': (VARIABLES, {}, failure(
+        "Read: mfp: login at /login answered HTTP 200 without a cookie; the profile 'x' may not match this firmware",
+        'printfleet.cloudmail.oauth_info'), None, 'rollout.yml'),
+    'settings_failed': (VARIABLES, status('inactive'), failure(
+        "Push the OAuth settings of the printer's provider: mfp: the device rejected the form: invalid tenant",
+        'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
+    'unreachable': (VARIABLES, status('inactive'), failure(
+        'Push: mfp: gave up on POST /oauth after 4 attempts: connection refused (port 443)',
+        'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
+    'unreachable_read': (VARIABLES, {}, failure(
+        'Read the connection and token status: mfp: gave up on GET /status after 4 attempts: connection refused',
+        'printfleet.cloudmail.oauth_info'), None, 'status.yml'),
+    'not_connected': (VARIABLES, status('inactive', 'not_connected'), None, None, 'rollout.yml'),
+    'not_configured': (VARIABLES, status('inactive', enabled=False), None, None, 'rollout.yml'),
+    'code_missing': (GOOGLE, status('inactive', provider='google'), failure(
+        'Refuse to go on: No authorization code for mfp: open its authorization URL'), None, 'reauthorize.yml'),
+    'authorization_failed': (GOOGLE, status('error', provider='google'), failure(
+        'Wait until the printer token is active: mfp: the device rejected the authorization code',
+        'printfleet.cloudmail.oauth_authorize', 'code_rejected'), None, 'reauthorize.yml'),
+    'authorization_timeout': (VARIABLES, status('authorizing'), failure(
+        'Wait: mfp: no active token yet', 'printfleet.cloudmail.oauth_authorize', 'timeout'), None, 'reauthorize.yml'),
+    'authorizing': (VARIABLES, status('authorizing'), None, None, 'reauthorize.yml'),
+    'token_inactive': (VARIABLES, status('inactive'), None, None, 'reauthorize.yml'),
+    'token_expired': (VARIABLES, status('expired'), None, None, 'reauthorize.yml'),
+    'token_error': (VARIABLES, status('error', error='AADSTS50173'), None, None, 'reauthorize.yml'),
+    'step_failed': (VARIABLES, status('inactive'), failure('Apply something: it broke'), None, 'rollout.yml'),
+    'read_failed': (VARIABLES, {'failed': True, 'msg': 'boom'}, None, None, 'status.yml'),
+    'status_unknown': (VARIABLES, status('unknown', 'unknown'), None, None, 'status.yml'),
+    'settings_outdated': (VARIABLES, status('active', authority=AUTHORITY.replace('contoso', 'old')), None, None,
+                          'rollout.yml'),
+}
+
+
+def test_every_state_has_a_case():
+    assert sorted(CASES) == sorted(STATES)
+
+
+@pytest.mark.parametrize('state', sorted(CASES))
+def test_state_and_its_next_action(state):
+    variables, result, failed, facts, playbook = CASES[state]
+    row = build_row('mfp', variables, result, failed, facts)
+    assert row['state'] == state
+    assert row['next_action'] == advice(state) == STATES[state].next_action
+    assert playbook in row['next_action']
+    # Only the one playbook that works is named.
+    others = {'rollout.yml', 'reauthorize.yml', 'status.yml'} - {playbook}
+    assert not any(other in row['next_action'] for other in others)
+
+
+def test_a_failed_push_is_never_sent_to_reauthorize_even_when_the_token_reads_inactive():
+    row = build_row('mfp', VARIABLES, status('inactive'), CASES['settings_failed'][2])
+    assert row['state'] == 'settings_failed' and 'reauthorize.yml' not in row['next_action']
+
+
+def test_an_authorization_that_failed_on_a_printer_without_settings_sends_to_rollout():
+    row = build_row('mfp', VARIABLES, status('inactive', enabled=False), failure(
+        'Ask the printer for a sign-in: mfp: OAuth is off', 'printfleet.cloudmail.oauth_authorize'))
+    assert (row['state'], row['next_action']) == ('not_configured', advice('not_configured'))
+
+
+def test_advice_names_the_inventory_variable_to_fix():
+    assert 'cloudmail_password' in advice('wrong_password')
+    assert 'cloudmail_ca_path' in advice('certificate_rejected')
+    assert 'cloudmail_profile' in advice('profile_mismatch')
+    assert 'cloudmail_host' in advice('unreachable') and 'cloudmail_port' in advice('unreachable')
+    assert 'cloudmail_google_authorization_codes' in advice('code_missing')
+
+
+def test_preflight_column_and_state():
+    checks = [{'name': 'tenant', 'ok': False, 'message': 'cloudmail_microsoft_tenant: contoso.com is not a tenant'},
+              {'name': 'clock', 'ok': True, 'message': 'within 3 s'}]
+    row = build_row('mfp', VARIABLES, {}, None, {'printer_preflight': checks})
+    assert row['state'] == 'preflight_failed'
+    assert row['preflight'] == 'failed: tenant: cloudmail_microsoft_tenant: contoso.com is not a tenant'
+    passed = build_row('mfp', VARIABLES, status('active'), None, {'printer_preflight': checks[1:]})
+    assert (passed['state'], passed['preflight']) == ('ok', 'ok (1 checks)')
+    # The column appears only when a printer has a pre-flight result.
+    assert 'preflight' not in render_csv(report_document([build_row('a', VARIABLES, status('active'))], 'all'))
+    assert render_csv(report_document([passed], 'all')).splitlines()[0].endswith(',preflight')
+
+
+def test_a_new_fact_column_is_one_line(monkeypatch):
+    probe = Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language'))
+    monkeypatch.setattr(fleet_report, 'FACT_COLUMNS', fleet_report.FACT_COLUMNS + (probe,))
+    row = build_row('mfp', VARIABLES, status('active'), None, {'printer_probe': {'ui_language': 'fr'}},
+                    fact_columns=fleet_report.FACT_COLUMNS)
+    document = report_document([row], 'all')
+    assert list(csv.DictReader(io.StringIO(render_csv(document))))[0]['ui_language'] == 'fr'
+    assert '<th>UI language</th>' in render_html(document)
 
 
 def test_secrets_are_scrubbed():
-    row = build_row('x', VARIABLES, status('error', error='login as admin / S3cret-pw failed'), '', secrets=['S3cret-pw'])
+    row = build_row('x', VARIABLES, status('error', error='login as admin / S3cret-pw failed'), secrets=['S3cret-pw'])
     assert 'S3cret-pw' not in json.dumps(row)
 
 
-def test_files_are_deterministic_and_changed_only_on_new_content(tmp_path):
-    rows = [build_row(host, VARIABLES, status('active'), '') for host in ('mfp-b', 'mfp-a')]
-    document, paths, changed = write_report(str(tmp_path), 'all', rows)
-    assert changed == ['json', 'csv', 'html']
-    assert [row['host'] for row in document['printers']] == ['mfp-a', 'mfp-b']
-    first = {kind: open(path).read() for kind, path in paths.items()}
-    assert write_report(str(tmp_path), 'all', list(reversed(rows)))[2] == []
-    assert {kind: open(path).read() for kind, path in paths.items()} == first
-    rows[0] = build_row('mfp-b', VARIABLES, status('expired'), '')
-    assert write_report(str(tmp_path), 'all', rows)[2] == ['json', 'csv', 'html']
-    assert first['csv'].splitlines()[0] == ('host,address,provider,profile,connection_status,token_status,'
-                                            'next_action,last_error')
+HOSTILE = '=HYPERLINK("https://x","Click to fix") <script>alert(1)</script>'
 
 
-def test_html_escapes_and_counts():
-    document = report_document([build_row('<b>', VARIABLES, {}, 'a <script> error')], 'all')
+@pytest.mark.parametrize('text', ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '  =1', '\uff1d1', '\r=1'])
+def test_csv_cells_that_start_a_formula_are_neutralized(text):
+    assert csv_cell(text).startswith("'")
+
+
+def test_device_text_is_neutralized_in_csv_escaped_in_html_and_raw_in_json():
+    rows = [build_row('mfp', VARIABLES, status('error', error=HOSTILE)),
+            build_row('<img src=x onerror=alert(1)>', VARIABLES, status('error', error='\x1b[31mred\u202e'))]
+    document = report_document(rows, 'all')
+    cells = [row['last_error'] for row in csv.DictReader(io.StringIO(render_csv(document)))]
+    assert "'" + HOSTILE in cells
+    assert not any(cell.lstrip().startswith(('=', '+', '-', '@')) for cell in cells)
     page = render_html(document)
-    assert '<script>' not in page and '&lt;script&gt;' in page
-    assert '<span id="need-action-count">1</span>' in page
+    assert '<script>' not in page and '<img' not in page
+    assert '&lt;script&gt;alert(1)&lt;/script&gt;' in page and '&lt;img src=x onerror=alert(1)&gt;' in page
+    assert '\x1b' not in page and '\u202e' not in page
+    # JSON is data: the text stays as the device gave it.
+    parsed = json.loads(fleet_report.render_json(document))
+    assert {row['host']: row['last_error'] for row in parsed['printers']}['mfp'] == HOSTILE
+
+
+def test_problems_come_first_then_host():
+    rows = [build_row(host, VARIABLES, result) for host, result in (
+        ('a-ok', status('active')), ('b-expired', status('expired')), ('c-unread', {}),
+        ('d-ok', status('active')), ('e-not-configured', status('inactive', enabled=False)))]
+    document = report_document(rows, 'all')
+    assert [row['host'] for row in document['printers']] == ['c-unread', 'b-expired', 'e-not-configured', 'a-ok', 'd-ok']
+    assert document['summary']['need_action_hosts'] == ['c-unread', 'b-expired', 'e-not-configured']
+    lines = summary_lines(document, {'html': 'r.html', 'csv': 'r.csv', 'json': 'r.json'})
+    assert lines[0].endswith('by state: read_failed 1, not_configured 1, token_expired 1, ok 2')
+    assert lines[1] == 'c-unread: read_failed -> ' + advice('read_failed')
+    assert lines[-3:] == ['HTML report: r.html', 'CSV report: r.csv', 'JSON report: r.json']
+
+
+def test_run_metadata_and_collection_version(tmp_path):
+    moment = datetime.datetime(2026, 11, 28, 14, 5, 6, 789, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+    assert run_metadata(['/inv/prod.yml'], '1.2.3', now=moment) == {
+        'generated_at': '2026-11-28T13:05:06Z', 'inventory_sources': ['/inv/prod.yml'], 'collection_version': '1.2.3'}
+    (tmp_path / 'galaxy.yml').write_text('namespace: printfleet\nversion: 0.3.0\n')
+    assert collection_version(str(tmp_path)) == '0.3.0'
+    (tmp_path / 'MANIFEST.json').write_text(json.dumps({'collection_info': {'version': '0.4.0'}}))
+    assert collection_version(str(tmp_path)) == '0.4.0'
+    assert collection_version() != 'unknown'
+
+
+def test_files_carry_the_run_and_change_only_with_new_rows(tmp_path):
+    rows = [build_row(host, VARIABLES, status('active')) for host in ('mfp-b', 'mfp-a')]
+    metadata = run_metadata(['inventory.yml'], '0.1.0')
+    document, paths, changed = write_report(str(tmp_path), 'all', rows, metadata)
+    assert changed
+    assert [row['host'] for row in document['printers']] == ['mfp-a', 'mfp-b']
+    written = json.loads(open(paths['json']).read())
+    assert (written['generated_at'], written['inventory_sources'], written['collection_version']) == (
+        metadata['generated_at'], ['inventory.yml'], '0.1.0')
+    page = open(paths['html']).read()
+    assert metadata['generated_at'] in page and 'inventory.yml' in page and '0.1.0' in page
+    later = run_metadata(['inventory.yml'], '0.1.0', now=datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc))
+    assert write_report(str(tmp_path), 'all', list(reversed(rows)), later)[2] is False
+    assert '2030-01-01T00:00:00Z' in open(paths['html']).read()
+    rows[0] = build_row('mfp-b', VARIABLES, status('expired'))
+    assert write_report(str(tmp_path), 'all', rows, later)[2] is True
+    assert open(paths['csv']).read().splitlines()[0] == (
+        'host,state,next_action,last_error,address,provider,profile,connection_status,token_status')
 
 
 def test_merge_joins_slices(tmp_path):
-    write_report(str(tmp_path), 'job1', [build_row('mfp-a', VARIABLES, status('active'), '')])
-    write_report(str(tmp_path), 'job2', [build_row('mfp-b', VARIABLES, status('inactive'), '')])
+    write_report(str(tmp_path), 'job1', [build_row('mfp-a', VARIABLES, status('active'))], run_metadata(['inv1']))
+    write_report(str(tmp_path), 'job2', [build_row('mfp-b', VARIABLES, status('inactive'))], run_metadata(['inv2']))
     document, paths, changed, sources = merge_reports(str(tmp_path))
     assert sources == ['fleet-report-job1.json', 'fleet-report-job2.json']
-    assert [row['host'] for row in document['printers']] == ['mfp-a', 'mfp-b']
-    assert document['summary']['by_token_status'] == {'active': 1, 'inactive': 1}
-    assert merge_reports(str(tmp_path))[2] == []
+    assert [row['host'] for row in document['printers']] == ['mfp-b', 'mfp-a']
+    assert document['summary']['by_state'] == {'ok': 1, 'token_inactive': 1}
+    assert document['inventory_sources'] == ['inv1', 'inv2']
+    assert merge_reports(str(tmp_path))[2] is False
+
+
+def test_the_user_guide_lists_every_state_with_its_next_action():
+    from pathlib import Path
+    guide = (Path(__file__).resolve().parents[4] / 'docs' / 'user-guide.md').read_text(encoding='utf-8')
+    for state, entry in STATES.items():
+        assert '| `%s` | %s |' % (state, entry.severity) in guide
+        assert '| %s |' % entry.next_action in guide
