@@ -15,8 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def options_parser():
     parser = argparse.ArgumentParser(prog='python -m simulator', description='Simulated Canon printer fleet.')
-    parser.add_argument('command', choices=('start', 'stop', 'serve'))
-    parser.add_argument('--dir', required=True, type=Path, help='where state.json, ca.pem and inventory.yml go')
+    parser.add_argument('command', choices=('start', 'stop', 'serve', 'variants'))
+    parser.add_argument('--dir', type=Path, help='where state.json, ca.pem and inventory.yml go')
     parser.add_argument('--printers', type=int, default=4)
     parser.add_argument('--families', default='both', choices=('both', 'imagerunner_advance', 'isensys_mf'))
     parser.add_argument('--languages', default='both', choices=('both', 'en', 'fr'))
@@ -34,6 +34,17 @@ def options_parser():
     parser.add_argument('--untrusted-cloud-certificate', action='store_true',
                         help='the fake clouds present a certificate the printers do not trust')
     parser.add_argument('--seed', type=int, default=None, help='reproducible admin password')
+    parser.add_argument('--variants', default=None,
+                        help='markup variants, as variant sets that printers take in turn: "a+b,c,none" '
+                             '(printer 1 serves a and b, printer 2 c, printer 3 the plain markup, ...); '
+                             'see `python -m simulator variants`')
+    parser.add_argument('--profile-file', type=Path, default=None,
+                        help='serve every printer from this profile file (YAML, extends a built-in profile)')
+    parser.add_argument('--printer-settings', default=None,
+                        help='per-printer settings (family, language, provider, variants, profile_file, '
+                             'rate_limit_ms) as a YAML/JSON file or inline JSON: {"printer-0002": {...}}')
+    parser.add_argument('--rate-limit-ms', type=int, default=None,
+                        help='requests closer than this answer 503 busy (default 250 with the rate_limit variant)')
     parser.add_argument('--start-timeout', type=float, default=180.0, help='start: how long to wait (s)')
     return parser
 
@@ -44,7 +55,9 @@ def fleet_options(args):
             'device_code_lifetime': args.device_code_lifetime, 'auto_approve_seconds': args.auto_approve_seconds,
             'idle_timeout': args.idle_timeout, 'session_limit': args.session_limit,
             'foreign_cert_printers': args.foreign_cert_printers,
-            'untrusted_cloud_certificate': args.untrusted_cloud_certificate, 'seed': args.seed}
+            'untrusted_cloud_certificate': args.untrusted_cloud_certificate, 'seed': args.seed,
+            'variants': args.variants, 'profile_file': args.profile_file and args.profile_file.resolve(),
+            'printer_settings': args.printer_settings, 'rate_limit_ms': args.rate_limit_ms}
 
 
 def read_state(directory):
@@ -83,6 +96,15 @@ async def unanswered(printers, timeout):
     return [printer['name'] for printer, ok in zip(printers, results) if not ok]
 
 
+def absolute(key, value, directory):
+    """Option values that name files, made absolute: the server runs in the repository root."""
+    if key == 'dir':
+        return directory
+    if key == 'profile_file' or (key == 'printer_settings' and not value.lstrip().startswith('{')):
+        return Path(value).resolve()
+    return value
+
+
 def start(args):
     directory = args.dir.resolve()
     directory.mkdir(parents=True, exist_ok=True)
@@ -97,7 +119,7 @@ def start(args):
         if value is True:
             command.append(option)
         elif key != 'command' and value not in (None, False):
-            command += [option, str(directory if key == 'dir' else value)]
+            command += [option, str(absolute(key, value, directory))]
     environment = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get('PYTHONPATH')]))}
     with open(log_path, 'ab') as log:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdin=subprocess.DEVNULL,
@@ -136,8 +158,20 @@ def stop(args):
     print(f'simulator stopped (pid {state["pid"]})')
 
 
+def list_variants():
+    from .printer import VARIANTS
+    width = max(map(len, VARIANTS))
+    for name, description in VARIANTS.items():
+        print(f'{name:<{width}}  {description}')
+
+
 def main():
-    args = options_parser().parse_args()
+    parser = options_parser()
+    args = parser.parse_args()
+    if args.command == 'variants':
+        return list_variants()
+    if args.dir is None:
+        parser.error('--dir is required')
     if args.command == 'serve':
         from .fleet import serve
         serve(args.dir, args.printers, **fleet_options(args))

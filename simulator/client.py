@@ -41,6 +41,9 @@ class ControlClient:
     def faults(self, name, **faults):
         return self.post(f'/printers/{name}/faults', faults)
 
+    def set_variants(self, name, variants):
+        return self.post(f'/printers/{name}/variants', {'variants': list(variants)})
+
     def reset(self, name):
         return self.post(f'/printers/{name}/reset')
 
@@ -78,6 +81,10 @@ class SimulatedFleet:
         inventory_vars = self.inventory['all']['vars']
         self.username, self.password = inventory_vars['cloudmail_username'], inventory_vars['cloudmail_password']
         self.printers = {printer['name']: printer for printer in self.state['printers']}
+
+    def with_variant(self, variant):
+        """Names of the printers serving this markup variant."""
+        return [name for name, printer in self.printers.items() if variant in printer.get('variants', ())]
 
     def url(self, name, path='/'):
         printer = self.printers[name]

@@ -7,6 +7,8 @@ import json
 
 from aiohttp import web
 
+from .printer import VARIANTS
+
 COUNTED = ('writes', 'logins', 'failed_logins', 'requests')
 
 
@@ -47,6 +49,20 @@ def control_app(fleet):
         printer = printer_of(request)
         printer.set_faults(await body_of(request))
         return web.json_response(printer.faults)
+
+    @routes.get('/variants')
+    async def variants(request):
+        return web.json_response(VARIANTS)
+
+    @routes.post('/printers/{name}/variants')
+    async def printer_variants(request):
+        printer = printer_of(request)
+        try:
+            printer.set_variants((await body_of(request)).get('variants', ()))
+        except ValueError as error:
+            raise _refuse(web.HTTPBadRequest, str(error))
+        fleet.write_files()     # state.json and the inventory record what each printer serves
+        return web.json_response(printer.describe())
 
     @routes.post('/printers/{name}/reset')
     async def reset(request):

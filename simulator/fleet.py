@@ -20,7 +20,8 @@ from .clock import Clock
 from .clouds import FakeClouds
 from .control import control_app
 from .device_oauth import CloudClient
-from .printer import LANGUAGES, Printer, profiles
+from .printer import LANGUAGES, Printer, parse_variants
+from .profile_data import profiles
 from .tls import TestPKI
 
 ADMIN_USERNAME = '7654321'    # Canon's factory default System Manager ID
@@ -38,11 +39,40 @@ def choices(value, every):
     return tuple(every) if value == 'both' else (value,)
 
 
+def variant_layout(spec):
+    """'a+b,c,none' -> [('a', 'b'), ('c',), ()]: printers take these variant sets in turn."""
+    if not spec:
+        return [()]
+    sets = spec.split(',') if isinstance(spec, str) else list(spec)
+    return [parse_variants(item) for item in sets]
+
+
+PRINTER_SETTINGS = ('family', 'language', 'provider', 'variants', 'profile_file', 'rate_limit_ms')
+
+
+def read_printer_settings(value):
+    """Per-printer settings: a mapping name -> {family, language, provider, variants, profile_file,
+    rate_limit_ms}, given as a mapping, inline JSON, or a YAML/JSON file."""
+    if not value:
+        return {}
+    if isinstance(value, str):
+        text = value if value.lstrip().startswith('{') else Path(value).read_text(encoding='utf-8')
+        value = yaml.safe_load(text)
+    if not isinstance(value, dict):
+        raise ValueError('printer settings: expected a mapping of printer name to settings')
+    for name, settings in value.items():
+        unknown = set(settings or {}) - set(PRINTER_SETTINGS)
+        if unknown:
+            raise ValueError(f'printer settings of {name}: unknown {", ".join(sorted(unknown))}; '
+                             f'known: {", ".join(PRINTER_SETTINGS)}')
+    return value
+
+
 class Fleet:
     def __init__(self, directory, printers, *, families='both', languages='both', providers='both',
                  settle_seconds=2.0, poll_interval=5.0, auto_approve_seconds=None, device_code_lifetime=900,
                  idle_timeout=300.0, session_limit=2, foreign_cert_printers=0, untrusted_cloud_certificate=False,
-                 seed=None):
+                 seed=None, variants=None, profile_file=None, printer_settings=None, rate_limit_ms=None):
         self.directory = Path(directory).resolve()
         self.count = printers
         self.families, self.languages = choices(families, FAMILIES), choices(languages, LANGUAGES)
@@ -50,6 +80,10 @@ class Fleet:
         self.settle_seconds, self.idle_timeout, self.session_limit = settle_seconds, idle_timeout, session_limit
         self.foreign_cert_printers = foreign_cert_printers
         self.untrusted_cloud_certificate = untrusted_cloud_certificate
+        self.variant_sets = variant_layout(variants)
+        self.profile_file = profile_file
+        self.printer_settings = read_printer_settings(printer_settings)
+        self.rate_limit_ms = rate_limit_ms
         # A seed makes the admin password reproducible (demos); otherwise it is random.
         self.password = (f'sim-{secrets.token_hex(6)}' if seed is None
                          else 'sim-' + hashlib.sha256(f'printfleet-{seed}'.encode()).hexdigest()[:12])
@@ -80,12 +114,18 @@ class Fleet:
 
         first_foreign = self.count - self.foreign_cert_printers + 1
         for index, address in enumerate(addresses, start=1):
+            name = f'printer-{index:04d}'
             family, language, provider = self._layout(index)
-            printer = Printer(f'printer-{index:04d}', address, family, language, provider,
+            own = {'family': family, 'language': language, 'provider': provider,
+                   'variants': self.variant_sets[(index - 1) % len(self.variant_sets)],
+                   'profile_file': self.profile_file, 'rate_limit_ms': self.rate_limit_ms,
+                   **(self.printer_settings.get(name) or {})}
+            printer = Printer(name, address, own['family'], own['language'], own['provider'],
                               username=ADMIN_USERNAME, password=self.password, clock=self.clock,
                               cloud=self.cloud_client, settle_seconds=self.settle_seconds,
                               idle_timeout=self.idle_timeout, session_limit=self.session_limit,
-                              foreign_cert=index >= first_foreign)
+                              foreign_cert=index >= first_foreign, variants=own['variants'],
+                              profile_file=own['profile_file'], rate_limit_ms=own['rate_limit_ms'])
             self.printers[printer.name] = self._by_address[address] = printer
 
         # Printers keep idle connections briefly: each open TLS connection holds buffers.
@@ -142,9 +182,14 @@ class Fleet:
                           if not client['testing'])
         groups = {provider: {'hosts': {}} for provider in PROVIDERS}
         for printer in self.printers.values():
-            groups[printer.provider]['hosts'][printer.name] = {
+            host = groups[printer.provider]['hosts'][printer.name] = {
                 'cloudmail_host': printer.address, 'cloudmail_port': printer.port,
                 'cloudmail_profile': printer.family, 'cloudmail_provider': printer.provider}
+            # What the device serves, for tests that pick printers (not read by the collection).
+            if printer.variants:
+                host['simulator_variants'] = sorted(printer.variants)
+            if printer.profile_file:
+                host['simulator_profile_file'] = printer.profile_file
         groups['microsoft']['vars'] = {'cloudmail_microsoft_tenant': MICROSOFT_TENANT}
         groups['google']['vars'] = {
             'cloudmail_google_client_id': production,

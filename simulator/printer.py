@@ -1,44 +1,28 @@
-"""One simulated printer: the Remote UI of its family, in its UI language.
+"""One simulated printer: the Remote UI of its family, in its UI language, in one markup variant.
 
 Everything the client relies on (paths, field names, labels, status words, messages, markup) comes
-from the collection's profile files in profiles/*.yml, resolved (extends, merge, schema) by the
-collection's own plugins/plugin_utils/device_profiles.py, read here by path so the collection never
-depends on the simulator. docs/device-contract.md describes the behaviour.
+from the collection's profile files in profiles/*.yml, resolved by the collection's own resolver
+(simulator/profile_data.py reads both by path, so the collection never depends on the simulator),
+or from a profile file of the operator's. Markup VARIANTS change how the same pages are
+written, the way independently written embedded web servers differ. docs/device-contract.md
+describes the behaviour.
 """
 
 import asyncio
 import hashlib
 import html
-import importlib.util
+import html.entities
+import posixpath
+import re
 import secrets
 import socket
 import struct
-from pathlib import Path
+import time
 
 from aiohttp import web
 
 from .device_oauth import DEVICE_MESSAGES, DeviceOAuth
-
-_spec = importlib.util.spec_from_file_location(
-    'printfleet_device_profiles', Path(__file__).resolve().parent.parent / 'plugins/plugin_utils/device_profiles.py')
-device_profiles = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(device_profiles)
-
-
-class _Profiles:
-    """The resolved built-in profiles, and the shared words every built-in profile extends."""
-
-    def __init__(self):
-        self.PROFILES = {name: device_profiles.resolve_profile(name) for name in device_profiles.profile_names()}
-        # Labels, status words and messages are per profile now; the built-in ones share them.
-        base = next(iter(self.PROFILES.values()))
-        self.LABELS = base['labels']
-        self.STATUS_VALUES = base['status_values']
-        self.MESSAGES = base['messages']
-        self.DURATION_PATTERN = base['duration_pattern']
-
-
-profiles = _Profiles()
+from .profile_data import load_profile_file, profiles
 
 LANGUAGES = ('en', 'fr')   # index into every [English, French] list of the profiles
 LOCKOUT_FAILURES = 5
@@ -46,9 +30,50 @@ LOCKOUT_SECONDS = 300
 
 # What the profiles do not describe because the client never reads it: page furniture.
 FAMILY_LOOK = {
-    'imagerunner_advance': {'model': 'iR-ADV C5535', 'server': 'CANON HTTP Server', 'portal': '/rps/'},
-    'isensys_mf': {'model': 'MF746Cx', 'server': 'KS_HTTP', 'portal': '/portal_top.html'},
+    'imagerunner_advance': {'model': 'iR-ADV C5535', 'server': 'CANON HTTP Server', 'portal': '/rps/',
+                            # the page a browser loads after login; with `portal_cookie` it sets a cookie
+                            'portal_top': '/rps/nativetop.cgi', 'portal_cookie': 'iR',
+                            # per-page bookkeeping inputs (`page_hidden_fields`), by page file name
+                            'page_fields': lambda page: {'CoreNXAction': './' + page,
+                                                         'PageFlag': page.rsplit('.', 1)[0] + '.tpl'}},
+    'isensys_mf': {'model': 'MF746Cx', 'server': 'KS_HTTP', 'portal': '/portal_top.html',
+                   'portal_top': '/portal_top.html', 'portal_cookie': 'portalid',
+                   'page_fields': lambda page: {'iPageID': page.rsplit('.', 1)[0]}},
 }
+
+# Markup variants a printer can serve (any combination; none: the markup the profiles describe).
+VARIANTS = {
+    'td_labels': 'labels in <td> cells of a table, not <th> (also for definition-list families)',
+    'span_labels': 'label/value pairs as <div><span>label</span><span>value</span></div>',
+    'label_colon': 'a colon after every label ("Token Status:", French "Statut du jeton :")',
+    'label_case': 'labels in upper case ("TOKEN STATUS")',
+    'nbsp': 'non-breaking spaces between the words of labels (&nbsp;) and status words (U+00A0)',
+    'unicode_punctuation': 'typographic punctuation: "Vérification…" (U+2026), "En attente d’autorisation" (U+2019)',
+    'entities': 'every non-ASCII character written as a named HTML entity (&eacute;)',
+    'whitespace': 'labels and values spread over lines, indented, with doubled spaces between words',
+    'omit_end_tags': 'optional end tags left out: <tr><th>L<td>V, <dt>L<dd>V, <li>, <p>',
+    'markup_style': 'upper-case tags and attributes, reversed attribute order, single-quoted or unquoted values',
+    'noise': 'comments and scripts holding label text and stale values, a <noscript> note',
+    'meta_charset': 'pages in windows-1252, the charset only in <meta http-equiv> (none in Content-Type)',
+    'meta_charset_latin1': 'pages in iso-8859-1, the charset only in <meta charset>, other characters as &#N;',
+    'relative_action': 'form actions relative to the page URL ("oauthmsedit.cgi")',
+    'submit_name': 'forms carry named OK and Cancel submit buttons; a post without OK (or with Cancel) is refused',
+    'checkbox_hidden': 'every checkbox follows a hidden input of the same name with value 0; the last value wins',
+    'page_hidden_fields': 'per-page hidden bookkeeping inputs (CoreNXAction, PageFlag / iPageID) checked on post',
+    'save_200_status': 'a successful save answers HTTP 200 with the status page instead of a 302',
+    'save_200_form': 'a successful save answers HTTP 200 with the edit form again instead of a 302',
+    'cookie_path': 'the session cookie is scoped to the OAuth pages\' directory (Path=/rps), the logout page is not',
+    'portal_cookie': 'the portal page (/rps/nativetop.cgi, /portal_top.html) sets a second cookie every OAuth page requires',
+    'code_after_save': 'Microsoft: no authorize page; saving with OAuth on starts the authorization and the '
+                       'status page shows the user code, with a link to the sign-in page',
+    'rate_limit': 'requests closer than the rate limit (250 ms unless set) answer 503 busy',
+    'login_fields_i0019': 'login fields i0019 / i2101 instead of the profile\'s (contradicts the profile)',
+    'login_fields_i0023': 'login fields i0023 / i0025 instead of the profile\'s (contradicts the profile)',
+}
+LOGIN_FIELD_VARIANTS = {'login_fields_i0019': ('i0019', 'i2101'), 'login_fields_i0023': ('i0023', 'i0025')}
+DEFAULT_RATE_LIMIT_MS = 250
+SUBMIT, CANCEL = 'Submit', 'Cancel'
+
 TEXT = {
     'login': ['Login', 'Connexion'],
     'system_manager_id': ['System Manager ID', "ID du responsable système"],
@@ -89,46 +114,85 @@ CHECKBOXES = ('enabled', 'verify_server_certificate', 'add_cn_to_verification')
 
 
 class Session:
-    __slots__ = ('last_seen', 'form_token')
+    __slots__ = ('last_seen', 'form_token', 'page_fields', 'portal_value')
 
     def __init__(self, now):
         self.last_seen = now
         self.form_token = None
+        self.page_fields = {}       # hidden bookkeeping values of the last form shown
+        self.portal_value = None    # the second cookie set by the portal page (`portal_cookie`)
+
+
+def parse_variants(value):
+    """A variant set from a list or a '+'/','-separated string; 'none' is the empty set."""
+    names = re.split(r'[+,\s]+', value) if isinstance(value, str) else list(value or ())
+    names = [name for name in names if name and name != 'none']
+    unknown = sorted(set(names) - set(VARIANTS))
+    if unknown:
+        raise ValueError(f'unknown variant(s) {", ".join(unknown)}; known: {", ".join(VARIANTS)}')
+    return tuple(sorted(set(names)))
 
 
 class Printer:
     def __init__(self, name, address, family, language, provider, *, username, password, clock, cloud,
-                 settle_seconds=2.0, idle_timeout=300.0, session_limit=2, foreign_cert=False):
+                 settle_seconds=2.0, idle_timeout=300.0, session_limit=2, foreign_cert=False,
+                 variants=(), profile_file=None, rate_limit_ms=None):
         self.name, self.address, self.port = name, address, None
-        self.family, self.language, self.provider = family, language, provider
-        self.profile = profiles.PROFILES[family]
+        self.language, self.provider = language, provider
+        self.profile_file = str(profile_file) if profile_file else None
+        if profile_file:
+            self.base_profile, family = load_profile_file(profile_file)
+        else:
+            self.base_profile = profiles.PROFILES[family]
+        self.family = family
         self.look = FAMILY_LOOK[family]
         self.lang = LANGUAGES.index(language)
         self.username, self.password = username, password
         self.clock = clock
         self.idle_timeout, self.session_limit = idle_timeout, session_limit
         self.foreign_cert = foreign_cert
+        self.rate_limit_ms = rate_limit_ms
+        self.last_request_at = None
         self.oauth = {
             provider_name: DeviceOAuth(provider_name, [key for key in spec['fields'] if key != 'authorization_code'],
                                        clock, cloud, settle_seconds)
-            for provider_name, spec in self.profile['providers'].items()}
+            for provider_name, spec in self.base_profile['providers'].items()}
         self.sessions = {}
         self.consecutive_failures, self.locked_until = 0, 0.0
         self.clock_offset = 0.0
         self.server = None
-        self.routes = self._routes()
+        self.set_variants(variants)
         self.reset()
+
+    def set_variants(self, variants):
+        """Serve another markup variant from the next request on (sessions stay)."""
+        self.variants = frozenset(parse_variants(variants))
+        profile = dict(self.base_profile)
+        for variant, (username_field, password_field) in LOGIN_FIELD_VARIANTS.items():
+            if variant in self.variants:
+                profile['login'] = {**profile['login'], 'username_field': username_field,
+                                    'password_field': password_field}
+        self.profile = profile
+        pages = [path for spec in profile['providers'].values() for key, path in spec.items() if key.endswith('_path')]
+        directory = posixpath.commonpath(pages) if 'cookie_path' in self.variants else '/'
+        self.cookie_path = directory if all(path.startswith(directory + '/') for path in pages) else '/'
+        self.routes = self._routes()
+
+    def _has(self, variant):
+        return variant in self.variants
 
     # ----- control interface
     def reset(self):
-        self.counters = dict.fromkeys(('writes', 'logins', 'failed_logins', 'requests'), 0)
+        self.counters = dict.fromkeys(('writes', 'logins', 'failed_logins', 'requests', 'rate_limited'), 0)
         self.faults = {'latency': 0.0, 'http_500': 0, 'drop': 0, 'busy': 0, 'offline_until': 0.0}
         if self.server is not None and not self.server.is_serving():
             asyncio.get_running_loop().create_task(self.listen())
 
     def describe(self):
         return {'name': self.name, 'address': self.address, 'port': self.port, 'family': self.family,
-                'language': self.language, 'provider': self.provider, 'foreign_cert': self.foreign_cert}
+                'language': self.language, 'provider': self.provider, 'foreign_cert': self.foreign_cert,
+                'variants': sorted(self.variants), 'profile_file': self.profile_file,
+                'rate_limit_ms': self.effective_rate_limit_ms()}
 
     def state(self):
         settings = {}
@@ -142,7 +206,13 @@ class Printer:
                 'token': {provider: oauth.snapshot() for provider, oauth in self.oauth.items()},
                 'counters': {**self.counters, 'open_sessions': self.open_sessions()},
                 'faults': self.faults, 'clock_offset': self.clock_offset,
-                'idle_timeout': self.idle_timeout, 'session_limit': self.session_limit}
+                'idle_timeout': self.idle_timeout, 'session_limit': self.session_limit,
+                'cookie_path': self.cookie_path}
+
+    def effective_rate_limit_ms(self):
+        if self.rate_limit_ms is not None:
+            return self.rate_limit_ms
+        return DEFAULT_RATE_LIMIT_MS if self._has('rate_limit') else 0
 
     async def refresh_tokens(self):
         for oauth in self.oauth.values():
@@ -197,17 +267,37 @@ class Printer:
     def _routes(self):
         login, logout = self.profile['login']['path'], self.profile['logout']['path']
         routes = {('GET', '/'): self.login_page, ('GET', login): self.login_page, ('POST', login): self.login,
-                  ('GET', logout): self.logout, ('GET', self.look['portal']): self.portal_page}
+                  ('GET', logout): self.logout, ('GET', self.look['portal']): self.portal_page,
+                  ('GET', self.look['portal_top']): self.portal_page}
+        for page in self.profile.get('after_login') or ():
+            routes[('GET', page['path'] if isinstance(page, dict) else page)] = self.portal_page
         for provider, spec in self.profile['providers'].items():
             routes[('GET', spec['status_path'])] = lambda request, p=provider: self.status_page(request, p)
             routes[('GET', spec['edit_path'])] = lambda request, p=provider: self.edit_page(request, p)
             routes[('POST', spec['edit_path'])] = lambda request, p=provider: self.save_settings(request, p)
-            if 'authorize_path' in spec:
+            if spec.get('authorize_path') and not self._code_after_save(provider):
                 routes[('GET', spec['authorize_path'])] = lambda request, p=provider: self.authorize_page(request, p)
             if 'register_path' in spec:
                 routes[('GET', spec['register_path'])] = lambda request, p=provider: self.register_page(request, p)
                 routes[('POST', spec['register_path'])] = lambda request, p=provider: self.register_code(request, p)
         return routes
+
+    def _code_after_save(self, provider):
+        """Whether this firmware shows the Microsoft user code after saving (no authorize page)."""
+        spec = self.profile['providers'][provider]
+        return provider == 'microsoft' and (self._has('code_after_save')
+                                            or spec.get('authorization_flow') == 'code_after_save'
+                                            or not spec.get('authorize_path'))
+
+    def _too_soon(self):
+        """Rate limit: whether this request follows the previous accepted one too closely."""
+        limit = self.effective_rate_limit_ms()
+        now = time.monotonic()
+        if limit and self.last_request_at is not None and (now - self.last_request_at) * 1000 < limit:
+            self.counters['rate_limited'] += 1
+            return True
+        self.last_request_at = now
+        return False
 
     async def handle(self, request):
         self.counters['requests'] += 1
@@ -219,8 +309,8 @@ class Printer:
             return web.Response(status=500)    # never reaches the client
         if faults['latency']:
             await asyncio.sleep(faults['latency'])
-        if faults['busy']:
-            faults['busy'] -= 1
+        if faults['busy'] or self._too_soon():
+            faults['busy'] = max(0, faults['busy'] - 1)
             return self._html(self._page('', self._message('busy')), status=503)
         if faults['http_500']:
             faults['http_500'] -= 1
@@ -252,11 +342,17 @@ class Printer:
             session.form_token = str(secrets.randbits(60))
         return session
 
-    def _session(self, request):
+    def _session(self, request, portal=False):
+        """The request's session; with `portal_cookie`, OAuth pages also need the portal's cookie."""
         self._expire_idle_sessions()
         session = self.sessions.get(request.cookies.get(self.profile['login']['session_cookie'], ''))
-        if session is not None:
-            session.last_seen = self.clock.now()
+        if session is None:
+            return None
+        if (self._has('portal_cookie') and not portal
+                and (session.portal_value is None
+                     or request.cookies.get(self.look['portal_cookie']) != session.portal_value)):
+            return None
+        session.last_seen = self.clock.now()
         return session
 
     def _to_login(self):
@@ -266,7 +362,7 @@ class Printer:
         login = self.profile['login']
         hidden = ''.join(self._hidden(name, value) for name, value in login['extra_fields'].items())
         note = self._message(message) if message else ''
-        body = (f'{note}<form method="post" action="{login["path"]}" name="login">{hidden}'
+        body = (f'{note}<form method="post" action="{self._action(login["path"])}" name="login">{hidden}'
                 + self._rows([(self._t('system_manager_id'), f'<input type="text" name="{login["username_field"]}">'),
                               (self._t('pin'), f'<input type="password" name="{login["password_field"]}">')])
                 + f'<input type="submit" value="{self._t("log_in")}"></form>')
@@ -293,20 +389,27 @@ class Printer:
         self.counters['logins'] += 1
         target = form.get('uri', '')
         response = self._redirect(target if target.startswith('/') else self.look['portal'])
-        response.set_cookie(login['session_cookie'], session_id, path='/', httponly=True, secure=True)
+        response.set_cookie(login['session_cookie'], session_id, path=self.cookie_path, httponly=True, secure=True)
         return response
 
     async def logout(self, request):
+        """Ends the session whose cookie comes with the request: none when the cookie's path excludes this page."""
         self.sessions.pop(request.cookies.get(self.profile['login']['session_cookie'], ''), None)
         response = self._to_login()
-        response.del_cookie(self.profile['login']['session_cookie'], path='/')
+        response.del_cookie(self.profile['login']['session_cookie'], path=self.cookie_path)
         return response
 
     # ----- pages
     async def portal_page(self, request):
-        if not self._viewer(request):
+        session = self._session(request, portal=True)
+        if not session:
             return self._to_login()
-        return self._html(self._page(self._t('portal'), f'<p>{self.look["model"]}</p>'))
+        response = self._html(self._page(self._t('portal'), f'<p>{self.look["model"]}</p>'))
+        if self._has('portal_cookie') and request.path == self.look['portal_top']:
+            session.portal_value = secrets.token_hex(8)
+            response.set_cookie(self.look['portal_cookie'], session.portal_value, path=self.cookie_path,
+                                httponly=True, secure=True)
+        return response
 
     async def status_page(self, request, provider):
         session = self._viewer(request)
@@ -319,7 +422,7 @@ class Printer:
             if key != 'client_secret':
                 value = self._setting_text(oauth, key)
                 if key == 'authority_url':      # the link next to the endpoint starts the authorization
-                    value += f' <a href="{spec["authorize_path"]}">{self._t("authorize")}</a>'
+                    value += self._authorize_link(oauth, spec, provider)
                 rows.append((self._caption(key, provider), value))
         body = (f'<h2>{self._t("basic_settings")}</h2><a href="{spec["edit_path"]}">{self._t("edit")}</a>'
                 + self._rows(rows) + self._rows(self._oauth_rows(oauth)))
@@ -327,6 +430,14 @@ class Printer:
             body += (f'<h2>{self._t("authorization_info")}</h2>'
                      f'<a href="{spec["register_path"]}">{self._t("register")}</a>')
         return self._html(self._page(self._t(provider), body))
+
+    def _authorize_link(self, oauth, spec, provider):
+        if not self._code_after_save(provider):
+            return f' <a href="{spec["authorize_path"]}">{self._t("authorize")}</a>'
+        if oauth.pending and oauth.status == 'authorizing' and oauth.pending.get('verification_uri'):
+            # current firmware: the link opens the sign-in page of the authority itself
+            return f' <a href="{self._attr(oauth.pending["verification_uri"])}" target="_blank">{self._t("authorize")}</a>'
+        return ''
 
     async def edit_page(self, request, provider):
         session = self._viewer(request)
@@ -338,8 +449,9 @@ class Printer:
             name = spec['fields'][key]
             if key in CHECKBOXES:
                 checked = ' checked' if value else ''
-                rows.append((self._caption(key, provider),
-                             f'<input type="checkbox" name="{name}" value="{self.profile["checkbox"]["on"]}"{checked}>'))
+                paired = self._hidden(name, '0') if self._has('checkbox_hidden') else ''
+                rows.append((self._caption(key, provider), paired
+                             + f'<input type="checkbox" name="{name}" value="{self.profile["checkbox"]["on"]}"{checked}>'))
             elif key == 'client_secret':   # never shown back
                 rows.append((self._t(key), f'<input type="password" name="{name}" value="" autocomplete="off">'))
                 flag = spec.get('secret_change_flag')
@@ -375,12 +487,18 @@ class Printer:
         """The posted form, or None when the anti-forgery token or the page bookkeeping is wrong."""
         form = await request.post()
         token, session.form_token = session.form_token, None   # one post per page view
+        page_fields, session.page_fields = session.page_fields, {}
         if token is None or form.get(self.profile['token_field']) != token:
             return None
-        if any(form.get(name) != value for name, value in self.profile['write_fields'].items()):
+        if any(form.get(name) != value for name, value in page_fields.items()):
+            return None     # the page's own bookkeeping values must come back unchanged
+        if any(form.get(name) != value for name, value in self.profile['write_fields'].items()
+               if name not in page_fields):
             return None
         stamp = self.profile['timestamp_field']
         if stamp and not form.get(stamp, '').isdigit():
+            return None
+        if self._has('submit_name') and (form.get(SUBMIT) != self._t('ok') or CANCEL in form):
             return None
         return form
 
@@ -392,21 +510,34 @@ class Printer:
         settings = form and self._parse_settings(form, provider)
         if not settings:
             return self._error_page()
-        self.oauth[provider].apply(settings)
+        oauth = self.oauth[provider]
+        oauth.apply(settings)
         self.counters['writes'] += 1
+        if self._code_after_save(provider) and settings['enabled'] and oauth.status != 'active':
+            await oauth.start_device_authorization()
+        return await self._after_write(request, provider)
+
+    async def _after_write(self, request, provider, form_page=None):
+        """A browser-style 302 to the status page, or (variants) a 200 with the status page or the form."""
+        if self._has('save_200_status'):
+            return await self.status_page(request, provider)
+        if self._has('save_200_form'):
+            return await (form_page or self.edit_page)(request, provider)
         return self._to_status(provider)
 
     def _parse_settings(self, form, provider):
         oauth, spec = self.oauth[provider], self.profile['providers'][provider]
         checkbox = self.profile['checkbox']
         settings = dict(oauth.settings)
+        off_values = (checkbox['off'], '0') if self._has('checkbox_hidden') else (checkbox['off'],)
         for key in settings:
             name = spec['fields'][key]
-            value = form.get(name)
+            values = form.getall(name, [])
+            value = values[-1] if values else None     # a checked box after its hidden 0: the last wins
             if key in CHECKBOXES:
                 if value is None and checkbox['off'] is not None:
                     continue        # not sent: unchanged
-                if value not in (checkbox['on'], checkbox['off']):
+                if value != checkbox['on'] and value not in off_values:
                     return None
                 settings[key] = value == checkbox['on']
             elif key == 'client_secret':
@@ -429,7 +560,7 @@ class Printer:
             return self._error_page()
         await self.oauth[provider].redeem(form.get(self.profile['providers'][provider]['fields']['authorization_code'], ''))
         self.counters['writes'] += 1
-        return self._to_status(provider)
+        return await self._after_write(request, provider, self.register_page)
 
     # ----- rendering
     def _t(self, key):
@@ -441,16 +572,30 @@ class Printer:
         return self._t(key)[provider] if key == 'enabled' else self._t(key)
 
     def _label(self, key):
-        return self.profile['labels'][key][self.lang]
+        texts = (self.profile.get('labels') or {}).get(key) or profiles.LABELS[key]
+        return self._word(texts[self.lang])
 
     def _status_word(self, kind, value):
-        return self.profile['status_values'][kind][value][self.lang]
+        texts = ((self.profile.get('status_values') or {}).get(kind) or {}).get(value) or profiles.STATUS_VALUES[kind][value]
+        text = texts[self.lang]
+        return html.escape(self._word(text).replace('&nbsp;', '\u00a0'), quote=False)
+
+    def _word(self, text):
+        """A label or status word as the variant writes it (plain text but for &nbsp;)."""
+        if self._has('unicode_punctuation'):
+            text = text.replace('...', '\u2026').replace("'", '\u2019')
+        if self._has('nbsp'):
+            text = text.replace(' ', '&nbsp;')
+        return text
+
+    def _messages(self):
+        return self.profile.get('messages') or profiles.MESSAGES
 
     def _message(self, key):
-        return f'<p class="message">{html.escape(self.profile["messages"][key][self.lang], quote=False)}</p>'
+        return f'<p class="message">{html.escape(self._messages()[key][self.lang], quote=False)}</p>'
 
     def _error_text(self, error):
-        texts = self.profile['messages'].get(error) or DEVICE_MESSAGES.get(error)
+        texts = self._messages().get(error) or DEVICE_MESSAGES.get(error)
         return texts[self.lang] if texts else error
 
     @staticmethod
@@ -476,36 +621,99 @@ class Printer:
             rows.append((self._label('error_details'), html.escape(self._error_text(oauth.error), quote=False)))
         return rows
 
+    def _row_label(self, label):
+        if self._has('label_case'):
+            label = label.upper().replace('&NBSP;', '&nbsp;')
+        if self._has('label_colon'):
+            label += ' :' if self.language == 'fr' else ':'
+        if self._has('whitespace'):
+            label = '\n        ' + '  '.join(label.split(' ')) + '\n      '
+        return label
+
     def _rows(self, rows):
-        if self.profile['markup'] == 'table':
-            return '<table>' + ''.join(f'<tr><th>{label}</th><td>{value}</td></tr>' for label, value in rows) + '</table>'
-        return ''.join(f'<dl><dt>{label}</dt><dd>{value}</dd></dl>' for label, value in rows)
+        """Label/value rows in the family's markup, or the variant's."""
+        rows = [(self._row_label(label), f'\n        {value}\n      ' if self._has('whitespace') else value)
+                for label, value in rows]
+        bare = self._has('omit_end_tags')
+        if self._has('span_labels'):
+            return ''.join(f'<div class="item"><span>{label}</span> <span>{value}</span></div>' for label, value in rows)
+        if self._has('td_labels') or self.profile['markup'] == 'table':
+            cell = 'td' if self._has('td_labels') else 'th'
+            row = ('<tr><{c}>{l}<td>{v}' if bare else '<tr><{c}>{l}</{c}><td>{v}</td></tr>')
+            return '<table>' + ''.join(row.format(c=cell, l=label, v=value) for label, value in rows) + '</table>'
+        row = '<dt>{l}<dd>{v}' if bare else '<dt>{l}</dt><dd>{v}</dd>'
+        return ''.join('<dl>' + row.format(l=label, v=value) + '</dl>' for label, value in rows)
 
     def _hidden(self, name, value):
         return f'<input type="hidden" name="{name}" value="{self._attr(value)}">'
 
+    def _action(self, path):
+        return posixpath.basename(path) if self._has('relative_action') else path
+
     def _form(self, session, action, inner):
-        return (f'<form method="post" action="{action}" name="{self.profile["token_field"]}Form">'
-                + self._hidden(self.profile['token_field'], session.form_token)
-                + inner + f'<input type="submit" value="{self._t("ok")}"></form>')
+        hidden = self._hidden(self.profile['token_field'], session.form_token)
+        if self._has('page_hidden_fields'):
+            session.page_fields = self.look['page_fields'](posixpath.basename(action))
+            hidden += ''.join(self._hidden(name, value) for name, value in session.page_fields.items())
+        if self._has('submit_name'):
+            buttons = (f'<input type="submit" name="{SUBMIT}" value="{self._t("ok")}">'
+                       f'<input type="submit" name="{CANCEL}" value="{CANCEL}">')
+        else:
+            buttons = f'<input type="submit" value="{self._t("ok")}">'
+        return (f'<form method="post" action="{self._action(action)}" name="{self.profile["token_field"]}Form">'
+                + hidden + inner + buttons + '</form>')
 
     def _page(self, title, body, menu=True):
+        bare = self._has('omit_end_tags')
+        item_end = '' if bare else '</li>'
         nav = ''
         if menu:
-            links = ''.join(f'<li><a href="{spec["status_path"]}">{self._t(provider)}</a></li>'
+            links = ''.join(f'<li><a href="{spec["status_path"]}">{self._t(provider)}</a>{item_end}'
                             for provider, spec in self.profile['providers'].items())
             nav = (f'<div id="nav"><a href="{self.look["portal"]}">{self._t("portal")}</a>'
-                   f'<ul><li>{self._t("settings")}<ul><li>{self._t("send")}<ul>{links}</ul></li></ul></li></ul>'
+                   f'<ul><li>{self._t("settings")}<ul><li>{self._t("send")}<ul>{links}</ul>{item_end}</ul>{item_end}</ul>'
                    f'<a href="{self.profile["logout"]["path"]}">{self._t("log_out")}</a></div>')
+        if bare:
+            body = body.replace('</p>', '')
         heading = f'{title}: ' if title else ''
-        return (f'<!DOCTYPE html><html lang="{self.language}"><head><meta charset="utf-8">'
+        if self._has('meta_charset'):
+            meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        elif self._has('meta_charset_latin1'):
+            meta = '<meta charset="iso-8859-1">'
+        else:
+            meta = '<meta charset="utf-8">'
+        page = (f'<!DOCTYPE html><html lang="{self.language}"><head>{meta}'
                 f'<title>Remote UI: {heading}{self.look["model"]}</title></head><body>'
                 f'<div id="header">{self.look["model"]} / {self.name}</div>{nav}'
-                f'<div id="main"><h1>{title}</h1>{body}</div></body></html>')
+                f'<div id="main"><h1>{title}</h1>{self._noise()}{body}</div></body></html>')
+        if bare:
+            page = page.replace('</body></html>', '')
+        if self._has('markup_style'):
+            page = restyle(page)
+        if self._has('entities'):
+            page = ''.join(ch if ord(ch) < 128 else f'&{html.entities.codepoint2name[ord(ch)]};'
+                           if ord(ch) in html.entities.codepoint2name else f'&#{ord(ch)};' for ch in page)
+        return page
+
+    def _noise(self):
+        """Comments and scripts holding label text and stale values: a parser must skip them."""
+        if not self._has('noise'):
+            return ''
+        label = self._label('token_status')
+        stale = self._status_word('token_status', 'active')
+        return (f'<!-- <tr><th>{label}</th><td>{stale}</td></tr> -->'
+                f'<script type="text/javascript">var last = "<td>{label}</td><td>{stale}</td>";'
+                f' if (1 < 2 && last) {{ document.title += ""; }}</script>'
+                f'<noscript><p>JavaScript is off: {label}</p></noscript>'
+                '<style>th { text-align: left }</style>')
 
     def _html(self, text, status=200):
-        return web.Response(text=text, status=status, content_type='text/html', charset='utf-8',
-                            headers={'Server': self.look['server'], 'Cache-Control': 'no-store'})
+        headers = {'Server': self.look['server'], 'Cache-Control': 'no-store'}
+        if self._has('meta_charset') or self._has('meta_charset_latin1'):
+            charset = 'windows-1252' if self._has('meta_charset') else 'iso-8859-1'
+            return web.Response(body=text.encode(charset, errors='xmlcharrefreplace'), status=status,
+                                headers={**headers, 'Content-Type': 'text/html'})
+        return web.Response(text=text, status=status, content_type='text/html', charset='utf-8', headers=headers)
 
     def _error_page(self):
         return self._html(self._page('', f'<p class="error">{self._t("error")}</p>'))
@@ -515,3 +723,24 @@ class Printer:
 
     def _redirect(self, location):
         return web.Response(status=302, headers={'Location': location, 'Server': self.look['server']})
+
+
+TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z-]+(?:="[^"]*")?)*)\s*>')
+ATTRIBUTE = re.compile(r'([a-zA-Z-]+)(?:="([^"]*)")?')
+UNQUOTED = re.compile(r'^[A-Za-z0-9_.:-]+$')
+
+
+def restyle(page):
+    """Tags and attributes upper case, attributes in reverse order, values single-quoted or unquoted."""
+    def attribute(name, value):
+        if value is None:
+            return name.upper()
+        if UNQUOTED.match(value):
+            return f'{name.upper()}={value}'
+        return f"{name.upper()}='{value}'"     # values were escaped for double quotes: no ' inside
+
+    def tag(match):
+        closing, name, attributes = match.group(1), match.group(2), match.group(3)
+        pairs = [attribute(found.group(1), found.group(2)) for found in ATTRIBUTE.finditer(attributes or '')]
+        return '<' + closing + name.upper() + ''.join(' ' + pair for pair in reversed(pairs)) + '>'
+    return TAG.sub(tag, page)

@@ -10,6 +10,8 @@ fleet is stopped and the test fails if any printer still has an open admin sessi
 client must log out.
 """
 
+import json
+
 import pytest
 
 from simulator.client import SimulatedFleet, run_cli
@@ -24,6 +26,10 @@ def simulated_fleet(tmp_path):
         arguments = ['start', '--dir', str(directory), '--printers', str(printers)]
         for option, value in options.items():
             flag = f'--{option.replace("_", "-")}'
+            if isinstance(value, dict):     # printer_settings
+                value = json.dumps(value)
+            elif isinstance(value, (list, tuple)):      # variants: one set per printer in turn
+                value = ','.join(item if isinstance(item, str) else '+'.join(item) or 'none' for item in value)
             arguments += [flag] if value is True else [] if value is False else [flag, str(value)]
         run_cli(*arguments)
         fleets.append(SimulatedFleet(directory))
