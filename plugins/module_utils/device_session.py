@@ -88,16 +88,24 @@ class RemoteUISession:
         self._proxies = {}
         self._logged_in = False
         self._previous_sigterm = None
+        # The page the login led to (the portal), for callers that follow the Remote UI's own links.
+        self.landing_path = None
 
     # -- context manager
 
-    def __enter__(self):
+    def connect(self):
+        """Open the HTTP side without logging in, for callers that only read the login form first."""
         if not HAS_REQUESTS:
             raise RemoteUIError(self.host, 'the Python library requests is required')
-        self._http = requests.Session()
-        self._http.trust_env = False
-        self._proxies = requests.utils.get_environ_proxies(self.base_url)
-        self._install_sigterm_handler()
+        if self._http is None:
+            self._http = requests.Session()
+            self._http.trust_env = False
+            self._proxies = requests.utils.get_environ_proxies(self.base_url)
+            self._install_sigterm_handler()
+        return self
+
+    def __enter__(self):
+        self.connect()
         try:
             self.login()
         except BaseException:
@@ -114,6 +122,10 @@ class RemoteUISession:
         finally:
             self._close()
         return False
+
+    def close(self):
+        """Drop the HTTP side (after ``connect`` without a login; a logged-in session logs out on exit)."""
+        self._close()
 
     def _close(self):
         self._restore_sigterm_handler()
@@ -168,6 +180,7 @@ class RemoteUISession:
         response = self._request('POST', post_path, data=data, relogin=False, repeat_after_timeout=False,
                                  referer=page.path)
         if response.is_redirect and not self._is_login_redirect(response) and self._has_session_cookie():
+            self.landing_path = self._action_path(post_path, response.headers.get('Location') or '/')
             self._logged_in = True
             self._after_login()
             return
@@ -185,6 +198,7 @@ class RemoteUISession:
         if response.status_code == 200 and self._has_session_cookie() \
                 and not any(form.get(login['password_field']) for form in page.forms):
             # Some firmware answers a good login with the portal itself (HTTP 200) instead of a redirect.
+            self.landing_path = post_path
             self._logged_in = True
             self._after_login()
             return
@@ -251,6 +265,17 @@ class RemoteUISession:
                     ' (to %s)' % response.headers.get('Location') if response.is_redirect else '',
                     profile_hint(self.profile)))
         return self._page(path, response)
+
+    def fetch(self, path):
+        """GET a page as it comes (redirects not followed, no fresh login): for read-only exploring.
+
+        Returns (response, parsed page or None when the answer is not an HTML page).
+        """
+        response = self._request('GET', path, relogin=False)
+        content_type = response.headers.get('Content-Type', 'text/html')
+        if response.is_redirect or 'html' not in content_type:
+            return response, None
+        return response, self._page(path, response)
 
     def submit_form(self, page_path, form_field, values, idempotent=True):
         """Post the form of ``page_path`` that holds ``form_field``, as a browser does.

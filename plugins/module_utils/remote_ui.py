@@ -37,6 +37,8 @@ INVENTORY_VARIABLES = {
     'client_id': 'cloudmail_google_client_id',
     'client_secret': 'cloudmail_google_client_secret',
     'wait_timeout': 'cloudmail_authorization_timeout',
+    'max_pages': 'cloudmail_probe_max_pages',
+    'draft_dir': 'cloudmail_report_dir',
 }
 # What to run after fixing the inventory.
 NEXT_PLAYBOOK = 'fix it in the inventory, check it with playbooks/status.yml, then run playbooks/rollout.yml again'
