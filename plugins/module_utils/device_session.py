@@ -90,6 +90,8 @@ class RemoteUISession:
         self._previous_sigterm = None
         # The page the login led to (the portal), for callers that follow the Remote UI's own links.
         self.landing_path = None
+        # Answers "busy" (HTTP 503) seen: firmware that refuses close requests needs request_spacing_seconds.
+        self.busy_answers = 0
 
     # -- context manager
 
@@ -234,8 +236,14 @@ class RemoteUISession:
                     self.host, path, ', '.join(sorted(set(cookie.path for cookie in outside)))))
             headers['Cookie'] = '; '.join('%s=%s' % (cookie.name, cookie.value) for cookie in self._http.cookies)
         try:
-            response = self._send(logout.get('method', 'GET'), path, data=logout.get('fields') or None,
-                                  extra_headers=headers)
+            for attempt in range(self.retries + 1):
+                response = self._send(logout.get('method', 'GET'), path, data=logout.get('fields') or None,
+                                      extra_headers=headers)
+                if response.status_code != 503 or attempt == self.retries:
+                    break
+                # Busy or rate-limited: a logout not repeated would leave the session open until it times out.
+                self.busy_answers += 1
+                self._sleep(min(self.BACKOFF_SECONDS * (2 ** attempt), self.BACKOFF_MAX_SECONDS))
             if response.status_code >= 400:
                 self.warnings.append('%s: logout at %s answered HTTP %d; the device ends the session when it is '
                                      'idle' % (self.host, path, response.status_code))
@@ -465,6 +473,7 @@ class RemoteUISession:
         """Why a response should be tried again, or None when it is an answer to use."""
         status = response.status_code
         if status == 503:
+            self.busy_answers += 1
             if self._page(response.request_path, response).shows('busy'):
                 return 'HTTP 503 (device busy)'
             return 'HTTP 503 (service unavailable)' if idempotent else None

@@ -491,6 +491,10 @@ def run_probe(open_session, candidates, own, host, max_pages):
                 probe.explore(session)
         finally:
             warnings.extend(session.warnings)
+        if session.busy_answers:
+            found.notes.append('the printer answered "busy" %d time(s) (each retried): if it refuses requests in '
+                               'quick succession, set request_spacing_seconds (for example 0.3) in its profile'
+                               % session.busy_answers)
     matching = []
     for name, profile in list(candidates.items()) + ([(own['name'], own)] if own else []):
         if logged_in and found.providers and not probe.differences(profile, checks[name]) and name not in matching:

@@ -134,6 +134,8 @@ def test_every_markup_variant_is_probed_without_writes(family, simulated_fleet, 
                 assert draft['providers']['microsoft']['authorization_flow'] == 'code_after_save', draft
         else:
             assert row['profile_match'] == family, (variant, row)
+        if variant == 'rate_limit':
+            assert 'set request_spacing_seconds' in row['probe_notes'], row
 
 
 def test_unknown_firmware_gets_a_draft_that_drives_oauth_info(simulated_fleet, run_playbook, tmp_path):
