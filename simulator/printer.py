@@ -48,7 +48,7 @@ VARIANTS = {
     'label_colon': 'a colon after every label ("Token Status:", French "Statut du jeton :")',
     'label_case': 'labels in upper case ("TOKEN STATUS")',
     'nbsp': 'non-breaking spaces between the words of labels (&nbsp;) and status words (U+00A0)',
-    'unicode_punctuation': 'typographic punctuation: "Vérification…" (U+2026), "En attente d’autorisation" (U+2019)',
+    'unicode_punctuation': 'typographic punctuation: "Vérification…" (U+2026), "En attente d\u2019autorisation" (U+2019)',
     'entities': 'every non-ASCII character written as a named HTML entity (&eacute;)',
     'whitespace': 'labels and values spread over lines, indented, with doubled spaces between words',
     'omit_end_tags': 'optional end tags left out: <tr><th>L<td>V, <dt>L<dd>V, <li>, <p>',

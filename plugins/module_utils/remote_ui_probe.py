@@ -293,7 +293,7 @@ class Probe:
 
     @staticmethod
     def _may_follow(target, text, avoid):
-        path, _, query = target.partition('?')
+        path, query = target.partition('?')[::2]
         if path in avoid or _LOGOUT.search(text or '') or _LOGOUT.search(path) or _NOT_PAGES.search(path):
             return False
         if _matches(text, MENU_TEXTS['authorize']):
@@ -312,13 +312,13 @@ class Probe:
                         found.firmware = pair.text
                         break
         if not found.language:
-            texts = [text for _, _, text in links]
+            texts = [link[2] for link in links]
             for language, words in LANGUAGE_TEXTS.items():
                 if any(_matches(text, words) for text in texts):
                     found.language = language
                     break
         for provider in PROVIDER_NAMES:
-            status_path = next((to for _, to, text in links if _matches(text, MENU_TEXTS[provider])), None)
+            status_path = next((link[1] for link in links if _matches(link[2], MENU_TEXTS[provider])), None)
             if status_path is None:
                 found.notes.append('%s: no link named %s from the portal' % (
                     provider, ' / '.join(repr(t) for t in MENU_TEXTS[provider])))
@@ -545,4 +545,3 @@ def run_probe(open_session, candidates, own, host, max_pages):
             '' if not own_name or own_name in candidates else
             '; the profile file %s %s' % (own_name, 'matches' if own_name in matching else 'does not match either')))
     return result, warnings
-

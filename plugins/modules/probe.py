@@ -103,7 +103,7 @@ probe:
       type: str
       returned: always
     model:
-      description: The model from the page title (C(Remote UI: Portal: <model>)), or null.
+      description: "The model from the page title (C(Remote UI: Portal: <model>)), or null."
       type: str
       returned: always
       sample: MF746Cx
