@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import load_report, write_yaml
+from conftest import TEST_PROFILES as PROFILES, load_report, mixed_fleet, write_yaml
 from simulator.printer import VARIANTS
 
-PROFILES = Path(__file__).resolve().parents[1] / 'profiles'
 ADVANCE, MF = 'imagerunner_advance', 'isensys_mf'
 # Variants that truly differ from the built-in profile (what the probe must report as a difference).
 CONTRADICTING = {'login_fields_i0019', 'login_fields_i0023', 'code_after_save'}
@@ -22,13 +21,7 @@ CONTRADICTING = {'login_fields_i0019', 'login_fields_i0023', 'code_after_save'}
 
 def fleet_of(simulated_fleet, printers):
     """printers: (family, language, provider, variants, profile file or None) per printer."""
-    settings = {}
-    for index, (family, language, provider, variants, profile_file) in enumerate(printers, start=1):
-        own = {'family': family, 'language': language, 'provider': provider, 'variants': variants}
-        if profile_file:
-            own['profile_file'] = str(PROFILES / profile_file)
-        settings['printer-%04d' % index] = own
-    return simulated_fleet(printers=len(printers), printer_settings=settings, settle_seconds=0.5)
+    return mixed_fleet(simulated_fleet, printers)
 
 
 def inventory_with(fleet, path, **per_host):
