@@ -184,6 +184,7 @@ class RemoteUISession:
         if response.is_redirect and not self._is_login_redirect(response) and self._has_session_cookie():
             self.landing_path = self._action_path(post_path, response.headers.get('Location') or '/')
             self._logged_in = True
+            self._follow_portal(response)
             self._after_login()
             return
         page = self._page(post_path, response)
@@ -211,6 +212,13 @@ class RemoteUISession:
     def _has_session_cookie(self):
         name = self.profile['login']['session_cookie']
         return any(cookie.name == name for cookie in self._http.cookies)
+
+    def _follow_portal(self, response):
+        """Load the page the login redirects to, as a browser does: portals may set a cookie later pages need."""
+        target = urlsplit(urljoin(self.base_url + '/', response.headers.get('Location', '')))
+        if target.netloc != urlsplit(self.base_url).netloc or not target.path:
+            return
+        self._request('GET', target.path + ('?' + target.query if target.query else ''), relogin=False)
 
     def _after_login(self):
         """Visit the pages a browser's portal visits after login; some set a cookie later pages need."""
@@ -250,6 +258,11 @@ class RemoteUISession:
         except Exception as exc:  # noqa: BLE001 - logging out must never hide the real outcome
             self.warnings.append('%s: logout failed (%s); the device ends the session when it is idle'
                                  % (self.host, type(exc).__name__))
+
+    def _quiet_logout(self):
+        warnings = list(self.warnings)
+        self.logout()
+        self.warnings[:] = warnings
 
     def _cookies_outside(self, path):
         """Session cookies whose Path does not cover ``path`` (so a browser would not send them there)."""
@@ -457,7 +470,8 @@ class RemoteUISession:
                             raise SessionExpiredError(
                                 self.host, 'the session ended again right after a fresh login (%s %s)' % (method, path))
                         relogged_in = True
-                        self._logged_in = False
+                        # End the old session too, should the device still count it.
+                        self._quiet_logout()
                         self.login()
                         continue
                     return response

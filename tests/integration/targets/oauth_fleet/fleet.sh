@@ -8,12 +8,12 @@ PYTHON=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python}
 # The collection root holds simulator/. ansible-test runs a copy of the targets under
 # tests/output/.tmp, so ../../../.. is not always the collection: then use ANSIBLE_COLLECTIONS_PATH.
 find_collection_root() {
-    local candidate root
+    local base candidate
     local IFS=:
-    for candidate in "$FLEET_HELPERS/../../../.." ${ANSIBLE_COLLECTIONS_PATH:-}; do
-        for root in "$candidate" "$candidate/ansible_collections/printfleet/cloudmail"; do
-            if [ -f "$root/simulator/__main__.py" ] && [ -f "$root/galaxy.yml" ]; then
-                (cd "$root" && pwd -P)
+    for base in "$FLEET_HELPERS/../../../.." ${ANSIBLE_COLLECTIONS_PATH:-}; do
+        for candidate in "$base" "$base/ansible_collections/printfleet/cloudmail"; do
+            if [ -f "$candidate/simulator/__main__.py" ] && [ -f "$candidate/galaxy.yml" ]; then
+                (cd "$candidate" && pwd -P)
                 return 0
             fi
         done
