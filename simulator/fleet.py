@@ -17,6 +17,7 @@ import yaml
 from aiohttp import web
 
 from .clock import Clock
+from .cloud_proxy import CloudProxy
 from .clouds import FakeClouds
 from .control import control_app
 from .device_oauth import CloudClient
@@ -111,6 +112,8 @@ class Fleet:
         self.cloud_port = await self._serve(self.clouds.app(), '127.0.0.1',
                                             pki.server_context(foreign=self.untrusted_cloud_certificate))
         self.cloud_client = CloudClient(('127.0.0.1', self.cloud_port), pki.ca_path)
+        self.cloud_proxy = CloudProxy(('127.0.0.1', self.cloud_port))
+        await self.cloud_proxy.start()
 
         first_foreign = self.count - self.foreign_cert_printers + 1
         for index, address in enumerate(addresses, start=1):
@@ -157,6 +160,8 @@ class Fleet:
             printer.close()
         if hasattr(self, 'cloud_client'):
             await self.cloud_client.close()
+        if hasattr(self, 'cloud_proxy'):
+            await self.cloud_proxy.stop()
         for runner in reversed(self._runners):
             await runner.cleanup()
 
@@ -171,6 +176,7 @@ class Fleet:
         state = {'pid': os.getpid(), 'control_url': f'http://127.0.0.1:{self.control_port}',
                  'ca_path': self.ca_path, 'inventory_path': str(inventory_path),
                  'cloud': {'host': '127.0.0.1', 'port': self.cloud_port},
+                 'cloud_proxy': f'http://127.0.0.1:{self.cloud_proxy.port}',
                  'username': ADMIN_USERNAME,
                  'printers': [printer.describe() for printer in self.printers.values()]}
         temporary = self.state_path.with_suffix('.tmp')
@@ -205,6 +211,9 @@ class Fleet:
                 'cloudmail_verify_server_certificate': True,
                 'cloudmail_add_cn_to_verification': False,
                 'cloudmail_simulator_control_url': f'http://127.0.0.1:{self.control_port}',
+                # The controller's pre-flight reaches the fake clouds through the simulator's proxy.
+                'cloudmail_cloud_proxy': f'http://127.0.0.1:{self.cloud_proxy.port}',
+                'cloudmail_cloud_ca_path': self.ca_path,
             },
             'children': {'printers': {'children': groups}},
         }}

@@ -610,7 +610,10 @@ class Printer:
 
     def _oauth_rows(self, oauth):
         rows = [(self._label('connection_status'), self._status_word('connection_status', oauth.connection_status())),
-                (self._label('token_status'), self._status_word('token_status', oauth.status))]
+                (self._label('token_status'), self._status_word('token_status', oauth.status)),
+                # The device's own real-time clock, skewed by the control interface's clock offset.
+                (self._label('device_time'), time.strftime(self.profile['device_time_format'],
+                                                           time.gmtime(time.time() + self.clock_offset)))]
         pending = oauth.pending
         if pending and oauth.status == 'authorizing':
             remaining = max(0, int(pending['expires_at'] - self.clock.now()))

@@ -104,6 +104,23 @@ class SettingsPlan:
         return bool(self.changes) or self.write_secret
 
     @property
+    def drops_token(self):
+        """Why writing this plan makes the device discard its token, or None.
+
+        The device keeps a token only for the authority (Microsoft) or client ID
+        (Google) it was issued for, and forgets it when OAuth is turned off.
+        """
+        if not self.current.get('enabled'):
+            return None
+        if 'enabled' in self.changes and not self.desired.get('enabled'):
+            return 'OAuth 2.0 is turned off'
+        for name in ('authority_url', 'client_id'):
+            if name in self.changes:
+                return 'the %s changes from %r to %r' % (name.replace('_', ' '), self.changes[name][0],
+                                                         self.changes[name][1])
+        return None
+
+    @property
     def result(self):
         """The settings after the change (all visible fields)."""
         merged = dict(self.current)

@@ -207,22 +207,29 @@ def _profile_problems(host, variables):
     name, path = variables.get('cloudmail_profile'), variables.get('cloudmail_profile_file')
     if isinstance(path, OpaqueValue) or isinstance(name, OpaqueValue) or not isinstance(path or name or '', str):
         return []
-    device_profiles = _device_profiles()
     if path:
         variable = 'cloudmail_profile_file'
     elif name and re.match(r'^[a-z0-9][a-z0-9_]*$', name):
         variable = 'cloudmail_profile'
-        known = device_profiles.profile_names()
+        known = _device_profiles().profile_names()
         if name not in known:
             # Worded as the schema's other choices are; the names are the collection's profile files.
             return [VariableProblem(host, variable, 'must be one of %s (got "%s")' % (', '.join(known), name))]
     else:
         return []
+    error = _profile_error(None if path else name, path)
+    return [VariableProblem(host, variable, error)] if error else []
+
+
+@functools.lru_cache(maxsize=64)
+def _profile_error(name, path):
+    """Why a profile does not resolve, or None; resolved once per process, not once per printer."""
+    device_profiles = _device_profiles()
     try:
-        device_profiles.resolve_profile(None if path else name, path)
+        device_profiles.resolve_profile(name, path)
     except device_profiles.ProfileError as exc:
-        return [VariableProblem(host, variable, str(exc))]
-    return []
+        return str(exc)
+    return None
 
 
 def _namespace_properties(printer_schema):

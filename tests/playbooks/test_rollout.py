@@ -23,13 +23,16 @@ def test_non_interactive_rollout_status_and_reauthorize(simulated_fleet, run_pla
     for name in microsoft:
         assert token_status(fleet, name, 'microsoft')['status'] == 'active'
     for name in google:
-        assert f'No authorization code for {name}' in first.output
+        assert re.search(rf'{name} \(127\.[\d.]+:\d+\): no authorization code was given', first.output)
     urls = dict(GOOGLE_ROW.findall(first.output))
     assert sorted(urls) == google
 
-    # The person consents for each Google printer and hands the codes over in a vars file.
-    codes = {name: fleet.control.google_consent(url)['code'] for name, url in urls.items()}
-    codes_file = write_yaml(tmp_path / 'google-codes.yml', {'cloudmail_google_authorization_codes': codes})
+    # The person consents for each Google printer and hands the codes over in a vars file, as copied
+    # from the browser: one percent-encoded code, one whole address.
+    consents = {name: fleet.control.google_consent(url) for name, url in urls.items()}
+    codes = {name: consent['code'] for name, consent in consents.items()}
+    pasted = {google[0]: codes[google[0]].replace('/', '%2F'), google[1]: consents[google[1]]['redirect_url']}
+    codes_file = write_yaml(tmp_path / 'google-codes.yml', {'cloudmail_google_authorization_codes': pasted})
     second = run_playbook('rollout.yml', fleet.inventory_path, '-e', f'@{codes_file}', extra_vars=settings)
     assert second.returncode == 0, second.output
     for name in google:
@@ -96,3 +99,26 @@ def test_fleet_report_merges_slices(simulated_fleet, run_playbook, tmp_path):
     assert [row['token_status'] for row in document['printers']] == ['inactive', 'inactive']
     assert [row['next_action'] for row in document['printers']] == ['run rollout.yml (it writes the settings, then authorizes)'] * 2
     assert 'by state: not_configured 2' in merged.output and 'Merged from: fleet-report-job1.json, fleet-report-job2.json' in merged.output
+
+
+def test_rollback_turns_oauth_off_and_supports_check_mode(simulated_fleet, run_playbook, tmp_path):
+    fleet = simulated_fleet(printers=2, providers='microsoft', auto_approve_seconds=1, poll_interval=1,
+                            settle_seconds=0.5)
+    settings = {'cloudmail_report_dir': str(tmp_path / 'reports'), 'cloudmail_authorization_timeout': 60}
+    rollout = run_playbook('rollout.yml', fleet.inventory_path, extra_vars=settings)
+    assert rollout.returncode == 0, rollout.output
+    writes = fleet.control.counters()['writes']
+
+    # Check mode: says what would change and that the token would be dropped, writes nothing.
+    check = run_playbook('rollback.yml', fleet.inventory_path, '--check', '--diff', extra_vars=settings)
+    assert fleet.control.counters()['writes'] == writes
+    assert check.recap()['printer-0001']['changed'] >= 1, check.output
+    assert 'OAuth 2.0 is turned off, so the device will drop its current microsoft token' in check.output
+    assert token_status(fleet, 'printer-0001', 'microsoft')['status'] == 'active'
+
+    rollback = run_playbook('rollback.yml', fleet.inventory_path, extra_vars=settings)
+    assert fleet.control.counters()['writes'] > writes
+    for name in ('printer-0001', 'printer-0002'):
+        assert fleet.control.printer(name)['settings']['microsoft']['enabled'] is False, rollback.output
+        assert token_status(fleet, name, 'microsoft')['status'] != 'active'
+    assert fleet.control.counters()['open_sessions'] == 0

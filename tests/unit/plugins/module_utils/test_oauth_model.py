@@ -128,6 +128,30 @@ def test_turning_off_never_writes_the_secret():
     assert plan.masked_after() == dict(GOOGLE_ON, enabled=False, client_secret=SECRET_MASK)
 
 
+MICROSOFT_ON = {'enabled': True, 'verify_server_certificate': True, 'add_cn_to_verification': False,
+                'authority_url': 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0'}
+
+
+@pytest.mark.parametrize('current, desired, reason', [
+    (MICROSOFT_ON, {'authority_url': 'https://login.microsoftonline.com/contoso.com/oauth2/v2.0'},
+     'authority url changes'),
+    (MICROSOFT_ON, {'enabled': False}, 'turned off'),
+    (GOOGLE_ON, {'client_id': 'other.apps.googleusercontent.com'}, 'client id changes'),
+])
+def test_a_change_of_binding_says_the_token_is_dropped(current, desired, reason):
+    plan = plan_settings('google' if 'client_id' in current else 'microsoft', current, dict(current, **desired))
+    assert reason in plan.drops_token
+
+
+@pytest.mark.parametrize('current, desired', [
+    (MICROSOFT_ON, {'verify_server_certificate': False}),
+    (dict(MICROSOFT_ON, enabled=False), {'enabled': True, 'authority_url': 'https://login.microsoftonline.com/x.com/oauth2/v2.0'}),
+    (MICROSOFT_ON, {}),
+])
+def test_other_changes_keep_the_token(current, desired):
+    assert plan_settings('microsoft', current, dict(current, **desired)).drops_token is None
+
+
 def test_masked_settings_never_hold_a_secret():
     assert masked_settings('google', dict(GOOGLE_ON, client_secret=SECRET))['client_secret'] == SECRET_MASK
     assert masked_settings('google', GOOGLE_OFF)['client_secret'] is None
