@@ -182,7 +182,8 @@ def test_unknown_firmware_gets_a_draft_that_drives_oauth_info(simulated_fleet, r
         host: {'cloudmail_profile_file': str(second_drafts[host])} for host in hosts})
     status = run_playbook('status.yml', inventory, extra_vars={'cloudmail_report_dir': str(tmp_path / 'status'),
                                                                'cloudmail_fail_on_attention': False})
-    assert {host: counts['failed'] for host, counts in status.recap().items()} == dict.fromkeys(hosts, 0), status.output
+    assert status.returncode == 0, status.output
+    assert not any(counts['failed'] for counts in status.recap().values()), status.output
     report = {row['host']: row for row in load_report(tmp_path / 'status')['printers']}
     for host in hosts:
         # Read through the draft's pages, fields and labels: OAuth still off, as the device holds it.
