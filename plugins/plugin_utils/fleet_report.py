@@ -233,10 +233,6 @@ def fact_field(name):
     return lambda fact: fact.get(name, '') if isinstance(fact, dict) else ''
 
 
-# Columns filled from a per-host fact: Column(key, title, fact name, function of the fact's value).
-# A printer without the fact shows an empty cell; a column that no printer has is left out of the
-# CSV and HTML. Another section is one more line here, for example
-#   Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language')).
 def probe_draft(probe):
     """Where the probe's draft profile is, with what it could not find."""
     if not isinstance(probe, dict) or not probe.get('draft_path'):
@@ -249,6 +245,9 @@ def probe_notes(probe):
     return '; '.join(probe.get('notes') or []) if isinstance(probe, dict) else ''
 
 
+# Columns filled from a per-host fact: Column(key, title, fact name, function of the fact's value).
+# A printer without the fact shows an empty cell; a column that no printer has is left out of the
+# CSV and HTML. Another section is one more line here.
 FACT_COLUMNS = (
     Column('preflight', 'Pre-flight', 'printer_preflight', preflight_summary),
     # playbooks/probe.yml
