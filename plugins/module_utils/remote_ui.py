@@ -39,6 +39,11 @@ INVENTORY_VARIABLES = {
     'wait_timeout': 'cloudmail_authorization_timeout',
     'max_pages': 'cloudmail_probe_max_pages',
     'draft_dir': 'cloudmail_report_dir',
+    'sender': 'cloudmail_smtp_sender',
+    'smtp_server': 'cloudmail_smtp_server',
+    'smtp_port': 'cloudmail_smtp_port',
+    'encryption': 'cloudmail_smtp_encryption',
+    'recipient': 'cloudmail_mail_test_recipient',
 }
 # What to run after fixing the inventory.
 NEXT_PLAYBOOK = 'fix it in the inventory, check it with playbooks/status.yml, then run playbooks/rollout.yml again'
