@@ -37,8 +37,8 @@ def inventory_with(fleet, path, **per_host):
     return write_yaml(path, inventory)
 
 
-def probe(run_playbook, inventory, reports):
-    run = run_playbook('probe.yml', inventory, '-v', extra_vars={'cloudmail_report_dir': str(reports)})
+def probe(run_playbook, inventory, reports, verbosity='-v'):
+    run = run_playbook('probe.yml', inventory, verbosity, extra_vars={'cloudmail_report_dir': str(reports)})
     rows = {row['host']: row for row in load_report(reports, 'probe')['printers']}
     return run, rows
 
@@ -64,7 +64,7 @@ def test_built_in_families_in_both_languages_match_their_profile(simulated_fleet
     # One printer without any profile: the probe finds its family from the login form alone.
     inventory = inventory_with(fleet, tmp_path / 'inventory.yml', **{'printer-0004': {'cloudmail_profile': None}})
     reports = tmp_path / 'reports'
-    run, rows = probe(run_playbook, inventory, reports)
+    run, rows = probe(run_playbook, inventory, reports, '-vvvv')    # no secret at any verbosity
     assert run.returncode == 0, run.output
 
     expected = {'printer-0001': (ADVANCE, 'en', 'iR-ADV C5535', 'CANON HTTP Server'),
