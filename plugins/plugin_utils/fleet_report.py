@@ -268,13 +268,33 @@ def fact_field(name):
     return lambda fact: fact.get(name, '') if isinstance(fact, dict) else ''
 
 
+def probe_draft(probe):
+    """Where the probe's draft profile is, with what it could not find."""
+    if not isinstance(probe, dict) or not probe.get('draft_path'):
+        return ''
+    missing = probe.get('not_found') or []
+    return '%s%s' % (probe['draft_path'], ' (not found: %s)' % '; '.join(missing) if missing else '')
+
+
+def probe_notes(probe):
+    return '; '.join(probe.get('notes') or []) if isinstance(probe, dict) else ''
+
+
 # Columns filled from a per-host fact: Column(key, title, fact name, function of the fact's value).
 # A printer without the fact shows an empty cell; a column that no printer has is left out of the
-# CSV and HTML. Another section is one more line here, for example
-#   Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language')).
+# CSV and HTML. Another section is one more line here.
 FACT_COLUMNS = (
     Column('preflight', 'Pre-flight', 'printer_preflight', preflight_summary),
     Column('mail_test', 'Send test', 'printer_mail_test', mail_test_summary),
+    # playbooks/probe.yml
+    Column('profile_match', 'Matching profile', 'printer_probe', fact_field('profile_match')),
+    Column('family_guess', 'Family (guess)', 'printer_probe', fact_field('family_guess')),
+    Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language')),
+    Column('model', 'Model', 'printer_probe', fact_field('model')),
+    Column('firmware', 'Firmware', 'printer_probe', fact_field('firmware')),
+    Column('server', 'Server', 'printer_probe', fact_field('server')),
+    Column('draft_profile', 'Draft profile', 'printer_probe', probe_draft),
+    Column('probe_notes', 'Probe notes', 'printer_probe', probe_notes),
 )
 
 # Expiry watch columns, from the printer's status (oauth_info): shown when a printer has them.
