@@ -25,8 +25,8 @@ request_spacing_seconds: 0.05
     # The printers are not configured yet: without a person (CI) that alone fails status.yml with exit 2
     # (cloudmail_fail_on_attention: auto). Here only a printer whose read failed may fail the run.
     reports = tmp_path / 'reports'
-    run = run_playbook('status.yml', inventory, extra_vars={'cloudmail_report_dir': str(reports),
-                                                             'cloudmail_fail_on_attention': False})
+    settings = {'cloudmail_report_dir': str(reports), 'cloudmail_fail_on_attention': False}
+    run = run_playbook('status.yml', inventory, extra_vars=settings)
     assert run.returncode == 0, run.output
     # status.yml reads the fleet in one run_once task, so the recap need not list every printer.
     assert not any(counts['failed'] for counts in run.recap().values()), run.output
