@@ -31,6 +31,7 @@ INVENTORY_VARIABLES = {
     'ca_path': 'cloudmail_ca_path',
     'timeout': 'cloudmail_timeout',
     'retries': 'cloudmail_retries',
+    'task_budget': 'cloudmail_task_budget',
     'provider': 'cloudmail_provider',
     'tenant': 'cloudmail_microsoft_tenant',
     'authority_url': 'cloudmail_microsoft_authority_url',
@@ -57,6 +58,7 @@ def connection_argument_spec():
         ca_path=dict(type='path'),
         timeout=dict(type='float', default=10),
         retries=dict(type='int', default=3),
+        task_budget=dict(type='float', default=180),
         # Set by the action plugin for a background (async) run: the module then needs no profile files.
         resolved_profile=dict(type='dict'),
     )
@@ -83,4 +85,5 @@ def session_from_params(params, profile, **kwargs):
         host=params['host'], port=params['port'], username=params['username'],
         password=params['password'], profile=profile,
         validate_certs=params['validate_certs'], ca_path=params['ca_path'],
-        timeout=params['timeout'], retries=params['retries'], **kwargs)
+        timeout=params['timeout'], retries=params['retries'],
+        task_budget=params['task_budget'], **kwargs)

@@ -43,6 +43,7 @@ class DeviceAction(ActionBase):
         no_log_values = validation._no_log_values
         params = validation.validated_parameters
         host = params.get('host') or task_vars.get('inventory_hostname', '?')
+        self._host_names = (task_vars.get('inventory_hostname'), params.get('host'))
         if validation.error_messages:
             result.update(failed=True, msg='%s: %s; %s' % (
                 host, in_inventory_terms('; '.join(validation.error_messages)), NEXT_PLAYBOOK))
@@ -72,8 +73,28 @@ class DeviceAction(ActionBase):
             result['warnings'] = result.get('warnings', []) + task.warnings
         return self._masked(result, params, no_log_values)
 
-    @staticmethod
-    def _masked(result, params, no_log_values):
+    def _masked(self, result, params, no_log_values):
+        # The client names the address it connects to (cloudmail_host); the operator knows the printer by
+        # its inventory name: every message is made to name both, here, in one place.
+        for key in ('msg', 'warnings'):
+            if result.get(key):
+                named = [naming_host(text, *self._host_names) for text in _as_list(result[key])]
+                result[key] = named if key == 'warnings' else named[0]
         # As AnsibleModule does: the arguments echoed, and no secret anywhere in the result.
         result['invocation'] = {'module_args': params}
         return remove_values(result, no_log_values)
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def naming_host(message, inventory_host, address):
+    """``message`` starting with "inventory_host (address): ", whatever host it started with."""
+    if not inventory_host:
+        return message
+    label = inventory_host if not address or address == inventory_host else '%s (%s)' % (inventory_host, address)
+    for known in (label, address, inventory_host):
+        if known and message.startswith(known + ': '):
+            return label + message[len(known):]
+    return '%s: %s' % (label, message)
