@@ -132,10 +132,10 @@ def bounded_request(http, method, url, seconds, max_bytes, **kwargs):
             raise
         except Exception:
             if watch.fired:
-                raise LimitExceeded('deadline', 'the answer was not complete after %s s' % _seconds(seconds))
+                raise LimitExceeded('deadline', 'the answer was still incomplete when they were over')
             raise
         if watch.fired:
-            raise LimitExceeded('deadline', 'the answer was not complete after %s s' % _seconds(seconds))
+            raise LimitExceeded('deadline', 'the answer was still incomplete when they were over')
         return response
     except LimitExceeded:
         if response is not None:
