@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import (
     operator_text,
@@ -16,6 +17,8 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
 )
 
 __metaclass__ = type
+
+display = Display()
 
 
 class ActionModule(ActionBase):
@@ -57,4 +60,7 @@ class ActionModule(ActionBase):
         )
         result['prompt'] = '\n'.join(result['lines'])
         result['msg'] = '%d printer(s) wait for a sign-in' % len(rows)
+        if rows:
+            # Shown by Display, not in a pause: it must reach the operator whether or not a terminal is there.
+            display.display(result['prompt'])
         return result

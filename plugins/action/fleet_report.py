@@ -53,7 +53,8 @@ def fail_on_attention(setting, task_vars, environment=None, is_interactive=resol
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = False
-    _VALID_ARGS = frozenset(('dest', 'slice', 'hosts', 'status_var', 'error_var', 'merge', 'fail_on_attention'))
+    _VALID_ARGS = frozenset(('dest', 'slice', 'hosts', 'status_var', 'error_var', 'statuses', 'merge',
+                             'fail_on_attention'))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -64,6 +65,7 @@ class ActionModule(ActionBase):
             'hosts': {'type': 'list', 'elements': 'str'},
             'status_var': {'type': 'str', 'default': 'printer_status'},
             'error_var': {'type': 'str', 'default': 'printer_error'},
+            'statuses': {'type': 'dict'},
             'merge': {'type': 'bool', 'default': False},
             'fail_on_attention': {'type': 'raw', 'default': 'auto'},
         })[1]
@@ -80,7 +82,13 @@ class ActionModule(ActionBase):
                 result['sources'] = sources
             else:
                 hosts = args['hosts'] if args['hosts'] is not None else task_vars.get('ansible_play_hosts_all', [])
-                rows = [self._row(host, task_vars.get('hostvars', {}), args) for host in sorted(set(hosts))]
+                rows, errors = [], {}
+                for host in sorted(set(hosts)):
+                    row, error = self._row(host, task_vars.get('hostvars', {}), args)
+                    rows.append(row)
+                    if error:
+                        errors[host] = error
+                result['errors'] = errors
                 document, paths, changed = write_report(dest, args['slice'], rows, metadata)
         except (OSError, ValueError) as exc:
             raise AnsibleError('cannot write the fleet report in %s (cloudmail_report_dir): %s' % (dest, exc)) from exc
@@ -95,6 +103,7 @@ class ActionModule(ActionBase):
         return result
 
     def _row(self, host, hostvars, args):
+        """The host's report row, and the error that stopped it in this run (empty when none)."""
         variables = hostvars[host] if host in hostvars else {}
         row_variables = {}
         for name in ROW_VARIABLES:
@@ -106,10 +115,19 @@ class ActionModule(ActionBase):
         if message:
             failure = {'message': message, 'action': plain(variables.get('printer_error_action')),
                        'reason': plain(variables.get('printer_error_reason'))}
+        if args['statuses'] is not None:
+            # One fleet-wide read (fleet_status). An earlier step's failure is the one to fix first: it is kept.
+            status = plain(args['statuses'].get(host) or {})
+            if failure is None and status.get('failed'):
+                message = status.get('msg') or 'the status could not be read'
+                failure = {'message': message, 'reason': status.get('reason') or '',
+                           'action': 'validate_inventory' if status.get('problems') else 'oauth_info'}
+        else:
+            status = plain(variables.get(args['status_var']) or {})
         facts = {column.fact: plain(variables.get(column.fact)) for column in FACT_COLUMNS
                  if variables.get(column.fact) is not None}
-        return build_row(host, row_variables, plain(variables.get(args['status_var']) or {}), failure, facts,
-                         secrets=self._secrets(variables, host))
+        row = build_row(host, row_variables, status, failure, facts, secrets=self._secrets(variables, host))
+        return row, message
 
     @staticmethod
     def _secrets(variables, host):

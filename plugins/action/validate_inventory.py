@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import rendered_namespace_variables
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import checked_namespace_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
     FLEET_DEFAULTS_SCHEMA,
     PRINTER_SCHEMA,
     InventoryValidator,
-    VariableProblem,
 )
 
 __metaclass__ = type
@@ -36,11 +35,7 @@ class ActionModule(ActionBase):
         host = task_vars.get('inventory_hostname', '?')
         validator = InventoryValidator(_SCHEMAS[args['schema']])
         templar = self._templar.copy_with_new_env(available_variables=task_vars)
-        variables, unresolved = rendered_namespace_variables(templar, task_vars, validator.secret_variables)
-
-        problems = [VariableProblem(host, name, why) for name, why in unresolved.items()]
-        problems += validator.validate(host, variables)
-        problems.sort(key=lambda problem: (problem.path, problem.message))
+        variables, problems = checked_namespace_variables(templar, host, task_vars, validator)
 
         result.update(
             changed=False,

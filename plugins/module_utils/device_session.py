@@ -102,6 +102,8 @@ class RemoteUISession:
         self._http = None
         self._proxies = {}
         self._logged_in = False
+        # The page of the latest request, while it is the latest: its form's token is still unused.
+        self._latest_page = None
         self._previous_sigterm = None
 
     # -- context manager
@@ -295,21 +297,25 @@ class RemoteUISession:
                     path, response.status_code,
                     ' (to %s)' % response.headers.get('Location') if response.is_redirect else '',
                     profile_hint(self.profile)))
-        return self._page(path, response)
+        self._latest_page = self._page(path, response)
+        return self._latest_page
 
     def submit_form(self, page_path, form_field, values, idempotent=True):
         """Post the form of ``page_path`` that holds ``form_field``, as a browser does.
 
         The form is read afresh before every attempt, because its anti-forgery
-        token is valid for one post only. Every successful control of the form
-        is sent with its own value (hidden bookkeeping values included), then
+        token is valid for one post only; only when the page was the session's
+        latest request (read, then [OK], as a person does) the first attempt
+        posts that form as it is. Every successful control of the form is sent
+        with its own value (hidden bookkeeping values included), then
         the profile's ``write_fields`` the form lacks, then ``values`` (field
         name to string; None leaves a field out, or unticks a checkbox). Whether
         the write took is for the caller to read back: only the device's error
         marker or an HTTP error counts as refused here.
         """
         def prepare():
-            page = self.get_page(page_path)
+            latest = self._latest_page
+            page = latest if latest is not None and latest.path == page_path else self.get_page(page_path)
             form = page.form_with(form_field, *[name for name in values if name != form_field])
             data = self._form_data(form, values)
             return self._action_path(page_path, form.action or page_path), data, page_path
@@ -393,6 +399,7 @@ class RemoteUISession:
     # -- HTTP
 
     def _send(self, method, path, data=None, referer=None, extra_headers=None, logout=False):
+        self._latest_page = None    # any request may end the validity of the latest page's token
         headers = dict(extra_headers or {})
         if method == 'POST':
             # Devices check that a post comes from their own pages, as a browser's would.

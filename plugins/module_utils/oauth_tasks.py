@@ -111,7 +111,13 @@ def run_settings(task):
             device = OAuthDevice(session, provider)
             plan = plan_settings(provider, device.read_settings(), desired,
                                  params['client_secret'], params['update_secret'])
-            result = dict(changed=plan.changed, provider=provider, settings=plan.masked_after())
+            result = dict(changed=plan.changed, provider=provider, settings=plan.masked_after(),
+                          drops_token=plan.drops_token)
+            if plan.drops_token:
+                task.warn('%s: %s, so the device %s its current %s token: authorize it again afterwards '
+                          '(rollout.yml does, or reauthorize.yml)' % (
+                              params['host'], plan.drops_token,
+                              'will drop' if task.check_mode else 'dropped', provider))
             if task.diff:
                 result['diff'] = plan.diff()
             if plan.changed and not task.check_mode:

@@ -38,6 +38,11 @@ INVENTORY_VARIABLES = {
     'client_id': 'cloudmail_google_client_id',
     'client_secret': 'cloudmail_google_client_secret',
     'wait_timeout': 'cloudmail_authorization_timeout',
+    'sender': 'cloudmail_smtp_sender',
+    'smtp_server': 'cloudmail_smtp_server',
+    'smtp_port': 'cloudmail_smtp_port',
+    'encryption': 'cloudmail_smtp_encryption',
+    'recipient': 'cloudmail_mail_test_recipient',
 }
 # What to run after fixing the inventory.
 NEXT_PLAYBOOK = 'fix it in the inventory, check it with playbooks/status.yml, then run playbooks/rollout.yml again'
@@ -87,3 +92,27 @@ def session_from_params(params, profile, **kwargs):
         validate_certs=params['validate_certs'], ca_path=params['ca_path'],
         timeout=params['timeout'], retries=params['retries'],
         task_budget=params['task_budget'], **kwargs)
+
+
+def naming_host(result, inventory_host, address):
+    """``result`` with its ``msg`` and ``warnings`` starting with "inventory_host (address): ".
+
+    The client names the address it connects to (``cloudmail_host``); the operator knows the printer
+    by its inventory name. Every result of a device task goes through here on the controller.
+    """
+    if not inventory_host:
+        return result
+    label = inventory_host if not address or address == inventory_host else '%s (%s)' % (inventory_host, address)
+
+    def named(message):
+        for known in (label, address, inventory_host):
+            if known and message.startswith(known + ': '):
+                return label + message[len(known):]
+        return '%s: %s' % (label, message)
+
+    result = dict(result)
+    if result.get('msg'):
+        result['msg'] = named(result['msg'])
+    if result.get('warnings'):
+        result['warnings'] = [named(warning) for warning in result['warnings']]
+    return result

@@ -9,12 +9,12 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: authorization_summary
-short_description: One table of every printer's pending sign-in, for a single pause
+short_description: One table of every printer's pending sign-in, printed once for the batch
 version_added: 0.1.0
 description:
   - Reads, for each host given, the result of M(printfleet.cloudmail.oauth_authorize) with O(ignore:state=started)
     registered by the play, and returns one table of the sign-ins the operator must do (Microsoft user code and
-    verification URL, Google authorization URL), and the text to show in one C(ansible.builtin.pause).
+    verification URL, Google authorization URL), prints it on the controller (also without a terminal) and returns it.
   - Decides whether a person can answer prompts (O(interactive)).
   - Runs on the controller only and contacts no device. Use with C(run_once).
 author:

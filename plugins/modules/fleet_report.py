@@ -57,6 +57,11 @@ options:
     description: Name of each host's fact holding the last error of the play.
     type: str
     default: printer_error
+  statuses:
+    description:
+      - The RV(printfleet.cloudmail.fleet_status#module:printers) of one fleet-wide M(printfleet.cloudmail.fleet_status)
+        read, used instead of each host's O(status_var). A host whose read failed gets that failure as its last error.
+    type: dict
   merge:
     description:
       - Instead of reporting hosts, join every C(fleet-report-*.json) of O(dest) into C(fleet-report-merged.*).
@@ -124,6 +129,11 @@ printers:
 attention:
   description: Host -> next action, for every printer whose state is not C(ok).
   returned: always
+  type: dict
+errors:
+  description:
+    - Host -> the error that stopped it in this run (a recorded O(error_var), or else a failed read in O(statuses)).
+  returned: when O(merge=false)
   type: dict
 fail_on_attention:
   description: The resolved O(fail_on_attention).

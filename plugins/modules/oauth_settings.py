@@ -149,6 +149,13 @@ settings:
     verify_server_certificate: true
     add_cn_to_verification: false
     authority_url: https://login.microsoftonline.com/organizations/oauth2/v2.0
+drops_token:
+  description:
+    - Why the change makes the device discard its current token (OAuth turned off, authority URL or
+      client ID changed), or null when the token is kept. Also given in check mode, with a warning.
+  returned: always
+  type: str
+  sample: OAuth 2.0 is turned off
 connection_status:
   description: Server connection status after the run, normalized.
   returned: always

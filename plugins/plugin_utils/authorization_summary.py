@@ -16,6 +16,9 @@ __metaclass__ = type
 # Variables that only exist when the play runs under AWX / Automation Controller:
 # it runs ansible-playbook in a pseudo-terminal, yet nobody is there to answer.
 CONTROLLER_JOB_VARIABLES = ('awx_job_id', 'tower_job_id')
+# Environment set by ansible-runner (which AWX and Navigator use: a pseudo-terminal, nobody at it)
+# and by CI services.
+RUNNER_STDOUT_CALLBACK = 'awx_display'
 
 
 def pending_row(host, provider, authorization):
@@ -55,18 +58,17 @@ def operator_text(rows, interactive, wait_timeout):
     lines.append('')
     lines.extend(render_table(rows))
     lines.append('')
-    if interactive:
-        if google:
-            lines.append('You will be asked for each Google printer\'s code next.')
-        lines.append('Press Enter when you have signed in. Enter alone proves nothing: the play then asks every '
-                     'printer and waits up to %s s per printer for its token to become active.' % _seconds(wait_timeout))
-    else:
-        lines.append('No terminal: the play does not prompt. It now waits up to %s s per printer for its token to '
-                     'become active.' % _seconds(wait_timeout))
-        if google:
-            lines.append('Google printers take their code from cloudmail_google_authorization_codes '
-                         '(a map of inventory host to code, given with -e @codes.yml); without one they fail with '
-                         '"No authorization code" until a run that has the code (reauthorize.yml).')
+    if google:
+        if interactive:
+            lines.append('You are asked for the Google codes next, all in one prompt.')
+        else:
+            lines.append('No one to ask: Google printers take their code from cloudmail_google_authorization_codes '
+                         '(a map of inventory host to code or browser address, given with -e @codes.yml); without '
+                         'one they fail with "No authorization code" until a run that has it (reauthorize.yml).')
+    if microsoft:
+        lines.append('Nothing to press: the play checks the printers and shows how many codes are left at least every '
+                     '30 s, for up to %s s (cloudmail_authorization_timeout); after that it stops and names the '
+                     'printers to finish with reauthorize.yml.' % _seconds(wait_timeout))
     return lines
 
 
@@ -101,8 +103,12 @@ def controller_has_terminal():
     return terminal != 0 and foreground_group == process_group
 
 
-def resolve_interactive(setting, variables, has_terminal=controller_has_terminal):
-    """true / false as given; 'auto': a terminal is attached and the play does not run under AWX."""
+def resolve_interactive(setting, variables, has_terminal=controller_has_terminal, environ=None):
+    """true / false as given; 'auto': a terminal is attached in the foreground, and neither AWX job
+    variables nor the environment (ansible-runner, CI=true) say that nobody is there.
+
+    cron, nohup and ``< /dev/null`` leave no terminal on standard input, so they need no rule.
+    """
     if isinstance(setting, bool):
         return setting
     if str(setting).lower() in ('true', 'yes', '1'):
@@ -111,4 +117,15 @@ def resolve_interactive(setting, variables, has_terminal=controller_has_terminal
         return False
     if any(name in variables for name in CONTROLLER_JOB_VARIABLES):
         return False
+    if nobody_by_environment(os.environ if environ is None else environ):
+        return False
     return has_terminal()
+
+
+def nobody_by_environment(environ):
+    """Whether the environment says that nobody watches the run (ansible-runner, AWX, CI)."""
+    if str(environ.get('CI', '')).lower() in ('true', '1', 'yes'):
+        return True
+    if environ.get('ANSIBLE_STDOUT_CALLBACK') == RUNNER_STDOUT_CALLBACK:
+        return True
+    return bool(environ.get('AWX_ISOLATED_DATA_DIR'))

@@ -20,7 +20,11 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    NEXT_PLAYBOOK,
+    in_inventory_terms,
+    naming_host,
+)
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
 
 __metaclass__ = type
@@ -76,25 +80,7 @@ class DeviceAction(ActionBase):
     def _masked(self, result, params, no_log_values):
         # The client names the address it connects to (cloudmail_host); the operator knows the printer by
         # its inventory name: every message is made to name both, here, in one place.
-        for key in ('msg', 'warnings'):
-            if result.get(key):
-                named = [naming_host(text, *self._host_names) for text in _as_list(result[key])]
-                result[key] = named if key == 'warnings' else named[0]
+        result = naming_host(result, *self._host_names)
         # As AnsibleModule does: the arguments echoed, and no secret anywhere in the result.
         result['invocation'] = {'module_args': params}
         return remove_values(result, no_log_values)
-
-
-def _as_list(value):
-    return value if isinstance(value, list) else [value]
-
-
-def naming_host(message, inventory_host, address):
-    """``message`` starting with "inventory_host (address): ", whatever host it started with."""
-    if not inventory_host:
-        return message
-    label = inventory_host if not address or address == inventory_host else '%s (%s)' % (inventory_host, address)
-    for known in (label, address, inventory_host):
-        if known and message.startswith(known + ': '):
-            return label + message[len(known):]
-    return '%s: %s' % (label, message)

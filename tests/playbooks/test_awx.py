@@ -52,3 +52,26 @@ def test_sliced_rollout_under_ansible_runner_and_merged_report(simulated_fleet, 
             assert fleet.password not in artifact.read_text(errors='replace'), artifact
     events = [json.loads(path.read_text()) for path in (tmp_path / 'job101').rglob('job_events/*.json')]
     assert any(event.get('event') == 'playbook_on_stats' for event in events)
+
+
+def test_ansible_runner_without_a_person_ends_with_a_summary(simulated_fleet, ansible_env, tmp_path):
+    # ansible-runner gives the play a pseudo-terminal but nobody answers: no prompt, no hang.
+    fleet = simulated_fleet(printers=2, providers='microsoft', poll_interval=1, settle_seconds=0.5)
+    job = run_job('rollout.yml', fleet.inventory_path, tmp_path / 'job', ansible_env,
+                  extravars={'cloudmail_report_dir': str(tmp_path / 'reports'), 'cloudmail_authorization_timeout': 12,
+                             'cloudmail_authorization_rounds': 1})
+    output = job.stdout.read()
+    assert job.status == 'failed' and job.rc != 0, output
+    assert 'Waiting for sign-ins: 2 code(s) left (printer-0001, printer-0002)' in output
+    assert '2 printer(s) still wait for a sign-in' in output and 'reauthorize.yml' in output
+    assert 'cloudmail_authorization_timeout' in output
+    assert fleet.control.counters()['open_sessions'] == 0
+
+
+def test_ansible_runner_succeeds_when_the_sign_ins_are_done(simulated_fleet, ansible_env, tmp_path):
+    fleet = simulated_fleet(printers=2, providers='microsoft', auto_approve_seconds=2, poll_interval=1,
+                            settle_seconds=0.5)
+    job = run_job('rollout.yml', fleet.inventory_path, tmp_path / 'job', ansible_env,
+                  extravars={'cloudmail_report_dir': str(tmp_path / 'reports'), 'cloudmail_authorization_timeout': 60})
+    assert (job.status, job.rc) == ('successful', 0), job.stdout.read()
+    assert {row['token_status'] for row in load_report(tmp_path / 'reports')['printers']} == {'active'}

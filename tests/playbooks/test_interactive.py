@@ -1,5 +1,5 @@
-"""The operator's run: one pause with every printer's sign-in, then a prompt per Google printer,
-through a real pseudo-terminal."""
+"""The operator's run through a real pseudo-terminal: one table, one prompt for every Google code,
+a progress line while the play waits, and no hang when nobody is at the terminal."""
 
 import json
 import re
@@ -11,32 +11,32 @@ from conftest import BIN, PLAYBOOKS, REPO_ROOT, token_status
 GOOGLE_ROW = re.compile(r'(printer-\d+)\s+google\s+(https://\S+)')
 
 
+def spawn_rollout(fleet, settings, ansible_env):
+    return pexpect.spawn(str(BIN / 'ansible-playbook'),
+                         ['-i', str(fleet.inventory_path), str(PLAYBOOKS / 'rollout.yml'), '-e', json.dumps(settings)],
+                         env=ansible_env, cwd=str(REPO_ROOT), encoding='utf-8', timeout=240, dimensions=(50, 400))
+
+
 def test_interactive_rollout_with_one_table_and_google_prompt(simulated_fleet, ansible_env, tmp_path):
     fleet = simulated_fleet(printers=3, languages='en', poll_interval=1, settle_seconds=0.5)
     settings = {'cloudmail_report_dir': str(tmp_path / 'reports'), 'cloudmail_authorization_timeout': 60}
-    child = pexpect.spawn(str(BIN / 'ansible-playbook'),
-                          ['-i', str(fleet.inventory_path), str(PLAYBOOKS / 'rollout.yml'), '-e', json.dumps(settings)],
-                          env=ansible_env, cwd=str(REPO_ROOT), encoding='utf-8', timeout=240, dimensions=(50, 400))
+    child = spawn_rollout(fleet, settings, ansible_env)
     transcript = []
     try:
-        child.expect('Press Enter when you have signed in')
+        child.expect('Paste the Google authorization code')
         table = child.before
         transcript.append(table)
-        # One table for the whole batch: both Microsoft codes and the Google URL.
+        # One table for the whole batch: both Microsoft codes and the Google URL, shown once.
         pending = {code['user_code'] for code in fleet.control.entra_pending()}
         assert len(pending) == 2 and all(code in table for code in pending)
+        assert table.count('CODE EXPIRES (UTC)') == 1, table
         google_url = dict(GOOGLE_ROW.findall(table))['printer-0003']
-        assert table.count('Press Enter') == 0  # the pause is shown once, not per host
 
-        # The person signs in for the Microsoft printers, then presses Enter.
+        # The person signs in for the Microsoft printers and pastes the browser's whole address.
         for user_code in pending:
             fleet.control.entra_approve(user_code)
-        child.sendline('')
-
-        child.expect('Authorization code for printer-0003')
-        transcript.append(child.before)
-        code = fleet.control.google_consent(google_url)['code']
-        child.sendline(code)
+        consent = fleet.control.google_consent(google_url)
+        child.sendline(consent['redirect_url'])
         child.expect(pexpect.EOF)
         transcript.append(child.before)
     finally:
@@ -46,5 +46,24 @@ def test_interactive_rollout_with_one_table_and_google_prompt(simulated_fleet, a
     assert token_status(fleet, 'printer-0001', 'microsoft')['status'] == 'active'
     assert token_status(fleet, 'printer-0002', 'microsoft')['status'] == 'active'
     assert token_status(fleet, 'printer-0003', 'google')['status'] == 'active'
-    assert code not in output  # typed without echo, never shown back
+    assert consent['code'] not in output  # typed without echo, never shown back
+    assert fleet.password not in output
+
+
+def test_a_terminal_with_nobody_at_it_does_not_hang(simulated_fleet, ansible_env, tmp_path):
+    fleet = simulated_fleet(printers=3, languages='en', poll_interval=1, settle_seconds=0.5)
+    settings = {'cloudmail_report_dir': str(tmp_path / 'reports'), 'cloudmail_authorization_timeout': 12,
+                'cloudmail_authorization_rounds': 1}
+    child = spawn_rollout(fleet, settings, ansible_env)
+    try:
+        child.expect(pexpect.EOF)  # nobody types; bounded by the spawn's timeout
+        output = child.before
+    finally:
+        child.close()
+    assert child.exitstatus != 0, output
+    assert 'Waiting for sign-ins: 2 code(s) left (printer-0001, printer-0002)' in output
+    assert 'reauthorize.yml' in output and 'cloudmail_authorization_timeout' in output
+    assert 'printer-0003' in output and 'no authorization code was given' in output
+    # The Google printer never received anything: its pending sign-in is untouched.
+    assert token_status(fleet, 'printer-0003', 'google')['status'] != 'active'
     assert fleet.password not in output

@@ -23,23 +23,33 @@ def test_non_interactive_rollout_status_and_reauthorize(simulated_fleet, run_pla
     for name in microsoft:
         assert token_status(fleet, name, 'microsoft')['status'] == 'active'
     for name in google:
-        assert f'No authorization code for {name}' in first.output
+        assert re.search(rf'{name} \(127\.[\d.]+:\d+\): no authorization code was given', first.output)
     urls = dict(GOOGLE_ROW.findall(first.output))
     assert sorted(urls) == google
 
-    # The person consents for each Google printer and hands the codes over in a vars file.
-    codes = {name: fleet.control.google_consent(url)['code'] for name, url in urls.items()}
-    codes_file = write_yaml(tmp_path / 'google-codes.yml', {'cloudmail_google_authorization_codes': codes})
+    # The person consents for each Google printer and hands the codes over in a vars file, as copied
+    # from the browser: one percent-encoded code, one whole address.
+    consents = {name: fleet.control.google_consent(url) for name, url in urls.items()}
+    codes = {name: consent['code'] for name, consent in consents.items()}
+    pasted = {google[0]: codes[google[0]].replace('/', '%2F'), google[1]: consents[google[1]]['redirect_url']}
+    codes_file = write_yaml(tmp_path / 'google-codes.yml', {'cloudmail_google_authorization_codes': pasted})
     second = run_playbook('rollout.yml', fleet.inventory_path, '-e', f'@{codes_file}', extra_vars=settings)
     assert second.returncode == 0, second.output
     for name in google:
         assert token_status(fleet, name, 'google')['status'] == 'active'
+    # The same runs pointed every printer's e-mail at its provider, authenticated by OAuth 2.0.
+    for name in microsoft + google:
+        provider = fleet.printers[name]['provider']
+        assert fleet.control.printer(name)['mail']['settings'] == {
+            'server': {'microsoft': 'smtp.office365.com', 'google': 'smtp.gmail.com'}[provider], 'port': '587',
+            'encryption': 'starttls', 'authentication': f'oauth_{provider}',
+            'sender': fleet.inventory['all']['children']['printers']['children'][provider]['vars']['cloudmail_smtp_sender']}
 
     # Third run: nothing left to do.
     writes = fleet.control.counters()['writes']
     third = run_playbook('rollout.yml', fleet.inventory_path, extra_vars=settings)
     assert third.returncode == 0, third.output
-    assert {host: counts['changed'] for host, counts in third.recap().items()} == dict.fromkeys(microsoft + google, 0)
+    assert {host: counts['changed'] for host, counts in third.recap().items()} == dict.fromkeys(microsoft + google + ['localhost'], 0)
     assert fleet.control.counters()['writes'] == writes
 
     # status.yml changes nothing and reports every printer active.
@@ -51,9 +61,17 @@ def test_non_interactive_rollout_status_and_reauthorize(simulated_fleet, run_pla
         (name, 'ok', 'active', 'none') for name in microsoft + google]
     assert report['summary']['by_token_status'] == {'active': 4}
 
+    # mail_test.yml proves the chain: every printer sends through the simulator's SMTP servers.
+    mail = run_playbook('mail_test.yml', fleet.inventory_path,
+                        extra_vars={**settings, 'cloudmail_mail_test_recipient': 'archive@example.org'})
+    assert mail.returncode == 0, mail.output
+    assert sorted(message['client_address'] for message in fleet.control.mailbox()['messages']) == sorted(
+        fleet.printers[name]['address'] for name in microsoft + google)
+    writes = fleet.control.counters()['writes']
+
     # Secrets never reach the output or the report files.
     for secret in [fleet.password, google_secret, *codes.values()]:
-        for run in (first, second, third, status):
+        for run in (first, second, third, status, mail):
             assert secret not in run.output
         for path in reports.iterdir():
             assert secret not in path.read_text()
@@ -96,3 +114,26 @@ def test_fleet_report_merges_slices(simulated_fleet, run_playbook, tmp_path):
     assert [row['token_status'] for row in document['printers']] == ['inactive', 'inactive']
     assert [row['next_action'] for row in document['printers']] == ['run rollout.yml (it writes the settings, then authorizes)'] * 2
     assert 'by state: not_configured 2' in merged.output and 'Merged from: fleet-report-job1.json, fleet-report-job2.json' in merged.output
+
+
+def test_rollback_turns_oauth_off_and_supports_check_mode(simulated_fleet, run_playbook, tmp_path):
+    fleet = simulated_fleet(printers=2, providers='microsoft', auto_approve_seconds=1, poll_interval=1,
+                            settle_seconds=0.5)
+    settings = {'cloudmail_report_dir': str(tmp_path / 'reports'), 'cloudmail_authorization_timeout': 60}
+    rollout = run_playbook('rollout.yml', fleet.inventory_path, extra_vars=settings)
+    assert rollout.returncode == 0, rollout.output
+    writes = fleet.control.counters()['writes']
+
+    # Check mode: says what would change and that the token would be dropped, writes nothing.
+    check = run_playbook('rollback.yml', fleet.inventory_path, '--check', '--diff', extra_vars=settings)
+    assert fleet.control.counters()['writes'] == writes
+    assert check.recap()['printer-0001']['changed'] >= 1, check.output
+    assert 'OAuth 2.0 is turned off, so the device will drop its current microsoft token' in check.output
+    assert token_status(fleet, 'printer-0001', 'microsoft')['status'] == 'active'
+
+    rollback = run_playbook('rollback.yml', fleet.inventory_path, extra_vars=settings)
+    assert fleet.control.counters()['writes'] > writes
+    for name in ('printer-0001', 'printer-0002'):
+        assert fleet.control.printer(name)['settings']['microsoft']['enabled'] is False, rollback.output
+        assert token_status(fleet, name, 'microsoft')['status'] != 'active'
+    assert fleet.control.counters()['open_sessions'] == 0

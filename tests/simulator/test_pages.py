@@ -1,5 +1,8 @@
 """The OAuth pages of both families in both languages, and the rules of a write."""
 
+import calendar
+import time
+
 import pytest
 
 from browser import Browser, error_marker_in, parse
@@ -41,7 +44,11 @@ def test_status_page_shows_labels_and_words_of_the_ui_language(browsers, provide
         markup = '<tr><th>' if browser.profile['markup'] == 'table' else '<dl><dt>'
         assert markup in text
         assert f'lang="{browser.printer["language"]}"' in text
-        assert browser.status(provider) == {'connection_status': 'unknown', 'token_status': 'inactive'}
+        status = browser.status(provider)
+        # The device's clock, as the profile's format says, close to the real time (no offset set).
+        shown = calendar.timegm(time.strptime(status.pop('device_time'), browser.profile['device_time_format']))
+        assert abs(shown - time.time()) < 120
+        assert status == {'connection_status': 'unknown', 'token_status': 'inactive'}
 
 
 @pytest.mark.parametrize('provider', ['microsoft', 'google'])

@@ -401,6 +401,39 @@ def test_a_form_is_read_afresh_for_every_attempt(device, sleeps):
     assert posts[-1]['headers']['Referer'] == 'https://127.0.0.5:443/rps/oauthmsedit.cgi'
 
 
+def test_a_form_just_read_is_posted_without_reading_it_again(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, EDIT_FORM % 'read'), html_response(200, EDIT_FORM % 'again'))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(302, location='/rps/oauthms.cgi'))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthmsedit.cgi')
+        remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
+    assert device.paths('GET').count('/rps/oauthmsedit.cgi') == 1
+    posts = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login']
+    assert [dict(post['data'])['Token'] for post in posts] == ['read']
+
+
+def test_a_form_read_before_another_request_is_read_again(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, EDIT_FORM % 'stale'), html_response(200, EDIT_FORM % 'fresh'))
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, '<p>status</p>'))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(302, location='/rps/oauthms.cgi'))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthmsedit.cgi')
+        remote.get_page('/rps/oauthms.cgi')   # a view in between may have replaced the form's token
+        remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
+    posts = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login']
+    assert [dict(post['data'])['Token'] for post in posts] == ['fresh']
+
+
+def test_a_retried_post_reads_the_form_afresh_after_using_the_one_just_read(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, EDIT_FORM % 'read'), html_response(200, EDIT_FORM % 'retry'))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(500, 'oops'), html_response(302, location='/rps/oauthms.cgi'))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthmsedit.cgi')
+        remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
+    posts = [call for call in device.calls if call['method'] == 'POST' and call['path'] != '/login']
+    assert [dict(post['data'])['Token'] for post in posts] == ['read', 'retry']
+
+
 def test_a_refused_write_names_the_page(device, sleeps):
     device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, EDIT_FORM % 'stale'))
     device.on('POST', '/rps/oauthmsedit.cgi', html_response(200, '<p class="error">ERR</p>'))

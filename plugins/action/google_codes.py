@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Take every Google printer's authorization code in one prompt, or from a variable (run_once)."""
+
+from __future__ import annotations
+
+import time
+
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import (
+    codes_from_variable,
+    match_codes,
+)
+
+__metaclass__ = type
+
+display = Display()
+
+PROMPT = ('Paste the Google authorization code of each printer above: the code, or the whole address from the '
+          'browser\'s bar. One per line or separated by spaces; an address whose state names a printer goes to '
+          'that printer, the others are given in the order of the table (%s). Enter on an empty line ends; '
+          'the prompt closes by itself after %d s')
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _VALID_ARGS = frozenset(('pending', 'interactive', 'given', 'timeout'))
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        args = self.validate_argument_spec(argument_spec={
+            'pending': {'type': 'list', 'elements': 'dict', 'required': True},
+            'interactive': {'type': 'bool', 'default': False},
+            'given': {'type': 'dict', 'default': {}, 'no_log': True},
+            'timeout': {'type': 'float', 'default': 900},
+        })[1]
+        rows = [row for row in args['pending'] if row.get('provider') == 'google']
+        codes, problems = codes_from_variable(args['given'], rows)
+        rows_to_ask = [row for row in rows if row['host'] not in codes and row['host'] not in problems]
+        if args['interactive'] and rows_to_ask:
+            answer = self._ask(rows_to_ask, args['timeout'])
+            typed, typed_problems, ignored = match_codes(answer, rows_to_ask)
+            codes.update(typed)
+            problems.update(typed_problems)
+            if ignored:
+                display.warning('%d entr%s of the answer were left over and ignored' % (ignored, 'y' if ignored == 1 else 'ies'))
+        for host in sorted(problems):
+            display.warning('%s: %s; nothing was sent to the printer' % (host, problems[host]))
+        result.update(changed=False, codes=codes, problems=problems,
+                      msg='%d Google code(s) usable, %d refused' % (len(codes), len(problems)))
+        return result
+
+    def _ask(self, rows, timeout):
+        """Lines typed (without echo) until an empty line, every printer has an entry, or the time is over."""
+        deadline = time.monotonic() + timeout
+        order = ', '.join(row['host'] for row in rows)
+        lines = []
+        prompt = PROMPT % (order, timeout)
+        while len(' '.join(lines).split()) < len(rows):
+            left = int(deadline - time.monotonic())
+            if left <= 0:
+                break
+            try:
+                answer = display.prompt_until(prompt + ':\n', private=True, seconds=left)
+            except AnsibleError:
+                break  # no terminal after all: the printers without a code say what to do
+            if isinstance(answer, Exception):
+                break
+            text = answer.decode('utf-8', errors='replace') if isinstance(answer, bytes) else str(answer)
+            if not text.strip():
+                break
+            lines.append(text)
+            prompt = '%d of %d given; next (or Enter on an empty line to end)' % (len(' '.join(lines).split()), len(rows))
+        return '\n'.join(lines)

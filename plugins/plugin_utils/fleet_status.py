@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Read the OAuth status of many printers at once, from the controller, in a bounded thread pool.
+
+One task for the whole fleet instead of one task per printer: each printer gets exactly what
+``oauth_info`` does for its provider (its own session, settings and status pages, always logged
+out), and a failing printer only fails its own entry. Results never hold a secret: messages come from the shared client, which never puts
+one in a message, and the host's own secrets are scrubbed from them once more.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed, run_info
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    CONNECTION_CONSTRAINTS,
+    NEXT_PLAYBOOK,
+    connection_argument_spec,
+    in_inventory_terms,
+    naming_host,
+    variable_for,
+)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
+
+__metaclass__ = type
+
+
+class PrinterRead:
+    """What to read on one printer: its connection options, resolved profile and provider."""
+
+    def __init__(self, name, params, profile, provider):
+        self.name = name
+        self.params = params
+        self.profile = profile
+        self.provider = provider
+
+    def secrets(self):
+        return [str(self.params.get('password') or '')]
+
+
+class ProfileCache:
+    """Each profile is resolved (files read, schema checked) once per fleet, not once per printer."""
+
+    def __init__(self):
+        self._resolved = {}
+
+    def resolve(self, name, profile_file):
+        key = (name, profile_file)
+        if key not in self._resolved:
+            try:
+                self._resolved[key] = (resolve_profile(name, profile_file), None)
+            except ProfileError as exc:
+                self._resolved[key] = (None, exc)
+        return self._resolved[key]
+
+
+def connection_params(host, variables):
+    """The connection options from a host's rendered cloudmail_ variables, checked as the modules check them.
+
+    Returns ``(params, problem)``; the problem names the inventory variables, never a value.
+    """
+    spec = connection_argument_spec()
+    given = dict((option, variables[variable_for(option)]) for option in spec
+                 if variables.get(variable_for(option)) not in (None, ''))
+    validation = ArgumentSpecValidator(argument_spec=spec, **CONNECTION_CONSTRAINTS).validate(given)
+    if validation.error_messages:
+        return None, '%s: %s; %s' % (host, in_inventory_terms('; '.join(validation.error_messages)), NEXT_PLAYBOOK)
+    return validation.validated_parameters, None
+
+
+def printer_to_read(host, variables, profiles):
+    """A PrinterRead for the host, or the message that says why it cannot be read."""
+    params, problem = connection_params(host, variables)
+    if problem:
+        return None, problem
+    profile, error = profiles.resolve(params['profile'], params['profile_file'])
+    if error is not None:
+        return None, '%s: %s; fix %s in the inventory, check it with playbooks/status.yml, then run the playbook ' \
+                     'again' % (host, error, error.variable)
+    return PrinterRead(host, params, profile, variables['cloudmail_provider']), None
+
+
+def read_printer(printer):
+    """One printer's ``oauth_info`` result for its provider, or its failure."""
+    task = Task(dict(printer.params, provider=printer.provider), printer.profile)
+    try:
+        result = dict(run_info(task), failed=False)
+    except TaskFailed as exc:
+        result = dict(exc.result, changed=False, failed=True, msg=exc.msg)
+    except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
+        result = dict(changed=False, failed=True, msg='%s: reading the status failed (%s: %s)' % (
+            printer.name, type(exc).__name__, exc))
+    result = naming_host(result, printer.name, printer.params['host'])
+    if result['failed']:
+        result['msg'] = redact(result['msg'], printer.secrets())
+    if task.warnings:
+        result['warnings'] = [redact(warning, printer.secrets()) for warning in task.warnings]
+    return result
+
+
+def read_fleet(printers, workers, read=read_printer):
+    """host -> result for every printer, at most ``workers`` at a time."""
+    results = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(printers) or 1)))
+    try:
+        for printer, result in zip(printers, pool.map(read, printers)):
+            results[printer.name] = result
+    finally:
+        # Interrupted: printers not yet started are left alone, those in progress still log out.
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results

@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Checks of a printer's cloud settings made on the controller before anything is written.
+
+A well-formed but wrong tenant passes the schema, is written to the printer and drops
+its working token; asking the cloud first costs one request. Each check returns one
+``{name, ok, message}`` entry; messages name the inventory variable and its value.
+
+The checks honour a proxy (``cloudmail_cloud_proxy``, else HTTPS_PROXY / NO_PROXY) and
+a CA bundle (``cloudmail_cloud_ca_path``, else REQUESTS_CA_BUNDLE), as a controller
+behind a corporate proxy needs.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+import re
+import time
+
+__metaclass__ = type
+
+try:
+    import msal
+    import requests
+    HAS_CLOUD_LIBRARIES = True
+except ImportError:  # pragma: no cover - reported as a failed check
+    HAS_CLOUD_LIBRARIES = False
+
+MICROSOFT_LOGIN = 'https://login.microsoftonline.com'
+# Any application ID serves: OpenID discovery does not depend on it.
+DISCOVERY_CLIENT_ID = '3c6e3b5a-0d8f-4b6e-9f1a-7a2d5c8e4b10'
+GOOGLE_AUTHORIZATION_URL = 'https://accounts.google.com/o/oauth2/v2/auth'
+GOOGLE_CLIENT_ID = re.compile(r'^[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com$')
+TIMEOUT_SECONDS = 15
+SKIP_HINT = 'cloudmail_cloud_proxy and cloudmail_cloud_ca_path set how the controller reaches it ' \
+            '(cloudmail_preflight: false skips the check)'
+
+
+def entry(name, ok, message):
+    return {'name': name, 'ok': ok, 'message': message}
+
+
+def cloud_session(url, proxy=None, ca_path=None):
+    """A requests session for one cloud: the given proxy or the environment's, the given CA or the environment's.
+
+    trust_env is off because requests would let REQUESTS_CA_BUNDLE beat the given CA;
+    the environment's proxy (HTTPS_PROXY, NO_PROXY) is then taken by hand.
+    """
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies = {'https': proxy} if proxy else requests.utils.get_environ_proxies(url)
+    session.verify = ca_path or os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
+    return session
+
+
+def authority_of(variables):
+    """(authority for msal, variable the user set, its value)."""
+    if variables.get('cloudmail_microsoft_authority_url'):
+        value = str(variables['cloudmail_microsoft_authority_url'])
+        authority = value.rstrip('/')
+        if authority.endswith('/oauth2/v2.0'):
+            authority = authority[:-len('/oauth2/v2.0')]
+        return authority, 'cloudmail_microsoft_authority_url', value
+    value = str(variables.get('cloudmail_microsoft_tenant') or 'organizations')
+    return '%s/%s' % (MICROSOFT_LOGIN, value), 'cloudmail_microsoft_tenant', value
+
+
+def check_microsoft_tenant(variables, session):
+    """The authority resolves to a real tenant: OpenID discovery through msal."""
+    authority, variable, value = authority_of(variables)
+    if not HAS_CLOUD_LIBRARIES:
+        return entry('microsoft_tenant', False, 'the Python libraries msal and requests are needed on the '
+                     'controller to check %s (pip install -r requirements.txt)' % variable)
+    try:
+        msal.PublicClientApplication(DISCOVERY_CLIENT_ID, authority=authority, http_client=session,
+                                     instance_discovery=False, timeout=TIMEOUT_SECONDS)
+    except requests.RequestException as exc:
+        return entry('microsoft_tenant', False, 'the controller could not ask Entra ID about %s=%r (%s); %s' % (
+            variable, value, _first_line(exc), SKIP_HINT))
+    except ValueError as exc:
+        return entry('microsoft_tenant', False, '%s=%r is not a tenant Entra ID knows (OpenID discovery of %s '
+                     'answered: %s). Set it to your directory\'s tenant ID or primary domain, as shown in the '
+                     'Entra admin center; nothing was written to the printer' % (
+                         variable, value, authority, _first_line(exc)))
+    return entry('microsoft_tenant', True, '%s=%r is a tenant Entra ID knows' % (variable, value))
+
+
+def check_google_client(variables, session):
+    """The client ID is well formed and, where Google answers, known."""
+    value = str(variables.get('cloudmail_google_client_id') or '')
+    if not GOOGLE_CLIENT_ID.match(value):
+        return entry('google_client_id', False, 'cloudmail_google_client_id=%r is not an OAuth client ID '
+                     '(digits, a dash, letters and digits, then .apps.googleusercontent.com: copy it from the '
+                     'Google Cloud console, APIs & Services > Credentials)' % value)
+    if not HAS_CLOUD_LIBRARIES:
+        return entry('google_client_id', True, 'cloudmail_google_client_id is well formed (not asked: no requests)')
+    try:
+        response = session.get(GOOGLE_AUTHORIZATION_URL, timeout=TIMEOUT_SECONDS, allow_redirects=False, params={
+            'client_id': value, 'redirect_uri': 'http://127.0.0.1/oauth2callback', 'response_type': 'code',
+            'scope': 'https://mail.google.com/'})
+    except requests.RequestException as exc:
+        return entry('google_client_id', True, 'cloudmail_google_client_id is well formed; Google could not be '
+                     'asked whether it knows it (%s)' % _first_line(exc))
+    if 'invalid_client' in response.text or 'deleted_client' in response.text:
+        return entry('google_client_id', False, 'cloudmail_google_client_id=%r is not a client Google knows '
+                     '(it answers "invalid_client"): check the client ID in the Google Cloud console; nothing '
+                     'was written to the printer' % value)
+    return entry('google_client_id', True, 'cloudmail_google_client_id is a client Google knows')
+
+
+def cloud_checks(variables):
+    """The checks of the printer's provider, as entries."""
+    google = variables.get('cloudmail_provider') == 'google'
+    session = None
+    if HAS_CLOUD_LIBRARIES:
+        url = GOOGLE_AUTHORIZATION_URL if google else authority_of(variables)[0]
+        session = cloud_session(url, variables.get('cloudmail_cloud_proxy'), variables.get('cloudmail_cloud_ca_path'))
+    try:
+        if google:
+            return [check_google_client(variables, session)]
+        return [check_microsoft_tenant(variables, session)]
+    finally:
+        if session is not None:
+            session.close()
+
+
+def check_device_clock(session, provider, tolerance, now=None):
+    """The device's clock (shown on its status page) is within ``tolerance`` seconds of the controller's."""
+    time_format = session.profile.get('device_time_format')
+    if 'device_time' not in session.profile['labels'] or not time_format:
+        return entry('device_clock', True, 'the profile %s names no date and time row; the printer\'s clock was '
+                     'not checked' % session.profile_name)
+    page = session.get_page(session.profile['providers'][provider]['status_path'])
+    row = page.find('device_time')
+    if row is None:
+        return entry('device_clock', True, 'the printer shows no date and time on %s; its clock was not '
+                     'checked' % page.path)
+    try:
+        device = calendar.timegm(time.strptime(row.text.strip(), time_format))
+    except ValueError:
+        return entry('device_clock', True, 'the printer\'s date and time %r is not in the profile\'s format %r; '
+                     'its clock was not checked' % (row.text.strip(), time_format))
+    skew = device - (time.time() if now is None else now)
+    if abs(skew) > tolerance:
+        return entry('device_clock', False, 'the printer\'s clock is %d s %s the controller\'s (it shows %s UTC), '
+                     'more than cloudmail_clock_tolerance (%d s): tokens and codes would be refused. Set its date '
+                     'and time (or its NTP server) in its Remote UI, then run rollout.yml again' % (
+                         abs(skew), 'ahead of' if skew > 0 else 'behind', row.text.strip(), tolerance))
+    return entry('device_clock', True, 'the printer\'s clock is within %d s of the controller\'s' % tolerance)
+
+
+def _first_line(exc):
+    # msal follows its one useful sentence with generic advice on authority formats.
+    text = str(exc).strip().split('. Authority would typically', 1)[0].splitlines()
+    return text[0][:300] if text else exc.__class__.__name__

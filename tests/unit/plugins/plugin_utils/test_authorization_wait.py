@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+"""The controller-side wait: bounded, a progress line at least every interval, ends when nobody waits."""
+
+from __future__ import annotations
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import wait_for_sign_ins
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import connection_from_variables
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 0.0
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def test_the_wait_ends_when_every_printer_is_done():
+    time = FakeTime()
+    answers = {'a': ['authorizing', 'active'], 'b': ['authorizing', 'authorizing', 'inactive']}
+    lines = []
+    statuses = wait_for_sign_ins({'a': 1, 'b': 2}, 900, lambda host: answers[host].pop(0), lines.append,
+                                 interval=5, sleep=time.sleep, clock=time.clock)
+    assert statuses == {'a': 'active', 'b': 'inactive'}
+    assert lines == ['Waiting for sign-ins: 2 code(s) left (a, b), 900 s left.']
+
+
+def test_nobody_signs_in_the_wait_is_bounded_and_tells_how_it_goes():
+    time = FakeTime()
+    lines = []
+    statuses = wait_for_sign_ins({'a': 1}, 100, lambda host: 'authorizing', lines.append, interval=5,
+                                 progress_every=30, sleep=time.sleep, clock=time.clock)
+    assert statuses == {'a': 'authorizing'}
+    assert time.now == 100
+    assert lines[0] == 'Waiting for sign-ins: 1 code(s) left (a), 100 s left.'
+    assert len(lines) == 4 and lines[-1].endswith('10 s left.')
+
+
+def test_an_unreadable_printer_is_polled_again():
+    time = FakeTime()
+    answers = ['unreadable', 'active']
+    statuses = wait_for_sign_ins({'a': 1}, 60, lambda host: answers.pop(0), lambda line: None,
+                                 sleep=time.sleep, clock=time.clock)
+    assert statuses == {'a': 'active'}
+
+
+def test_connection_from_inventory_variables_uses_the_playbooks_defaults():
+    connection = connection_from_variables({'cloudmail_host': '127.1.0.1', 'cloudmail_username': 'admin',
+                                            'cloudmail_password': 'x', 'cloudmail_profile': 'isensys_mf',
+                                            'cloudmail_port': '8443', 'cloudmail_validate_certs': 'false'})
+    assert connection == {'host': '127.1.0.1', 'port': 8443, 'username': 'admin', 'password': 'x',
+                          'profile': 'isensys_mf', 'profile_file': None, 'validate_certs': False, 'ca_path': None, 'timeout': 10.0,
+                          'retries': 3}
