@@ -66,7 +66,7 @@ def assert_named(fleet, rows, step, spared=()):
         printer = fleet.printers[name]
         message = rows[name]['last_error']
         assert message, f'{step}: {name} reported no error'
-        assert f'{name} ({printer["address"]}): ' in message, f'{step}: {name} not named: {message}'
+        assert f'{name} ({printer["address"]}' in message, f'{step}: {name} not named: {message}'
         port = printer['port']
         assert f'port {port}' in message or f':{port}' in message or name == 'printer-0013', f'{step}: {message}'
         for word in words:
