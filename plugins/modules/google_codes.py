@@ -45,7 +45,7 @@ options:
   given_at:
     description:
       - When the codes of O(given) were given, as seconds since the epoch (the playbooks pass the time the run
-        started). A given code older than O(code_lifetime) is warned about, naming the printer: Google has
+        started). A given code older than O(code_lifetime) is warned about, naming the printer, since Google has
         most likely expired it, and the printer will refuse it.
     type: float
   code_lifetime:
