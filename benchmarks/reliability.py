@@ -156,7 +156,7 @@ def property_counts(workdir):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--printers', type=int, default=1000)
     parser.add_argument('--faulty-percent', type=float, default=10)
     parser.add_argument('--forks', type=int, default=25, help='forks of each operator\'s run')

@@ -402,7 +402,7 @@ class Printer:
             await response.prepare(request)
             await response.write(b'<!DOCTYPE html><html><head><title>Status</title></head><body>')
             chunk = b'<p>' + b'x' * 65529 + b'</p>'
-            for _ in range(10 * 1024 * 1024 // len(chunk)):
+            for _chunk in range(10 * 1024 * 1024 // len(chunk)):
                 if transport is None or transport.is_closing():
                     break
                 await response.write(chunk)
@@ -417,7 +417,7 @@ class Printer:
             if kind == 'trickle_body':
                 head += b'Content-Type: text/html\r\nContent-Length: 100000\r\n\r\n'
             transport.write(head + (b'X-Slow: ' if kind == 'trickle_headers' else b''))
-            for _ in range(TRICKLE_LIMIT_SECONDS):
+            for _second in range(TRICKLE_LIMIT_SECONDS):
                 await asyncio.sleep(1)
                 if transport.is_closing():
                     break

@@ -22,7 +22,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     summary_lines,
     write_report,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import OpaqueValue
 
 __metaclass__ = type
