@@ -164,7 +164,13 @@ def main():
     parser.add_argument('--timeout', type=int, default=5400, help='seconds one run may take')
     parser.add_argument('--skip-properties', action='store_true', help='do not run the property-based tests')
     parser.add_argument('--report', type=Path, default=REPO_ROOT / 'build' / 'reliability.md')
+    parser.add_argument('--render', type=Path, help='only write --report from the figures (JSON) of an earlier run')
     args = parser.parse_args()
+    if args.render:
+        figures = json.loads(args.render.read_text())
+        args.forks, args.faulty_percent = figures['forks'], figures['faulty_percent']
+        args.report.write_text(markdown(figures, args))
+        return
 
     workdir = Path(tempfile.mkdtemp(prefix='reliability-'))
     started_at = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
@@ -215,14 +221,16 @@ def main():
         figures['longest_hold'] = {'seconds': seconds, 'host': host, 'fault': faulty.get(host, ''), 'task': task}
         secrets = [fleet.password]
         figures['secrets_found'] = secrets_found(workdir, secrets)
-        figures['persistent_faulty'] = len([name for name, kind in faulty.items() if not FAULTS[kind][1]])
+        figures['transport_faulty'] = len([name for name, kind in faulty.items() if 'transport' in FAULTS[kind][0]])
     finally:
         fleet.stop()
     figures['bad_inputs'] = {} if args.skip_properties else property_counts(workdir)
     figures['machine'] = '%s, %d cores, Python %s' % (platform.machine(), os.cpu_count(), platform.python_version())
     figures['date'] = started_at
     figures['command'] = ' '.join(['benchmarks/reliability.py'] + sys.argv[1:])
+    figures['forks'], figures['faulty_percent'] = args.forks, args.faulty_percent
     print(json.dumps(figures, indent=1))
+    (workdir / 'figures.json').write_text(json.dumps(figures, indent=1))
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(markdown(figures, args))
     print('written: %s (work files in %s)' % (args.report, workdir))
@@ -232,10 +240,15 @@ def markdown(f, args):
     r1, r2 = f['run1'], f['rerun']
     faults = ', '.join('%s %d' % (kind, count) for kind, count in sorted(f['faults_by_kind'].items()))
     bad = f['bad_inputs']
-    tried = sum(count for key, count in bad.items() if not key.startswith('valid'))
-    bad_line = ('%d invalid inventories and profile files tried: %s; valid variants: %d accepted, %d refused' % (
-        tried, ', '.join('%s %d' % item for item in sorted(bad.items()) if not item[0].startswith('valid')),
-        bad.get('valid accepted', 0), bad.get('valid refused', 0))) if bad else 'not run (--skip-properties)'
+    bad_line = ('%d invalid inventories and profile files tried, %d refused clearly (host and variable named), '
+                '%d crashed; %d of them run through rollout.yml: %d refused with 0 writes and 0 logins; valid '
+                'variants: %d accepted, %d refused' % (
+                    bad.get('invalid generated', 0), bad.get('invalid refused', 0), bad.get('crashed', 0),
+                    bad.get('rollout runs', 0), bad.get('rollout refused, 0 writes, 0 logins', 0),
+                    bad.get('valid accepted', 0), bad.get('valid refused', 0))) if bad else 'not run (--skip-properties)'
+    absent = sorted(set(FAULTS) - set(f['faults_by_kind']))
+    absent_note = (' (%s: not drawn at this size, where fewer printers are faulty than there are kinds)'
+                   % ', '.join(absent)) if absent else ''
     size_note = '' if f['printers'] >= 1000 else (
         '\n**This run used %d printers, not the full 1000** (a shared 2-core machine); `make reliability` '
         'runs the full size.\n' % f['printers'])
@@ -248,7 +261,7 @@ operators running at once. Produced by `make reliability` (`{f['command']}`), on
 {size_note}
 - A simulated fleet of {f['printers']} Microsoft printers (both families), {f['faulty']} of them
   ({args.faulty_percent:g} %) faulty, one fault each, taken in turn from every fault the simulator can inject:
-  {faults}. Transport faults and the 3 s latency last for the whole run (the printer stays hostile);
+  {faults}{absent_note}. Transport faults and the 3 s latency last for the whole run (the printer stays hostile);
   HTTP 500, dropped connections, busy answers, 60 s offline and expired sessions are transient.
 - Check mode first: `rollout.yml --check` over {f['check_mode_printers']} printers.
 - Run 1: two operators at once, `rollout.yml` with {args.forks} forks each over two overlapping parts of
@@ -271,9 +284,10 @@ operators running at once. Produced by `make reliability` (`{f['command']}`), on
 - Longest time one task held a worker for a hostile printer: **{f['longest_hold']['seconds']} s**
   ({f['longest_hold']['fault']}, task "{f['longest_hold']['task']}"); the bound is `cloudmail_task_budget`
   plus at most 5 s for the logout, whatever the device does.
-- Bad inputs (tests/playbooks/test_validation_properties.py): {bad_line}; crashed: {bad.get('crashed', 0) if bad else 'n/a'}.
-- The {f['persistent_faulty']} printers that stay hostile cannot converge; each is reported with a message
-  naming its inventory host, address, port, page and the limit it hit (tests/playbooks/test_transport_faults.py).
+- Bad inputs (tests/playbooks/test_validation_properties.py): {bad_line}.
+- The {f['transport_faulty']} printers with a transport fault stay hostile and cannot converge; each is reported
+  with a message naming its inventory host, address, port, page and the limit it hit
+  (tests/playbooks/test_transport_faults.py checks those messages).
 '''
 
 
