@@ -27,6 +27,8 @@ description:
     C(python plugins/plugin_utils/inventory_validation.py -i INVENTORY), for CI pipelines.
 author:
   - printfleet.cloudmail contributors (@printfleet)
+requirements:
+  - jsonschema >= 4.18 on the controller (the collection's C(requirements.txt))
 options:
   schema:
     description:
