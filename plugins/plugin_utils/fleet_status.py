@@ -22,6 +22,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui imp
     NEXT_PLAYBOOK,
     connection_argument_spec,
     in_inventory_terms,
+    naming_host,
     variable_for,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
@@ -95,6 +96,7 @@ def read_printer(printer):
     except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
         result = dict(changed=False, failed=True, msg='%s: reading the status failed (%s: %s)' % (
             printer.name, type(exc).__name__, exc))
+    result = naming_host(result, printer.name, printer.params['host'])
     if result['failed']:
         result['msg'] = redact(result['msg'], printer.secrets())
     if task.warnings:
