@@ -137,7 +137,7 @@ def command_for(work, client, fleet, forks, workdir):
                 str(fleet.directory), '--work', work, '--threads', str(forks)]
     extra = {'reference_profiles': reference_profiles()} if client == 'uri' else {
         'cloudmail_report_dir': str(workdir / 'reports'), 'cloudmail_interactive': False,
-        'cloudmail_authorization_timeout': 300}
+        'cloudmail_authorization_timeout': 300, 'cloudmail_fail_on_attention': False}
     extra_file = workdir / 'extra-vars.json'
     extra_file.write_text(json.dumps(extra))
     return [str(BIN / 'ansible-playbook'), '-i', str(fleet.inventory_path), str(PLAYBOOKS[(work, client)]),

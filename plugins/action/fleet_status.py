@@ -12,10 +12,9 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import (
     ProfileCache,
-    printer_to_read,
+    printer_from_hostvars,
     read_fleet,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import checked_namespace_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
     PRINTER_SCHEMA,
     InventoryValidator,
@@ -44,7 +43,8 @@ class ActionModule(ActionBase):
         validator, profiles = InventoryValidator(PRINTER_SCHEMA), ProfileCache()
         printers, results = [], {}
         for host in sorted(set(hosts)):
-            printer, problems = self._printer(host, task_vars.get('hostvars'), validator, profiles)
+            printer, problems = printer_from_hostvars(
+                self._templar, host, task_vars.get('hostvars'), validator, profiles)[1:]
             if problems:
                 results[host] = {'changed': False, 'failed': True, 'problems': problems,
                                  'msg': '%d problem(s) in the variables of %s, nothing was read:\n%s' % (
@@ -61,17 +61,3 @@ class ActionModule(ActionBase):
                       msg='read %d printer(s), %d failed%s' % (
                           len(results), len(failed), (': ' + ', '.join(failed)) if failed else ''))
         return result
-
-    def _printer(self, host, hostvars, validator, profiles):
-        """A PrinterRead for the host, or the problems of its variables (no secret in them)."""
-        if hostvars is None or host not in hostvars:
-            return None, ['%s: not in the inventory' % host]
-        raw = hostvars.raw_get(host)
-        templar = self._templar.copy_with_new_env(available_variables=raw)
-        variables, problems = checked_namespace_variables(templar, host, raw, validator)
-        if problems:
-            return None, [str(problem) for problem in problems]
-        # Validation never decrypts a vaulted value; the session needs the real password.
-        variables['cloudmail_password'] = str(templar.template(raw['cloudmail_password']))
-        printer, problem = printer_to_read(host, variables, profiles)
-        return printer, [problem] if problem else []
