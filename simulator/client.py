@@ -69,6 +69,17 @@ class ControlClient:
     def google_consent(self, authorization_url):
         return self.post('/google/consent', {'authorization_url': authorization_url})
 
+    def configure_mail(self, name, **settings):
+        """Set a printer's mail settings directly (e.g. an old SMTP AUTH password set-up)."""
+        return self.post(f'/printers/{name}/mail', settings)
+
+    def mailbox(self):
+        """Messages the fake SMTP servers accepted, and counts of authentications and refusals."""
+        return self.get('/mail')
+
+    def revoke(self, provider=None, user=None):
+        return self.post('/clouds/revoke', {'provider': provider, 'user': user})
+
 
 class SimulatedFleet:
     def __init__(self, directory):

@@ -116,6 +116,22 @@ def control_app(fleet):
         except (KeyError, ValueError) as error:
             raise _refuse(web.HTTPBadRequest, f'consent refused: {error}')
 
+    @routes.post('/printers/{name}/mail')
+    async def mail_settings(request):
+        printer = printer_of(request)
+        printer.mail.configure(await body_of(request))
+        return web.json_response(printer.mail.state())
+
+    @routes.get('/mail')
+    async def mailbox(request):
+        return web.json_response(fleet.submission.mailbox.summary())
+
+    @routes.post('/clouds/revoke')
+    async def revoke(request):
+        body = await body_of(request)
+        count = fleet.clouds.revoke_all(provider=body.get('provider'), user=body.get('user'))
+        return web.json_response({'revoked': count})
+
     app = web.Application()
     app.add_routes(routes)
     return app

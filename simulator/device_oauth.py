@@ -137,6 +137,8 @@ class DeviceOAuth:
         self.error = None           # key of DEVICE_MESSAGES / MESSAGES, or a text from the cloud
         self.pending = None         # Microsoft user code being authorized
         self.token = None           # {'access_token', 'refresh_token', 'expires_at'}
+        self.refreshed_at = None    # when the last access token was issued (authorization or refresh)
+        self.refresh_expires_at = None  # end of the refresh token, when the cloud said (Google testing clients)
         self._tasks = {}            # 'check' / 'poll' -> asyncio.Task
         self._refreshing = None
 
@@ -153,7 +155,8 @@ class DeviceOAuth:
         if self.pending:
             state.update({key: self.pending[key] for key in ('user_code', 'verification_uri', 'expires_at')})
         if self.token:
-            state['access_token_expires_at'] = self.token['expires_at']
+            state.update(access_token_expires_at=self.token['expires_at'], refreshed_at=self.refreshed_at,
+                         refresh_token_expires_at=self.refresh_expires_at)
         return state
 
     # ----- settings
@@ -202,6 +205,12 @@ class DeviceOAuth:
 
     # ----- tokens
     def _grant(self, body):
+        now = self.clock.now()
+        if body.get('refresh_token'):
+            # A new refresh token; Google says how long it lives for a client in testing status.
+            lifetime = body.get('refresh_token_expires_in')
+            self.refresh_expires_at = now + float(lifetime) if lifetime else None
+        self.refreshed_at = now
         self.token = {'access_token': body.get('access_token'),
                       'refresh_token': body.get('refresh_token') or (self.token or {}).get('refresh_token'),
                       'expires_at': self.clock.now() + float(body.get('expires_in', 3599))}

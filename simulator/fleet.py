@@ -19,10 +19,12 @@ from aiohttp import web
 from .clock import Clock
 from .cloud_proxy import CloudProxy
 from .clouds import FakeClouds
+from .clouds import DEFAULT_GOOGLE_USER, DEFAULT_MICROSOFT_USER, FakeClouds
 from .control import control_app
 from .device_oauth import CloudClient
 from .printer import LANGUAGES, Printer, parse_variants
 from .profile_data import profiles
+from .smtp_server import FakeSubmissionServers
 from .tls import TestPKI
 
 ADMIN_USERNAME = '7654321'    # Canon's factory default System Manager ID
@@ -114,6 +116,8 @@ class Fleet:
         self.cloud_client = CloudClient(('127.0.0.1', self.cloud_port), pki.ca_path)
         self.cloud_proxy = CloudProxy(('127.0.0.1', self.cloud_port))
         await self.cloud_proxy.start()
+        self.submission = FakeSubmissionServers(self.clouds, self._holds_token, pki)
+        await self.submission.start()
 
         first_foreign = self.count - self.foreign_cert_printers + 1
         for index, address in enumerate(addresses, start=1):
@@ -128,7 +132,8 @@ class Fleet:
                               cloud=self.cloud_client, settle_seconds=self.settle_seconds,
                               idle_timeout=self.idle_timeout, session_limit=self.session_limit,
                               foreign_cert=index >= first_foreign, variants=own['variants'],
-                              profile_file=own['profile_file'], rate_limit_ms=own['rate_limit_ms'])
+                              profile_file=own['profile_file'], rate_limit_ms=own['rate_limit_ms'],
+                              submission=self.submission)
             self.printers[printer.name] = self._by_address[address] = printer
 
         # Printers keep idle connections briefly: each open TLS connection holds buffers.
@@ -155,9 +160,17 @@ class Fleet:
         printer = self._by_address[request.transport.get_extra_info('sockname')[0]]
         return await printer.handle(request)
 
+    def _holds_token(self, address, provider, token):
+        """Whether the printer at ``address`` holds ``token`` for ``provider`` (the SMTP servers ask)."""
+        printer = self._by_address.get(address)
+        held = printer and printer.oauth.get(provider) and printer.oauth[provider].token
+        return bool(held) and held['access_token'] == token
+
     async def stop(self):
         for printer in self.printers.values():
             printer.close()
+        if hasattr(self, 'submission'):
+            self.submission.close()
         if hasattr(self, 'cloud_client'):
             await self.cloud_client.close()
         if hasattr(self, 'cloud_proxy'):
@@ -196,8 +209,11 @@ class Fleet:
                 host['simulator_variants'] = sorted(printer.variants)
             if printer.profile_file:
                 host['simulator_profile_file'] = printer.profile_file
-        groups['microsoft']['vars'] = {'cloudmail_microsoft_tenant': MICROSOFT_TENANT}
+        # The sender is the mailbox the simulated person signs in with.
+        groups['microsoft']['vars'] = {'cloudmail_microsoft_tenant': MICROSOFT_TENANT,
+                                       'cloudmail_smtp_sender': DEFAULT_MICROSOFT_USER}
         groups['google']['vars'] = {
+            'cloudmail_smtp_sender': DEFAULT_GOOGLE_USER,
             'cloudmail_google_client_id': production,
             'cloudmail_google_client_secret': self.clouds.google_clients[production]['client_secret']}
         return {'all': {

@@ -22,6 +22,7 @@ import time
 from aiohttp import web
 
 from .device_oauth import DEVICE_MESSAGES, DeviceOAuth
+from .mail_pages import DeviceMail, device_time_text
 from .profile_data import load_profile_file, profiles
 
 LANGUAGES = ('en', 'fr')   # index into every [English, French] list of the profiles
@@ -48,7 +49,7 @@ VARIANTS = {
     'label_colon': 'a colon after every label ("Token Status:", French "Statut du jeton :")',
     'label_case': 'labels in upper case ("TOKEN STATUS")',
     'nbsp': 'non-breaking spaces between the words of labels (&nbsp;) and status words (U+00A0)',
-    'unicode_punctuation': 'typographic punctuation: "Vérification…" (U+2026), "En attente d’autorisation" (U+2019)',
+    'unicode_punctuation': 'typographic punctuation: "Vérification…" (U+2026), "En attente d\u2019autorisation" (U+2019)',
     'entities': 'every non-ASCII character written as a named HTML entity (&eacute;)',
     'whitespace': 'labels and values spread over lines, indented, with doubled spaces between words',
     'omit_end_tags': 'optional end tags left out: <tr><th>L<td>V, <dt>L<dd>V, <li>, <p>',
@@ -136,7 +137,7 @@ def parse_variants(value):
 class Printer:
     def __init__(self, name, address, family, language, provider, *, username, password, clock, cloud,
                  settle_seconds=2.0, idle_timeout=300.0, session_limit=2, foreign_cert=False,
-                 variants=(), profile_file=None, rate_limit_ms=None):
+                 variants=(), profile_file=None, rate_limit_ms=None, submission=None):
         self.name, self.address, self.port = name, address, None
         self.language, self.provider = language, provider
         self.profile_file = str(profile_file) if profile_file else None
@@ -161,6 +162,7 @@ class Printer:
         self.consecutive_failures, self.locked_until = 0, 0.0
         self.clock_offset = 0.0
         self.server = None
+        self.mail = DeviceMail(self, submission)    # before the routes: they include its pages
         self.set_variants(variants)
         self.reset()
 
@@ -205,7 +207,7 @@ class Printer:
         return {**self.describe(), 'settings': settings,
                 'token': {provider: oauth.snapshot() for provider, oauth in self.oauth.items()},
                 'counters': {**self.counters, 'open_sessions': self.open_sessions()},
-                'faults': self.faults, 'clock_offset': self.clock_offset,
+                'mail': self.mail.state(), 'faults': self.faults, 'clock_offset': self.clock_offset,
                 'idle_timeout': self.idle_timeout, 'session_limit': self.session_limit,
                 'cookie_path': self.cookie_path}
 
@@ -280,6 +282,7 @@ class Printer:
             if 'register_path' in spec:
                 routes[('GET', spec['register_path'])] = lambda request, p=provider: self.register_page(request, p)
                 routes[('POST', spec['register_path'])] = lambda request, p=provider: self.register_code(request, p)
+        routes.update(self.mail.routes())
         return routes
 
     def _code_after_save(self, provider):
@@ -564,8 +567,14 @@ class Printer:
 
     # ----- rendering
     def _t(self, key):
-        value = TEXT[key]
+        return self._translate(TEXT, key)
+
+    def _translate(self, table, key):
+        value = table[key]
         return value[self.lang] if isinstance(value, list) else {k: v[self.lang] for k, v in value.items()}
+
+    def device_time_text(self, moment):
+        return device_time_text(moment + self.clock_offset)
 
     def _caption(self, key, provider):
         """Caption of a settings field; 'enabled' names its provider."""
@@ -620,6 +629,10 @@ class Printer:
             rows += [(self._label('message'), html.escape(pending['message'], quote=False)),
                      (self._label('user_code'), html.escape(pending['user_code'], quote=False)),
                      (self._label('user_code_expires_in'), f'{remaining // 60} min {remaining % 60} s')]
+        if oauth.token:     # expiry watch: when the token was last renewed, and the end the cloud announced
+            rows.append((self._label('token_refreshed_at'), self.device_time_text(oauth.refreshed_at)))
+            if oauth.refresh_expires_at:
+                rows.append((self._label('refresh_token_expires_at'), self.device_time_text(oauth.refresh_expires_at)))
         if oauth.error:
             rows.append((self._label('error_details'), html.escape(self._error_text(oauth.error), quote=False)))
         return rows
@@ -672,7 +685,7 @@ class Printer:
         nav = ''
         if menu:
             links = ''.join(f'<li><a href="{spec["status_path"]}">{self._t(provider)}</a>{item_end}'
-                            for provider, spec in self.profile['providers'].items())
+                            for provider, spec in self.profile['providers'].items()) + self.mail.menu_link()
             nav = (f'<div id="nav"><a href="{self.look["portal"]}">{self._t("portal")}</a>'
                    f'<ul><li>{self._t("settings")}<ul><li>{self._t("send")}<ul>{links}</ul>{item_end}</ul>{item_end}</ul>'
                    f'<a href="{self.profile["logout"]["path"]}">{self._t("log_out")}</a></div>')

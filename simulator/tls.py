@@ -11,6 +11,8 @@ CLOUD_HOSTNAMES = (
     'accounts.google.com',
     'oauth2.googleapis.com',
 )
+# Mail submission names the fake SMTP servers answer for (simulator/smtp_server.py).
+MAIL_HOSTNAMES = ('smtp.office365.com', 'smtp.gmail.com')
 
 
 class TestPKI:
@@ -19,7 +21,7 @@ class TestPKI:
     def __init__(self, addresses, directory):
         self.ca = trustme.CA(organization_name='printfleet simulator test CA')
         self.foreign_ca = trustme.CA(organization_name='untrusted foreign CA')
-        names = ['localhost', *CLOUD_HOSTNAMES, *addresses]
+        names = ['localhost', *CLOUD_HOSTNAMES, *MAIL_HOSTNAMES, *addresses]
         self.server_cert = self.ca.issue_cert(*names)
         # Signed by a CA nobody trusts: for printers that must be refused.
         self.foreign_cert = self.foreign_ca.issue_cert(*names)

@@ -37,16 +37,30 @@ TENANT_PATTERN = re.compile(
     r'|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
     r'|(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$')
 URL_PATTERN = re.compile(r'https?://[^\s"\'<>]+')
+# Entra ID sign-in hosts: the global cloud and the national clouds that exist today (US Government for
+# GCC High and DoD, China operated by 21Vianet). Azure Germany (login.microsoftonline.de) closed in 2021.
+MICROSOFT_AUTHORITY_HOSTS = ('login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn')
+AUTHORITY_URL_PATTERN = re.compile(r'^https://(?P<host>[^/]+)/(?P<tenant>[^/]+)/oauth2/v2\.0/?$')
 
 
 # --------------------------------------------------------------------------- settings
 
 def authority_url_for_tenant(tenant):
     """The Entra ID endpoint the manual asks for, for a tenant name, GUID or domain."""
-    if not TENANT_PATTERN.match(tenant or ''):
+    if not TENANT_PATTERN.fullmatch(tenant or ''):
         raise ValueError('tenant %r is not common, consumers, organizations, a tenant GUID or a domain name'
                          % tenant)
     return MICROSOFT_AUTHORITY % tenant
+
+
+def checked_authority_url(url):
+    """An authority URL on an Entra ID host, without a trailing slash; ValueError for anything else."""
+    match = AUTHORITY_URL_PATTERN.fullmatch(url or '')
+    if not match or match.group('host').lower() not in MICROSOFT_AUTHORITY_HOSTS \
+            or not TENANT_PATTERN.fullmatch(match.group('tenant')):
+        raise ValueError('authority URL %r is not https://<host>/<tenant>/oauth2/v2.0 with host %s'
+                         % (url, ' or '.join(MICROSOFT_AUTHORITY_HOSTS)))
+    return url.rstrip('/')
 
 
 def desired_settings(params):
@@ -63,8 +77,8 @@ def desired_settings(params):
         'add_cn_to_verification': params['add_cn_to_verification'],
     }
     if params['provider'] == 'microsoft':
-        desired['authority_url'] = (params.get('authority_url') or '').rstrip('/') or \
-            authority_url_for_tenant(params['tenant'])
+        desired['authority_url'] = checked_authority_url(params['authority_url']) if params.get('authority_url') \
+            else authority_url_for_tenant(params['tenant'])
     else:
         desired['client_id'] = params['client_id']
     return desired

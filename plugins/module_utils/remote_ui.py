@@ -37,6 +37,11 @@ INVENTORY_VARIABLES = {
     'client_id': 'cloudmail_google_client_id',
     'client_secret': 'cloudmail_google_client_secret',
     'wait_timeout': 'cloudmail_authorization_timeout',
+    'sender': 'cloudmail_smtp_sender',
+    'smtp_server': 'cloudmail_smtp_server',
+    'smtp_port': 'cloudmail_smtp_port',
+    'encryption': 'cloudmail_smtp_encryption',
+    'recipient': 'cloudmail_mail_test_recipient',
 }
 # What to run after fixing the inventory.
 NEXT_PLAYBOOK = 'fix it in the inventory, check it with playbooks/status.yml, then run playbooks/rollout.yml again'

@@ -14,14 +14,21 @@ version_added: 0.1.0
 description:
   - Validates the host's merged C(cloudmail_*) variables (host_vars, group_vars, extra vars) against
     C(schemas/printer.schema.json) (or the fleet defaults schema) on the controller, without contacting the device.
-  - Templates are rendered first. Vault-encrypted values are never decrypted into a message; their content is
-    not checked, only their presence.
+  - The values are checked as the rollout uses them. Templates are rendered first (an undefined variable is a
+    problem); vault-encrypted values are decrypted and checked, and a value that cannot be decrypted with the
+    vault secrets of the run is a problem; C(!unsafe) values are taken literally. No decrypted or secret value
+    ever appears in a message.
+  - Values the modules cannot use are refused, for example a C(cloudmail_host) that is no valid DNS name or IP
+    address, a C(cloudmail_timeout) that is not a finite number, a number written in a form YAML reads
+    differently (C(443_000)), or a C(cloudmail_ca_path) that is not a readable PEM file on the controller.
   - Unknown C(cloudmail_*) names are reported, with the closest known name, so typos are caught.
   - Messages name the host, the variable and what is wrong, and never contain a secret value.
   - The same check runs without a playbook with
     C(python plugins/plugin_utils/inventory_validation.py -i INVENTORY), for CI pipelines.
 author:
   - printfleet.cloudmail contributors (@printfleet)
+requirements:
+  - jsonschema >= 4.18 on the controller (the collection's C(requirements.txt))
 options:
   schema:
     description:

@@ -4,82 +4,37 @@
 
 """Turn a host's variables, as an action plugin receives them, into plain data.
 
-Vault-encrypted values (and values rendered from them) are never decrypted
-here: they become an ``OpaqueValue`` so that checks and messages cannot reveal
-them.
+The rendering itself lives in inventory_validation (which also runs as a
+command by path), so that the rollout and the command see the same values.
 """
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleError
-from ansible.parsing.vault import VaultHelper
-
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import RemoteUISession
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
-    NAMESPACE_PREFIX,
-    OpaqueValue,
-    VariableProblem,
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (  # noqa: F401 (re-exported)
+    is_vaulted,
+    plain,
+    render_namespace_variables,
+    validate_rendered,
 )
 
 __metaclass__ = type
 
 
-def is_vaulted(value):
-    return VaultHelper.get_ciphertext(value, with_tags=False) is not None
-
-
-def plain(value):
-    """Untagged builtin data; vaulted strings become opaque."""
-    if is_vaulted(value):
-        return OpaqueValue('vault-encrypted')
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    if isinstance(value, str):
-        return str.__str__(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    return value
-
-
 def rendered_namespace_variables(templar, task_vars, secret_variables=frozenset()):
-    """The host's cloudmail_ variables, templates rendered, and the names that could not be rendered.
+    """The host's cloudmail_ variables, templates rendered and vault values decrypted, and what cannot be used.
 
     Returns ``(variables, unresolved)`` where ``unresolved`` maps a variable name
-    to why it could not be rendered (no value of a secret variable is ever in it).
+    to why it cannot be used (no value of a secret variable is ever in it).
     """
-    variables, unresolved = {}, {}
-    for name in sorted(task_vars):
-        if not name.startswith(NAMESPACE_PREFIX):
-            continue
-        raw = task_vars[name]
-        if is_vaulted(raw):
-            variables[name] = OpaqueValue('vault-encrypted')
-            continue
-        try:
-            variables[name] = plain(templar.template(raw))
-        except AnsibleError as exc:
-            variables[name] = OpaqueValue('template')
-            if name in secret_variables:
-                unresolved[name] = 'cannot be rendered (undefined variable or template error)'
-            else:
-                unresolved[name] = 'cannot be rendered: %s' % str(exc.message if hasattr(exc, 'message') else exc).splitlines()[0]
+    variables, unresolved, _hidden = render_namespace_variables(templar, task_vars, secret_variables)
     return variables, unresolved
 
 
 def checked_namespace_variables(templar, host, task_vars, validator):
     """The host's rendered cloudmail_ variables and their problems against the validator's schema, sorted."""
-    variables, unresolved = rendered_namespace_variables(templar, task_vars, validator.secret_variables)
-    problems = [VariableProblem(host, name, why) for name, why in unresolved.items()]
-    problems += validator.validate(host, variables)
-    problems.sort(key=lambda problem: (problem.path, problem.message))
-    return variables, problems
+    return validate_rendered(host, templar, task_vars, validator)
 
 
 # The connection of a printer from its inventory variables, as playbooks/vars/connection.yml maps them:

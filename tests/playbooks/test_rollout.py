@@ -37,12 +37,19 @@ def test_non_interactive_rollout_status_and_reauthorize(simulated_fleet, run_pla
     assert second.returncode == 0, second.output
     for name in google:
         assert token_status(fleet, name, 'google')['status'] == 'active'
+    # The same runs pointed every printer's e-mail at its provider, authenticated by OAuth 2.0.
+    for name in microsoft + google:
+        provider = fleet.printers[name]['provider']
+        assert fleet.control.printer(name)['mail']['settings'] == {
+            'server': {'microsoft': 'smtp.office365.com', 'google': 'smtp.gmail.com'}[provider], 'port': '587',
+            'encryption': 'starttls', 'authentication': f'oauth_{provider}',
+            'sender': fleet.inventory['all']['children']['printers']['children'][provider]['vars']['cloudmail_smtp_sender']}
 
     # Third run: nothing left to do.
     writes = fleet.control.counters()['writes']
     third = run_playbook('rollout.yml', fleet.inventory_path, extra_vars=settings)
     assert third.returncode == 0, third.output
-    assert {host: counts['changed'] for host, counts in third.recap().items()} == dict.fromkeys(microsoft + google, 0)
+    assert {host: counts['changed'] for host, counts in third.recap().items()} == dict.fromkeys(microsoft + google + ['localhost'], 0)
     assert fleet.control.counters()['writes'] == writes
 
     # status.yml changes nothing and reports every printer active.
@@ -54,9 +61,17 @@ def test_non_interactive_rollout_status_and_reauthorize(simulated_fleet, run_pla
         (name, 'ok', 'active', 'none') for name in microsoft + google]
     assert report['summary']['by_token_status'] == {'active': 4}
 
+    # mail_test.yml proves the chain: every printer sends through the simulator's SMTP servers.
+    mail = run_playbook('mail_test.yml', fleet.inventory_path,
+                        extra_vars={**settings, 'cloudmail_mail_test_recipient': 'archive@example.org'})
+    assert mail.returncode == 0, mail.output
+    assert sorted(message['client_address'] for message in fleet.control.mailbox()['messages']) == sorted(
+        fleet.printers[name]['address'] for name in microsoft + google)
+    writes = fleet.control.counters()['writes']
+
     # Secrets never reach the output or the report files.
     for secret in [fleet.password, google_secret, *codes.values()]:
-        for run in (first, second, third, status):
+        for run in (first, second, third, status, mail):
             assert secret not in run.output
         for path in reports.iterdir():
             assert secret not in path.read_text()

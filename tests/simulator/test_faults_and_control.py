@@ -94,7 +94,10 @@ def test_inventory_describes_the_fleet_for_the_playbooks(simulated_fleet):
     assert common['cloudmail_username'] == '7654321' and common['cloudmail_password']
     assert common['cloudmail_ca_path'] == fleet.ca_path and common['cloudmail_validate_certs'] is True
     groups = inventory['all']['children']['printers']['children']
-    assert groups['microsoft']['vars'] == {'cloudmail_microsoft_tenant': 'organizations'}
+    # The senders are the mailboxes the simulated person signs in with.
+    assert groups['microsoft']['vars'] == {'cloudmail_microsoft_tenant': 'organizations',
+                                           'cloudmail_smtp_sender': 'scanner@contoso.onmicrosoft.com'}
+    assert groups['google']['vars']['cloudmail_smtp_sender'] == 'scanner.fleet@gmail.com'
     production = groups['google']['vars']['cloudmail_google_client_id']
     assert fleet.control.google_clients()[production]['testing'] is False
     hosts = {**groups['microsoft']['hosts'], **groups['google']['hosts']}

@@ -71,6 +71,23 @@ def test_authority_url_wins_and_loses_its_trailing_slash():
     assert desired['authority_url'] == 'https://login.microsoftonline.us/common/oauth2/v2.0'
 
 
+@pytest.mark.parametrize('host', ['login.microsoftonline.com', 'login.microsoftonline.us',
+                                  'login.partner.microsoftonline.cn'])
+def test_national_cloud_authorities_are_accepted(host):
+    url = 'https://%s/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0' % host
+    assert desired_settings(params(tenant=None, authority_url=url))['authority_url'] == url
+
+
+@pytest.mark.parametrize('url', ['https://login.microsoftonline.de/common/oauth2/v2.0',
+                                 'https://login.example.com/common/oauth2/v2.0',
+                                 'http://login.microsoftonline.com/common/oauth2/v2.0',
+                                 'https://login.microsoftonline.com/common/oauth2/token',
+                                 'https://login.microsoftonline.us/not a tenant/oauth2/v2.0'])
+def test_other_authorities_are_refused_before_any_write(url):
+    with pytest.raises(ValueError, match='is not https://<host>/<tenant>/oauth2/v2.0'):
+        desired_settings(params(tenant=None, authority_url=url))
+
+
 def test_absent_only_turns_oauth_off():
     assert desired_settings(params(state='absent')) == {'enabled': False}
 
@@ -272,3 +289,10 @@ def test_current_settings_come_from_the_edit_form():
     with pytest.raises(PageNotUnderstoodError, match="has no field 'i3002' for verify_server_certificate"):
         current_settings(page, dict(profile['providers']['microsoft'], fields=dict(
             profile['providers']['microsoft']['fields'], enabled='i3101')), 'microsoft')
+
+
+def test_a_final_newline_is_no_tenant():
+    with pytest.raises(ValueError):
+        authority_url_for_tenant('common\n')
+    with pytest.raises(ValueError):
+        desired_settings(params(tenant=None, authority_url='https://login.microsoftonline.com/common/oauth2/v2.0\n'))

@@ -9,9 +9,6 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_val
     FLEET_DEFAULTS_SCHEMA,
     InventoryValidator,
     OpaqueValue,
-    from_inventory_json,
-    group_hosts,
-    validate_inventory_json,
 )
 
 MICROSOFT = {
@@ -104,16 +101,101 @@ def test_fleet_defaults_require_nothing_but_check_names_and_forms():
         'group_vars/all: cloudmail_timout: unknown variable (did you mean cloudmail_timeout?)']
 
 
-def test_inventory_json_vault_blobs_become_opaque_and_groups_nest():
-    inventory = {
-        '_meta': {'hostvars': {'mfp-01': dict(MICROSOFT, cloudmail_password={'__ansible_vault': '$ANSIBLE_VAULT;1.1'}),
-                               'other': {}}},
-        'all': {'children': ['printers', 'ungrouped']}, 'printers': {'children': ['paris']},
-        'paris': {'hosts': ['mfp-01']}, 'ungrouped': {'hosts': ['other']},
-    }
-    assert group_hosts(inventory, 'printers') == ['mfp-01']
-    assert isinstance(from_inventory_json({'__ansible_vault': 'x'}), OpaqueValue)
-    assert validate_inventory_json(inventory) == []
+@pytest.mark.parametrize('host', ['mfp-01.example.com', 'mfp-01', '10.0.0.1', '127.1.0.2', 'fe80::1', '[fe80::1]',
+                                  '2001:db8::8443', 'mfp.example.com.'])
+def test_host_forms_the_modules_can_use(validator, host):
+    assert messages(validator, dict(MICROSOFT, cloudmail_host=host)) == []
+
+
+@pytest.mark.parametrize('host, why', [
+    ('999.999.999.999', 'not an IPv4 address'),
+    ('10.0.0.01', 'not an IPv4 address'),
+    ('cafe:8443', 'not an IPv6 address; give the port in cloudmail_port'),
+    ('mfp-01.example.com:8443', 'give the port in cloudmail_port'),
+    ('https://mfp-01.example.com', 'without scheme or path'),
+    ('[mfp-01.example.com]', 'brackets are only for IPv6'),
+    ('mfp_01.example.com', 'not a DNS name'),
+    ('1.2.3', 'not an IPv4 address'),
+])
+def test_hosts_the_modules_cannot_use_are_refused(validator, host, why):
+    found = messages(validator, dict(MICROSOFT, cloudmail_host=host))
+    assert len(found) == 1 and found[0].startswith('mfp-01: cloudmail_host: ') and why in found[0], found
+
+
+@pytest.mark.parametrize('timeout', [float('nan'), float('inf'), float('-inf')])
+def test_timeout_must_be_finite(validator, timeout):
+    assert messages(validator, dict(MICROSOFT, cloudmail_timeout=timeout)) == [
+        'mfp-01: cloudmail_timeout: must be a finite number (got %s)' % timeout]
+
+
+def test_binary_and_dates_are_refused_without_a_traceback(validator):
+    import datetime
+
+    assert messages(validator, dict(MICROSOFT, cloudmail_username=b'admin', cloudmail_report_dir=datetime.date(2026, 1, 1))) == [
+        'mfp-01: cloudmail_report_dir: must not be a date or time (YAML reads an unquoted date as one; quote the value)',
+        'mfp-01: cloudmail_username: must be text, got binary data (!!binary)']
+
+
+def test_ca_path_must_be_a_readable_pem_file(validator, tmp_path):
+    import trustme
+
+    good = tmp_path / 'ca.pem'
+    trustme.CA().cert_pem.write_to_path(str(good))
+    der = tmp_path / 'ca.der'
+    der.write_bytes(b'\x30\x82\x01\x0a' + bytes(range(200)))
+    broken = tmp_path / 'broken.pem'
+    broken.write_text('-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n')
+    assert messages(validator, dict(MICROSOFT, cloudmail_ca_path=str(good))) == []
+    for path, why in [(tmp_path / 'missing.pem', 'no such file on the controller'), (tmp_path, 'is a directory'),
+                      (der, 'is not a PEM file'), (broken, 'holds no certificate that TLS can use')]:
+        found = messages(validator, dict(MICROSOFT, cloudmail_ca_path=str(path)))
+        assert len(found) == 1 and found[0].startswith('mfp-01: cloudmail_ca_path: ') and why in found[0], found
+
+
+@pytest.mark.parametrize('host', ['login.microsoftonline.us', 'login.partner.microsoftonline.cn'])
+def test_national_cloud_authorities_are_accepted(validator, host):
+    variables = dict(MICROSOFT, cloudmail_microsoft_authority_url='https://%s/contoso.onmicrosoft.us/oauth2/v2.0' % host)
+    del variables['cloudmail_microsoft_tenant']
+    assert messages(validator, variables) == []
+
+
+@pytest.mark.parametrize('client_id, valid', [
+    ('123456789012-a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6.apps.googleusercontent.com', True),
+    ('1234-abc.apps.googleusercontent.com', True),
+    ('abc.apps.googleusercontent.com', False),
+    ('123456789012-.apps.googleusercontent.com', False),
+    ('123456789012-abc_def.apps.googleusercontent.com', False),
+    ('123456789012-abc.apps.googleusercontent.com.evil.example', False),
+])
+def test_google_client_id_is_well_formed(validator, client_id, valid):
+    found = messages(validator, dict(GOOGLE, cloudmail_google_client_id=client_id))
+    assert (found == []) is valid
+    if not valid:
+        assert found[0].startswith('mfp-01: cloudmail_google_client_id: is not valid'), found
+
+
+@pytest.mark.parametrize('name', ['cloudmail_username', 'cloudmail_password'])
+def test_credentials_without_control_characters_or_huge_sizes(validator, name):
+    for value in ['adm\nin', 'x' * 257]:
+        found = messages(validator, dict(MICROSOFT, **{name: value}))
+        assert len(found) == 1 and found[0].startswith('mfp-01: %s: ' % name) and value not in found[0]
+
+
+def test_hidden_values_are_never_shown(validator):
+    found = messages_hidden = [str(problem) for problem in validator.validate(
+        'mfp-01', dict(MICROSOFT, cloudmail_username='x' * 257, cloudmail_profile='vaulted-profile'),
+        hidden=frozenset(['cloudmail_profile']))]
+    assert 'vaulted-profile' not in '\n'.join(messages_hidden) and len(found) == 2
+
+
+@pytest.mark.parametrize('name, value', [
+    ('cloudmail_host', 'mfp-01.example.com\n'), ('cloudmail_microsoft_tenant', 'common\n'),
+    ('cloudmail_username', 'admin\n'), ('cloudmail_report_slice', 'paris\n'),
+])
+def test_a_final_newline_is_not_part_of_a_valid_value(validator, name, value):
+    # Python's $ matches before a final newline; the schema's patterns must not.
+    found = messages(validator, dict(MICROSOFT, **{name: value}))
+    assert len(found) == 1 and found[0].startswith('mfp-01: %s: ' % name), found
 
 
 def test_a_profile_name_is_checked_against_the_profile_files(validator):

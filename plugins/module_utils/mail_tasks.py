@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What smtp_settings and mail_test do, for their action plugins and for direct use (see oauth_tasks.py)."""
+
+from __future__ import annotations
+
+__metaclass__ = type
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_device import MailDevice
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_model import (
+    MailPlan,
+    desired_mail_settings,
+    is_address,
+    sender_outside_tenant,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import TaskFailed, _spec
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    CONNECTION_CONSTRAINTS,
+    NEXT_PLAYBOOK,
+    in_inventory_terms,
+)
+
+# --------------------------------------------------------------------------- smtp_settings
+
+SMTP_SETTINGS_SPEC = dict(
+    argument_spec=_spec(
+        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
+        sender=dict(type='str', required=True),
+        smtp_server=dict(type='str'),
+        smtp_port=dict(type='int'),
+        encryption=dict(type='str', choices=['starttls', 'ssl']),
+        tenant=dict(type='str'),
+    ),
+    **CONNECTION_CONSTRAINTS
+)
+
+
+def run_smtp_settings(task):
+    params = task.params
+    try:
+        desired = desired_mail_settings(params['provider'], params['sender'], params['smtp_server'],
+                                        params['smtp_port'], params['encryption'])
+    except ValueError as exc:
+        raise TaskFailed('%s: %s; %s' % (params['host'], in_inventory_terms(str(exc)), NEXT_PLAYBOOK))
+
+    session = task.open_session()
+    try:
+        with session:
+            device = MailDevice(session)
+            plan = MailPlan(device.read_settings(), desired)
+            if plan.changed and not task.check_mode:
+                device.write_settings(plan.result)
+    except RemoteUIError as exc:
+        task.warnings.extend(session.warnings)
+        raise TaskFailed(str(exc))
+    task.warnings.extend(session.warnings)
+
+    result = dict(changed=plan.changed, settings=plan.result)
+    if task.diff:
+        result['diff'] = plan.diff()
+    if params['provider'] == 'microsoft' and sender_outside_tenant(params['sender'], params['tenant']):
+        task.warn('%s: the sender %s (cloudmail_smtp_sender) is outside the tenant %s; Exchange Online refuses it '
+                  '(5.7.60) unless its domain is verified in the tenant and the signed-in mailbox may send as it'
+                  % (params['host'], params['sender'], params['tenant']))
+    return result
+
+
+# --------------------------------------------------------------------------- mail_test
+
+MAIL_TEST_SPEC = dict(
+    argument_spec=_spec(
+        recipient=dict(type='str'),
+        send=dict(type='bool', default=True),
+    ),
+    required_if=[('send', True, ('recipient',))],
+    **CONNECTION_CONSTRAINTS
+)
+NOT_TRIED = dict(result='not_tried', server_reply=None, tested_at=None, reason=None)
+
+
+def run_mail_test(task):
+    params = task.params
+    sends = params['send'] and not task.check_mode
+    if params['send'] and not is_address(params['recipient']):
+        raise TaskFailed('%s: recipient %r (cloudmail_mail_test_recipient) is not an e-mail address; %s' % (
+            params['host'], params['recipient'], NEXT_PLAYBOOK))
+    session = task.open_session()
+    try:
+        with session:
+            device = MailDevice(session)
+            outcome = device.send_test(params['recipient']) if sends else device.last_test()
+    except RemoteUIError as exc:
+        task.warnings.extend(session.warnings)
+        raise TaskFailed(str(exc))
+    task.warnings.extend(session.warnings)
+    if params['send'] and not sends:
+        outcome = dict(NOT_TRIED)
+    return dict(changed=sends, **outcome)
