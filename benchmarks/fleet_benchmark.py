@@ -324,12 +324,15 @@ def write_report(results, args, path, plot_path):
         '', '## Results', '',
     ] + table(results) + ['', '### Ratios', ''] + ratios(results, sizes)
     if args.before and args.before.exists():
-        compared = before_after(json.loads(args.before.read_text()), results)
+        before = json.loads(args.before.read_text())
+        compared = before_after(before, results)
         if compared:
+            sources = sorted({r.get('source') or 'an earlier run' for r in before})
             lines += ['', '### Before and after', '',
-                      'The earlier version\'s figures come from `%s` (same method; the load average is the '
-                      'machine\'s 1-minute load when each run started, on 2 cores).' % os.path.relpath(
-                          args.before, REPO_ROOT), ''] + compared
+                      'The earlier version\'s figures come from `%s` (%s; the load average is the machine\'s '
+                      '1-minute load when the run started, "?" where it was not recorded). Rows whose requests '
+                      'per printer differ measured different work (steps added to the rollout since).' % (
+                          os.path.relpath(args.before, REPO_ROOT), '; '.join(sources)), ''] + compared
     slice_lines = slicing(results, sizes, args.slice_size)
     if slice_lines:
         lines += ['', '### Per slice (AWX/AAP job slicing)', ''] + slice_lines

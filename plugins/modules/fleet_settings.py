@@ -16,7 +16,7 @@ description:
     M(printfleet.cloudmail.oauth_settings) does with the options C(rollout.yml) gives it from the host's variables
     (C(cloudmail_provider), C(cloudmail_verify_server_certificate), C(cloudmail_add_cn_to_verification),
     C(cloudmail_microsoft_tenant) or C(cloudmail_microsoft_authority_url), C(cloudmail_google_client_id),
-    C(cloudmail_google_client_secret), C(cloudmail_google_update_secret)): one administrator session per printer,
+    C(cloudmail_google_client_secret), C(cloudmail_google_update_secret)), with one administrator session per printer,
     the form read once, the write read back, the connection status waited for after a change, always logged out.
   - The printers are written from the controller in a bounded pool of threads. A printer that fails (bad variables,
     unreachable, wrong password, a value the device did not keep) fails only its own entry in RV(printers); the task
