@@ -27,10 +27,11 @@ def test_push_fails_printers_alone_and_check_mode_writes_nothing(simulated_fleet
     settings = {'cloudmail_report_dir': str(reports), 'cloudmail_authorization_timeout': 60}
     wrong_password = 'not-the-password-%s' % fleet.password[-4:]
     inventory = with_host_variables(fleet, tmp_path, **{
-        # Saved as given (no pre-flight), but this tenant's authority does not answer the printer.
+        # No pre-flight for these two, so that the push meets their problems: this tenant's authority
+        # does not answer the printer; the other printer refuses the password.
         'printer-0002': {'cloudmail_microsoft_tenant': 'contoso.com',
                          'cloudmail_preflight': False},
-        'printer-0003': {'cloudmail_password': wrong_password},
+        'printer-0003': {'cloudmail_password': wrong_password, 'cloudmail_preflight': False},
     })
 
     check = run_playbook('rollout.yml', inventory, '--check', '--diff', extra_vars=settings)
