@@ -11,6 +11,7 @@ describes the behaviour.
 import asyncio
 import hashlib
 import html
+import json
 import html.entities
 import posixpath
 import re
@@ -74,6 +75,8 @@ VARIANTS = {
 LOGIN_FIELD_VARIANTS = {'login_fields_i0019': ('i0019', 'i2101'), 'login_fields_i0023': ('i0023', 'i0025')}
 DEFAULT_RATE_LIMIT_MS = 250
 SUBMIT, CANCEL = 'Submit', 'Cancel'
+# Static files every page links, as a browser loads them; the script does what the firmware's page script does.
+STYLESHEET, PAGE_SCRIPT = '/static/remoteui.css', '/static/remoteui.js'
 
 TEXT = {
     'login': ['Login', 'Connexion'],
@@ -270,7 +273,8 @@ class Printer:
         login, logout = self.profile['login']['path'], self.profile['logout']['path']
         routes = {('GET', '/'): self.login_page, ('GET', login): self.login_page, ('POST', login): self.login,
                   ('GET', logout): self.logout, ('GET', self.look['portal']): self.portal_page,
-                  ('GET', self.look['portal_top']): self.portal_page}
+                  ('GET', self.look['portal_top']): self.portal_page,
+                  ('GET', STYLESHEET): self.stylesheet, ('GET', PAGE_SCRIPT): self.page_script}
         for page in self.profile.get('after_login') or ():
             routes[('GET', page['path'] if isinstance(page, dict) else page)] = self.portal_page
         for provider, spec in self.profile['providers'].items():
@@ -402,12 +406,38 @@ class Printer:
         response.del_cookie(self.profile['login']['session_cookie'], path=self.cookie_path)
         return response
 
+    # ----- static files a browser loads with every page
+    async def stylesheet(self, request):
+        return web.Response(text='th, dt { text-align: left; font-weight: bold }\n', content_type='text/css',
+                            headers={'Server': self.look['server']})
+
+    async def page_script(self, request):
+        """The page script of the firmware: on submit of an edit form it adds the profile's write fields
+        (unless the form holds them) and the timestamp field, as the real pages' scripts do."""
+        script = (
+            '(function () {\n'
+            f'  var token = {json.dumps(self.profile["token_field"])}, extra = {json.dumps(self.profile["write_fields"])},'
+            f' stamp = {json.dumps(self.profile["timestamp_field"])};\n'
+            '  function add(form, name, value) { var input = document.createElement("input");'
+            ' input.type = "hidden"; input.name = name; input.value = value; form.appendChild(input); }\n'
+            '  document.addEventListener("submit", function (event) {\n'
+            '    var form = event.target;\n'
+            '    if (!form.elements[token]) { return; }\n'
+            '    for (var name in extra) { if (!form.elements[name]) { add(form, name, extra[name]); } }\n'
+            '    if (stamp) { add(form, stamp, String(Date.now())); }\n'
+            '  }, true);\n'
+            '})();\n')
+        return web.Response(text=script, content_type='application/javascript', headers={'Server': self.look['server']})
+
     # ----- pages
     async def portal_page(self, request):
         session = self._session(request, portal=True)
         if not session:
             return self._to_login()
-        response = self._html(self._page(self._t('portal'), f'<p>{self.look["model"]}</p>'))
+        # The portal's top page loads in a frame of the portal, as the firmware's frameset does.
+        frame = (f'<iframe src="{self.look["portal_top"]}"></iframe>'
+                 if request.path == self.look['portal'] != self.look['portal_top'] else '')
+        response = self._html(self._page(self._t('portal'), f'<p>{self.look["model"]}</p>{frame}'))
         if self._has('portal_cookie') and request.path == self.look['portal_top']:
             session.portal_value = secrets.token_hex(8)
             response.set_cookie(self.look['portal_cookie'], session.portal_value, path=self.cookie_path,
@@ -699,7 +729,8 @@ class Printer:
         else:
             meta = '<meta charset="utf-8">'
         page = (f'<!DOCTYPE html><html lang="{self.language}"><head>{meta}'
-                f'<title>Remote UI: {heading}{self.look["model"]}</title></head><body>'
+                f'<title>Remote UI: {heading}{self.look["model"]}</title>'
+                f'<link rel="stylesheet" href="{STYLESHEET}"><script src="{PAGE_SCRIPT}"></script></head><body>'
                 f'<div id="header">{self.look["model"]} / {self.name}</div>{nav}'
                 f'<div id="main"><h1>{title}</h1>{self._noise()}{body}</div></body></html>')
         if bare:
