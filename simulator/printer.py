@@ -650,9 +650,10 @@ class Printer:
     def _oauth_rows(self, oauth):
         rows = [(self._label('connection_status'), self._status_word('connection_status', oauth.connection_status())),
                 (self._label('token_status'), self._status_word('token_status', oauth.status)),
-                # The device's own real-time clock, skewed by the control interface's clock offset.
+                # The device's own real-time clock: the simulated world's time (which tests move forward),
+                # skewed by the control interface's clock offset, as the token rows below.
                 (self._label('device_time'), time.strftime(self.profile['device_time_format'],
-                                                           time.gmtime(time.time() + self.clock_offset)))]
+                                                           time.gmtime(self.clock.now() + self.clock_offset)))]
         pending = oauth.pending
         if pending and oauth.status == 'authorizing':
             remaining = max(0, int(pending['expires_at'] - self.clock.now()))

@@ -22,7 +22,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     summary_lines,
     write_report,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import OpaqueValue
 
 __metaclass__ = type
@@ -31,7 +31,7 @@ __metaclass__ = type
 SECRET_VARIABLES = ('cloudmail_password', 'cloudmail_google_client_secret')
 # The host variables a row shows or compares with the printer's settings.
 ROW_VARIABLES = ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host', 'cloudmail_microsoft_tenant',
-                 'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id')
+                 'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id', 'cloudmail_expiry_horizon_days')
 DEFAULT_REPORT_DIRECTORY = 'reports'
 
 
@@ -93,6 +93,13 @@ class ActionModule(ActionBase):
         except (OSError, ValueError) as exc:
             raise AnsibleError('cannot write the fleet report in %s (cloudmail_report_dir): %s' % (dest, exc)) from exc
         summary = document['summary']
+        lapsing = [row for row in document['printers'] if row['state'] == 'token_lapsing']
+        if lapsing:
+            result['warnings'] = ['%s: its %s token is expected to lapse at %s (in %s days, '
+                                  'basis %s), within cloudmail_expiry_horizon_days: %s' % (
+                                      row['host'], row['provider'], row.get('token_expected_lapse_at'),
+                                      row.get('token_lapses_in_days'), row.get('token_lapse_basis'),
+                                      row['next_action']) for row in lapsing]
         result.update(
             changed=changed, paths=paths, summary=summary, printers=document['printers'],
             generated_at=document['generated_at'], fail_on_attention=attention_fails,

@@ -90,16 +90,26 @@ class RemoteUISession:
         # The page of the latest request, while it is the latest: its form's token is still unused.
         self._latest_page = None
         self._previous_sigterm = None
+        # The page the login led to (the portal), for callers that follow the Remote UI's own links.
+        self.landing_path = None
+        # Answers "busy" (HTTP 503) seen: firmware that refuses close requests needs request_spacing_seconds.
+        self.busy_answers = 0
 
     # -- context manager
 
-    def __enter__(self):
+    def connect(self):
+        """Open the HTTP side without logging in, for callers that only read the login form first."""
         if not HAS_REQUESTS:
             raise RemoteUIError(self.host, 'the Python library requests is required')
-        self._http = requests.Session()
-        self._http.trust_env = False
-        self._proxies = requests.utils.get_environ_proxies(self.base_url)
-        self._install_sigterm_handler()
+        if self._http is None:
+            self._http = requests.Session()
+            self._http.trust_env = False
+            self._proxies = requests.utils.get_environ_proxies(self.base_url)
+            self._install_sigterm_handler()
+        return self
+
+    def __enter__(self):
+        self.connect()
         try:
             self.login()
         except BaseException:
@@ -116,6 +126,10 @@ class RemoteUISession:
         finally:
             self._close()
         return False
+
+    def close(self):
+        """Drop the HTTP side (after ``connect`` without a login; a logged-in session logs out on exit)."""
+        self._close()
 
     def _close(self):
         self._restore_sigterm_handler()
@@ -170,6 +184,7 @@ class RemoteUISession:
         response = self._request('POST', post_path, data=data, relogin=False, repeat_after_timeout=False,
                                  referer=page.path)
         if response.is_redirect and not self._is_login_redirect(response) and self._has_session_cookie():
+            self.landing_path = self._action_path(post_path, response.headers.get('Location') or '/')
             self._logged_in = True
             self._follow_portal(response)
             self._after_login()
@@ -188,6 +203,7 @@ class RemoteUISession:
         if response.status_code == 200 and self._has_session_cookie() \
                 and not any(form.get(login['password_field']) for form in page.forms):
             # Some firmware answers a good login with the portal itself (HTTP 200) instead of a redirect.
+            self.landing_path = post_path
             self._logged_in = True
             self._after_login()
             return
@@ -230,8 +246,14 @@ class RemoteUISession:
                     self.host, path, ', '.join(sorted(set(cookie.path for cookie in outside)))))
             headers['Cookie'] = '; '.join('%s=%s' % (cookie.name, cookie.value) for cookie in self._http.cookies)
         try:
-            response = self._send(logout.get('method', 'GET'), path, data=logout.get('fields') or None,
-                                  extra_headers=headers)
+            for attempt in range(self.retries + 1):
+                response = self._send(logout.get('method', 'GET'), path, data=logout.get('fields') or None,
+                                      extra_headers=headers)
+                if response.status_code != 503 or attempt == self.retries:
+                    break
+                # Busy or rate-limited: a logout not repeated would leave the session open until it times out.
+                self.busy_answers += 1
+                self._sleep(min(self.BACKOFF_SECONDS * (2 ** attempt), self.BACKOFF_MAX_SECONDS))
             if response.status_code >= 400:
                 self.warnings.append('%s: logout at %s answered HTTP %d; the device ends the session when it is '
                                      'idle' % (self.host, path, response.status_code))
@@ -267,6 +289,17 @@ class RemoteUISession:
                     profile_hint(self.profile)))
         self._latest_page = self._page(path, response)
         return self._latest_page
+
+    def fetch(self, path):
+        """GET a page as it comes (redirects not followed, no fresh login): for read-only exploring.
+
+        Returns (response, parsed page or None when the answer is not an HTML page).
+        """
+        response = self._request('GET', path, relogin=False)
+        content_type = response.headers.get('Content-Type', 'text/html')
+        if response.is_redirect or 'html' not in content_type:
+            return response, None
+        return response, self._page(path, response)
 
     def submit_form(self, page_path, form_field, values, idempotent=True):
         """Post the form of ``page_path`` that holds ``form_field``, as a browser does.
@@ -461,6 +494,7 @@ class RemoteUISession:
         """Why a response should be tried again, or None when it is an answer to use."""
         status = response.status_code
         if status == 503:
+            self.busy_answers += 1
             if self._page(response.request_path, response).shows('busy'):
                 return 'HTTP 503 (device busy)'
             return 'HTTP 503 (service unavailable)' if idempotent else None

@@ -23,6 +23,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
     masked_settings,
     pending_authorization,
     status_from_page,
+    token_expiry,
 )
 
 
@@ -44,7 +45,8 @@ class OAuthDevice:
         self.pages = session.profile['providers'][provider]
 
     def read_status(self):
-        return status_from_page(self.session.get_page(self.pages['status_path']))
+        page = self.session.get_page(self.pages['status_path'])
+        return dict(status_from_page(page), **token_expiry(page, self.provider))
 
     def read_settings(self):
         return current_settings(self.session.get_page(self.pages['edit_path']), self.pages, self.provider)

@@ -272,6 +272,61 @@ def status_from_page(page, now=None):
     }
 
 
+# Expiry watch: how long a refresh token lives, where only the rule (not the device) says so.
+ENTRA_UNUSED_LIFETIME = datetime.timedelta(days=90)
+DEFAULT_TOKEN_TIME_FORMAT = '%Y-%m-%d %H:%M UTC'
+
+
+def _row_time(page, name, time_format):
+    """The UTC moment a status row shows, or None when the row is absent or unreadable."""
+    row = page.find(name) if name in page.profile.get('labels', {}) else None
+    if row is None or not row.text:
+        return None
+    try:
+        moment = datetime.datetime.strptime(row.text.strip(), time_format)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=datetime.timezone.utc)
+
+
+def token_expiry(page, provider, now=None):
+    """When the token was last refreshed and when it is expected to lapse, from a status page.
+
+    The basis says where the lapse comes from: ``google_testing_7_days`` (the device shows the end
+    of the authorization that Google announced, 7 days after consent for a client in testing
+    status), ``entra_90_days_unused`` (last refresh + 90 days: an Entra ID refresh token lapses
+    after 90 days without use) or ``unknown``. The remaining time is measured on the printer's own
+    clock (its "Device Date/Time" row), in which it writes both moments, so that a printer whose
+    clock is off still gets the right remaining time; only where it shows no clock, the
+    controller's clock is used (``token_lapse_clock`` says which).
+    """
+    profile = page.profile
+    time_format = profile.get('token_time_format') or DEFAULT_TOKEN_TIME_FORMAT
+    refreshed = _row_time(page, 'token_refreshed_at', time_format)
+    valid_until = _row_time(page, 'refresh_token_expires_at', time_format)
+    device_now = None
+    if profile.get('device_time_format'):
+        device_now = _row_time(page, 'device_time', profile['device_time_format'])
+    if valid_until is not None:
+        basis, lapse = 'google_testing_7_days', valid_until
+    elif refreshed is not None and provider == 'microsoft':
+        basis, lapse = 'entra_90_days_unused', refreshed + ENTRA_UNUSED_LIFETIME
+    else:
+        basis, lapse = 'unknown', None
+    clock_now = device_now or now or datetime.datetime.now(datetime.timezone.utc)
+    remaining = None
+    if lapse is not None:
+        remaining = round((lapse - clock_now).total_seconds() / 86400.0, 2)
+    return {
+        'token_refreshed_at': utc_timestamp(refreshed) if refreshed else None,
+        'token_expected_lapse_at': utc_timestamp(lapse) if lapse else None,
+        'token_lapse_basis': basis,
+        'token_lapses_in_days': remaining,
+        'token_lapse_clock': 'printer' if device_now else 'controller',
+        'device_time': utc_timestamp(device_now) if device_now else None,
+    }
+
+
 def failure_reason(error_details, profile):
     """Why an authorization ended without a token, from the device's error text (any language)."""
     text = comparable(error_details)

@@ -33,6 +33,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui imp
     connection_argument_spec,
     session_from_params,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui_probe import run_probe
 
 # The connection status shows "checking" for a few seconds after a settings change.
 CONNECTION_SETTLE_SECONDS = 30
@@ -254,6 +255,34 @@ def run_authorize(task):
     # Returns only after the logout, so that a failed logout still reaches the result as a warning.
     task.warnings.extend(warnings)
     return result
+
+
+# --------------------------------------------------------------------------- probe
+
+PROBE_SPEC = dict(
+    # No profile is needed: an unknown printer is compared with every built-in profile.
+    argument_spec=_spec(
+        max_pages=dict(type='int', default=40),
+        draft_dir=dict(type='path'),
+    ),
+)
+
+
+def run_probe_task(task):
+    """The read-only probe; ``task.candidates`` holds the built-in profiles, ``task.profile`` the host's or None."""
+    params = task.params
+    if params['max_pages'] < 1:
+        raise TaskFailed('%s: cloudmail_probe_max_pages must be at least 1' % params['host'])
+    # Run directly (not through the action plugin), only the given profile is at hand.
+    candidates = getattr(task, 'candidates', None) or {task.profile['name']: task.profile}
+    try:
+        result, warnings = run_probe(lambda profile: session_from_params(params, profile), candidates,
+                                     task.profile, params['host'], params['max_pages'])
+    except RemoteUIError as exc:
+        raise TaskFailed(str(exc))
+    task.warnings.extend(warnings)
+    # The statuses at the top, as oauth_info returns them, so that the fleet report reads both alike.
+    return dict(changed=False, providers=result.pop('providers'), probe=result)
 
 
 # --------------------------------------------------------------------------- direct use

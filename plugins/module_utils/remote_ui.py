@@ -37,6 +37,8 @@ INVENTORY_VARIABLES = {
     'client_id': 'cloudmail_google_client_id',
     'client_secret': 'cloudmail_google_client_secret',
     'wait_timeout': 'cloudmail_authorization_timeout',
+    'max_pages': 'cloudmail_probe_max_pages',
+    'draft_dir': 'cloudmail_report_dir',
     'sender': 'cloudmail_smtp_sender',
     'smtp_server': 'cloudmail_smtp_server',
     'smtp_port': 'cloudmail_smtp_port',

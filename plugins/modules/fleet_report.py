@@ -25,7 +25,8 @@ description:
     the play recorded for it (O(error_var), with the facts C(printer_error_action) and C(printer_error_reason)),
     and optional per-host facts shown as extra columns, such as C(printer_preflight), a list of pre-flight
     checks C({name, ok, message}). Use with C(run_once).
-  - C(changed) is true only when the rows or the counts differ from the JSON file already there.
+  - C(changed) is true only when the rows or the counts differ from the JSON file already there (the expiry
+    watch times and the send test, which move by themselves or belong to one run, are not compared).
   - Text from printers is untrusted. Control characters are replaced in every file, CSV cells that a spreadsheet
     would run as a formula (starting with C(=), C(+), C(-), C(@), a tab or a carriage return, also after spaces)
     get a leading C('), and all HTML text is escaped; the HTML page loads nothing and runs no script.

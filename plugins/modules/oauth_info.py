@@ -92,6 +92,42 @@ providers:
               (ISO 8601, UTC, from the controller's clock).
           type: dict
           returned: always
+        token_refreshed_at:
+          description: When the printer last obtained an access token (ISO 8601, UTC, as the printer shows it), or null.
+          type: str
+          returned: always
+        token_expected_lapse_at:
+          description:
+            - When the refresh token is expected to lapse (ISO 8601, UTC, in the printer's clock), or null when unknown.
+            - See RV(providers.microsoft.token_lapse_basis).
+          type: str
+          returned: always
+        token_lapse_basis:
+          description:
+            - V(google_testing_7_days) is the end of the authorization that the printer shows (Google, client in
+              testing status, 7 days after consent).
+            - V(entra_90_days_unused) is the last refresh plus 90 days (an Entra ID refresh token lapses after 90 days
+              without use).
+            - V(unknown) where the printer does not say.
+          type: str
+          returned: always
+          choices: [google_testing_7_days, entra_90_days_unused, unknown]
+        token_lapses_in_days:
+          description:
+            - Days left until RV(providers.microsoft.token_expected_lapse_at) (negative once past), or null.
+            - Counted from the printer's own date and time where its status page shows it, else from the
+              controller's clock (see RV(providers.microsoft.token_lapse_clock)).
+          type: float
+          returned: always
+        token_lapse_clock:
+          description: Which clock RV(providers.microsoft.token_lapses_in_days) is counted on.
+          type: str
+          returned: always
+          choices: [printer, controller]
+        device_time:
+          description: The printer's date and time when it was read (ISO 8601, UTC), or null when it shows none.
+          type: str
+          returned: always
     google:
       description:
         - The Google pages; absent when O(provider=microsoft). Same keys as RV(providers.microsoft);
@@ -114,6 +150,12 @@ providers:
         message: To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD2345.
         expires_in: 899
         expires_at: "2026-11-28T10:15:00Z"
+      token_refreshed_at: null
+      token_expected_lapse_at: null
+      token_lapse_basis: unknown
+      token_lapses_in_days: null
+      token_lapse_clock: printer
+      device_time: "2026-11-28T10:00:05Z"
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import INFO_SPEC, run_module, run_info

@@ -48,7 +48,7 @@ class DeviceAction(ActionBase):
                 host, in_inventory_terms('; '.join(validation.error_messages)), NEXT_PLAYBOOK))
             return self._masked(result, params, no_log_values)
         try:
-            profile = resolve_profile(params['profile'], params['profile_file'])
+            profile = self.resolve(params)
         except ProfileError as exc:
             result.update(failed=True, msg='%s: %s; fix %s in the inventory, check it with playbooks/status.yml, '
                                            'then run the playbook again' % (host, exc, exc.variable))
@@ -65,12 +65,24 @@ class DeviceAction(ActionBase):
 
         task = Task(params, profile, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff))
         try:
+            self.prepare(task)
             result.update(type(self).RUN(task))
+            self.finish(task, result, task_vars)
         except TaskFailed as exc:
             result.update(exc.result, failed=True, msg=exc.msg)
         if task.warnings:
             result['warnings'] = result.get('warnings', []) + task.warnings
         return self._masked(result, params, no_log_values)
+
+    def resolve(self, params):
+        """The host's resolved profile (raises ProfileError naming the inventory variable)."""
+        return resolve_profile(params['profile'], params['profile_file'])
+
+    def prepare(self, task):
+        """Hook: more for the task before it runs."""
+
+    def finish(self, task, result, task_vars):
+        """Hook: controller work on the result (raise TaskFailed to fail the task)."""
 
     @staticmethod
     def _masked(result, params, no_log_values):

@@ -124,6 +124,15 @@ STATES = {
     'settings_outdated': State(
         'warning', 'the token is active but the settings differ from the inventory',
         'run rollout.yml to write the inventory settings (the printer then needs a new sign-in)'),
+    'mail_test_rejected': State(
+        'action', 'the test e-mail of this run did not go out (see the send test column and the last error)',
+        "fix what the server's reply names: cloudmail_smtp_sender (the mailbox that signed in; a printer still "
+        'sending a password gets OAuth 2.0 from rollout.yml once it is set) or cloudmail_smtp_server, '
+        'cloudmail_smtp_port, cloudmail_smtp_encryption; then run rollout.yml and mail_test.yml'),
+    'token_lapsing': State(
+        'warning', 'the token is active but is expected to lapse within cloudmail_expiry_horizon_days',
+        'run reauthorize.yml before it lapses (it authorizes the printers inside the horizon again; a Google '
+        'client in testing status lapses every 7 days: publish it to production to stop that)'),
     'ok': State('ok', 'the printer holds an active token', 'none'),
 }
 
@@ -141,6 +150,10 @@ _MESSAGE_KINDS = (
 _REASON_STATES = {
     'code_expired': 'authorization_failed', 'declined': 'authorization_failed', 'code_rejected': 'authorization_failed',
     'missing_code': 'code_missing', 'timeout': 'authorization_timeout', 'not_connected': 'not_connected',
+    # mail_test.yml: why the test e-mail did not go out
+    'token_refused': 'mail_test_rejected', 'basic_auth_refused': 'mail_test_rejected',
+    'sender_refused': 'mail_test_rejected', 'smtp_auth_disabled': 'mail_test_rejected',
+    'connection_failed': 'mail_test_rejected', 'rejected': 'mail_test_rejected',
 }
 # The step of the run that failed, from the failed task's module.
 _ACTION_STEPS = {
@@ -195,6 +208,20 @@ def printer_state(failure, preflight_ok, read_ok, connection_status, token_statu
             'error': 'token_error'}.get(token_status, 'status_unknown')
 
 
+def watched_state(state, lapses_in_days, horizon_days):
+    """``token_lapsing`` for an ``ok`` printer whose token lapses within the horizon."""
+    return 'token_lapsing' if state == 'ok' and lapses_within(lapses_in_days, horizon_days) else state
+
+
+def lapses_within(lapses_in_days, horizon_days):
+    """Whether a token lapses within the horizon (days; 0 or none: the watch is off)."""
+    try:
+        horizon = float(horizon_days or 0)
+        return horizon > 0 and lapses_in_days is not None and float(lapses_in_days) <= horizon
+    except (TypeError, ValueError):
+        return False
+
+
 def advice(state):
     """The next action for a state (the one table above)."""
     return STATES[state].next_action
@@ -228,17 +255,54 @@ def preflight_summary(checks):
     return 'failed: ' + '; '.join('%s: %s' % (check.get('name', '?'), check.get('message', '')) for check in failed)
 
 
+def mail_test_summary(outcome):
+    """sent / rejected (or failed) with the server's reply / not tried, from a mail_test result."""
+    if not isinstance(outcome, dict) or outcome.get('result') in (None, 'not_tried'):
+        return 'not tried'
+    result, reply = outcome['result'], outcome.get('server_reply')
+    return '%s: %s' % (result, reply) if reply and result != 'sent' else str(result)
+
+
 def fact_field(name):
     """Extract one field of a dict fact (for columns of a probe or of mail results)."""
     return lambda fact: fact.get(name, '') if isinstance(fact, dict) else ''
 
 
+def probe_draft(probe):
+    """Where the probe's draft profile is, with what it could not find."""
+    if not isinstance(probe, dict) or not probe.get('draft_path'):
+        return ''
+    missing = probe.get('not_found') or []
+    return '%s%s' % (probe['draft_path'], ' (not found: %s)' % '; '.join(missing) if missing else '')
+
+
+def probe_notes(probe):
+    return '; '.join(probe.get('notes') or []) if isinstance(probe, dict) else ''
+
+
 # Columns filled from a per-host fact: Column(key, title, fact name, function of the fact's value).
 # A printer without the fact shows an empty cell; a column that no printer has is left out of the
-# CSV and HTML. Another section is one more line here, for example
-#   Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language')).
+# CSV and HTML. Another section is one more line here.
 FACT_COLUMNS = (
     Column('preflight', 'Pre-flight', 'printer_preflight', preflight_summary),
+    Column('mail_test', 'Send test', 'printer_mail_test', mail_test_summary),
+    # playbooks/probe.yml
+    Column('profile_match', 'Matching profile', 'printer_probe', fact_field('profile_match')),
+    Column('family_guess', 'Family (guess)', 'printer_probe', fact_field('family_guess')),
+    Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language')),
+    Column('model', 'Model', 'printer_probe', fact_field('model')),
+    Column('firmware', 'Firmware', 'printer_probe', fact_field('firmware')),
+    Column('server', 'Server', 'printer_probe', fact_field('server')),
+    Column('draft_profile', 'Draft profile', 'printer_probe', probe_draft),
+    Column('probe_notes', 'Probe notes', 'printer_probe', probe_notes),
+)
+
+# Expiry watch columns, from the printer's status (oauth_info): shown when a printer has them.
+EXPIRY_COLUMNS = (
+    Column('token_refreshed_at', 'Token last refreshed', None, None),
+    Column('token_expected_lapse_at', 'Token expected to lapse', None, None),
+    Column('token_lapses_in_days', 'Days left', None, None),
+    Column('token_lapse_basis', 'Lapse basis', None, None),
 )
 
 
@@ -272,6 +336,8 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
     state = printer_state(failed_state, preflight_passed(facts.get('printer_preflight')), read_ok,
                           connection_status, token_status,
                           settings_match(provider, provider_status.get('settings'), variables))
+    state = watched_state(state, provider_status.get('token_lapses_in_days'),
+                          variables.get('cloudmail_expiry_horizon_days'))
     row = {
         'host': host,
         'state': state,
@@ -284,6 +350,9 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
         'connection_status': connection_status,
         'token_status': token_status,
     }
+    for column in EXPIRY_COLUMNS:
+        if provider_status.get(column.key) is not None:
+            row[column.key] = provider_status[column.key]
     for column in fact_columns:
         if column.fact in facts:
             row[column.key] = column.extract(facts[column.fact])
@@ -390,7 +459,8 @@ def collection_version(root=None):
 
 def report_columns(rows):
     """The core columns, then each fact column that at least one row has."""
-    return list(CORE_COLUMNS) + [column for column in FACT_COLUMNS if any(column.key in row for row in rows)]
+    optional = EXPIRY_COLUMNS + FACT_COLUMNS
+    return list(CORE_COLUMNS) + [column for column in optional if any(column.key in row for row in rows)]
 
 
 # --------------------------------------------------------------------------- rendering
@@ -494,9 +564,17 @@ def report_paths(directory, slice_name):
     return {'json': base + '.json', 'csv': base + '.csv', 'html': base + '.html'}
 
 
+# Row fields that move by themselves (the device refreshes its token, time passes) or belong to one
+# kind of run (the send test of mail_test.yml): a new value alone is no change of the fleet.
+UNCOMPARED_FIELDS = tuple(column.key for column in EXPIRY_COLUMNS) + ('mail_test',)
+
+
 def _content(document):
-    """What ``changed`` compares: the rows and counts, not the run's date."""
-    return {key: document.get(key) for key in ('format', 'slice', 'summary', 'printers')}
+    """What ``changed`` compares: the rows (but their moving fields) and counts, not the run's date."""
+    content = {key: document.get(key) for key in ('format', 'slice', 'summary')}
+    content['printers'] = [{key: value for key, value in row.items() if key not in UNCOMPARED_FIELDS}
+                           for row in document.get('printers') or ()]
+    return content
 
 
 def _previous_content(path):

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import RemoteUISession
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (  # noqa: F401 (re-exported)
-    is_vaulted,
-    plain,
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
     render_namespace_variables,
     validate_rendered,
 )

@@ -69,6 +69,21 @@ def run_playbook(ansible_env):
     return run
 
 
+TEST_PROFILES = REPO_ROOT / 'tests' / 'profiles'
+
+
+def mixed_fleet(simulated_fleet, printers, **options):
+    """A simulated fleet, one printer per (family, language, provider, variants, profile file or None);
+    profile files are named relative to tests/profiles/."""
+    settings = {}
+    for index, (family, language, provider, variants, profile_file) in enumerate(printers, start=1):
+        own = {'family': family, 'language': language, 'provider': provider, 'variants': variants}
+        if profile_file:
+            own['profile_file'] = str(TEST_PROFILES / profile_file)
+        settings[f'printer-{index:04d}'] = own
+    return simulated_fleet(printers=len(printers), printer_settings=settings, settle_seconds=0.5, **options)
+
+
 def write_yaml(path, data):
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path

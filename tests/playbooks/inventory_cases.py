@@ -158,6 +158,7 @@ def valid_cases(draw, fixtures):
         'cloudmail_add_cn_to_verification': st.booleans(),
         'cloudmail_report_slice': st.from_regex(r'\A[A-Za-z0-9][A-Za-z0-9_.-]{0,20}\Z'),
         'cloudmail_authorization_rounds': st.integers(1, 10),
+        'cloudmail_expiry_horizon_days': st.one_of(st.integers(0, 365), st.floats(0, 365), st.sampled_from(['2', '7.5'])),
         'cloudmail_interactive': st.sampled_from([True, False, 'auto']),
         'site_name': PRINTABLE,
     }
@@ -424,6 +425,7 @@ def _playbook_setting(draw, fixtures, variables, provider):
         st.tuples(st.just('cloudmail_authorization_rounds'), st.one_of(st.integers(11, 99), st.just(0))),
         st.tuples(st.just('cloudmail_authorization_timeout'), st.sampled_from([0, -5, 100000, '0', 'soon'])),
         st.tuples(st.just('cloudmail_interactive'), st.sampled_from(['sometimes', 2])),
+        st.tuples(st.just('cloudmail_expiry_horizon_days'), st.sampled_from([-1, 366, '-1', '2 days', 'soon'])),
         st.tuples(st.just('cloudmail_serial'), st.sampled_from([0, '0%', '101%', [], 'all'])),
         st.tuples(st.just('cloudmail_google_authorization_codes'), st.sampled_from([[], 'code', {HOST: 42}])),
     ))

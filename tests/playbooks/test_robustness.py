@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import write_yaml
+from conftest import mixed_fleet, write_yaml
 
-PROFILES = Path(__file__).resolve().parents[1] / 'profiles'
 ADVANCE, MF = 'imagerunner_advance', 'isensys_mf'
 
 # group -> printers in order: (family, language, provider, variants, profile file or None)
@@ -54,14 +53,7 @@ GOOGLE_ROW = re.compile(r'(printer-\d+)\s+google\s+(https://[^\s"]+)')
 
 
 def start_fleet(simulated_fleet, printers):
-    settings = {}
-    for index, (family, language, provider, variants, profile_file) in enumerate(printers, start=1):
-        own = {'family': family, 'language': language, 'provider': provider, 'variants': variants}
-        if profile_file:
-            own['profile_file'] = str(PROFILES / profile_file)
-        settings[f'printer-{index:04d}'] = own
-    return simulated_fleet(printers=len(printers), printer_settings=settings, settle_seconds=0.5,
-                           auto_approve_seconds=1, poll_interval=1)
+    return mixed_fleet(simulated_fleet, printers, auto_approve_seconds=1, poll_interval=1)
 
 
 def operator_inventory(fleet, path):

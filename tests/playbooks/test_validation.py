@@ -164,8 +164,8 @@ def test_values_are_checked_as_the_rollout_would_use_them(tmp_path):
 
 
 @pytest.mark.parametrize('text, where', [
-    ('printers:\n  hosts:\n\tmfp-1:\n', 'hosts.yml:3:1: YAML parsing failed: While scanning for the next token found character that '
-                                      'cannot start any token.'),
+    ('printers:\n  hosts:\n\tmfp-1:\n',
+     'hosts.yml:3:1: YAML parsing failed: While scanning for the next token found character that cannot start any token.'),
     ('printers:\n  hosts:\n    mfp-1:\n      cloudmail_port: *nowhere\n',
      'hosts.yml:4:23: YAML parsing failed: Found undefined alias.'),
 ])

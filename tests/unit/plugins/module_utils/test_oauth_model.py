@@ -20,6 +20,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
     parse_duration,
     plan_settings,
     status_from_page,
+    token_expiry,
     verification_url,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
@@ -251,6 +252,46 @@ def test_a_status_page_without_token_row_is_a_clear_error():
                 PROFILES['imagerunner_advance'])
     with pytest.raises(PageNotUnderstoodError, match='has no token_status row'):
         status_from_page(page)
+
+
+def expiry_page(profile_name, language, rows):
+    labelled = [(LABELS[name][language], text) for name, text in rows]
+    body = row_markup(PROFILES[profile_name]['markup'], labelled)
+    return Page(HOST, '/status', 200, '<html><body>%s</body></html>' % body, PROFILES[profile_name])
+
+
+@pytest.mark.parametrize('profile_name', sorted(PROFILES))
+@pytest.mark.parametrize('language', [0, 1])
+def test_the_google_testing_lapse_is_counted_on_the_printers_clock(profile_name, language):
+    # The printer's clock is a day ahead of the controller's: the days left come from its own clock.
+    page = expiry_page(profile_name, language, [
+        ('device_time', '2026/11/29 10:00:00'), ('token_refreshed_at', '2026-11-29 09:30 UTC'),
+        ('refresh_token_expires_at', '2026-11-30 22:00 UTC')])
+    controller_now = datetime.datetime(2026, 11, 28, 10, 0, tzinfo=datetime.timezone.utc)
+    assert token_expiry(page, 'google', controller_now) == {
+        'token_refreshed_at': '2026-11-29T09:30:00Z', 'token_expected_lapse_at': '2026-11-30T22:00:00Z',
+        'token_lapse_basis': 'google_testing_7_days', 'token_lapses_in_days': 1.5, 'token_lapse_clock': 'printer',
+        'device_time': '2026-11-29T10:00:00Z'}
+
+
+def test_entra_lapses_90_days_after_the_last_refresh_counted_on_the_controller_without_a_printer_clock():
+    page = expiry_page('isensys_mf', 0, [('token_refreshed_at', '2026-11-01 00:00 UTC')])
+    now = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=datetime.timezone.utc)
+    expiry = token_expiry(page, 'microsoft', now)
+    assert expiry['token_expected_lapse_at'] == '2027-01-30T00:00:00Z'
+    assert (expiry['token_lapse_basis'], expiry['token_lapses_in_days'], expiry['token_lapse_clock']) == (
+        'entra_90_days_unused', 62.5, 'controller')
+
+
+@pytest.mark.parametrize('provider, rows', [
+    ('google', [('token_refreshed_at', '2026-11-01 00:00 UTC')]),     # a client in production status
+    ('microsoft', []),                                                # no token
+    ('microsoft', [('token_refreshed_at', 'yesterday')]),             # not a date the profile knows
+])
+def test_the_lapse_is_unknown_where_the_printer_does_not_say(provider, rows):
+    expiry = token_expiry(expiry_page('isensys_mf', 0, rows), provider)
+    assert expiry['token_lapse_basis'] == 'unknown'
+    assert expiry['token_expected_lapse_at'] is None and expiry['token_lapses_in_days'] is None
 
 
 @pytest.mark.parametrize('text, seconds', [('14 min 59 s', 899), ('0 min 5 s', 5), ('3 min', 180), ('45 s', 45),

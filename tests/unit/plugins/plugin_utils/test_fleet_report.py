@@ -44,6 +44,14 @@ def status(token, connection='connected', error=None, enabled=True, authority=AU
         'settings': settings, 'connection_status': connection, 'token_status': token, 'error_details': error}}}
 
 
+def lapsing(days):
+    result = status('active', provider='google')
+    result['providers']['google'].update(
+        token_refreshed_at='2026-11-28T09:00:00Z', token_expected_lapse_at='2026-11-29T14:00:00Z',
+        token_lapse_basis='google_testing_7_days', token_lapses_in_days=days, token_lapse_clock='printer')
+    return result
+
+
 def failure(message, action='ansible.builtin.fail', reason=''):
     return {'message': message, 'action': action, 'reason': reason}
 
@@ -96,6 +104,10 @@ CASES = {
     'status_unknown': (VARIABLES, status('unknown', 'unknown'), None, None, 'status.yml'),
     'settings_outdated': (VARIABLES, status('active', authority=AUTHORITY.replace('contoso', 'old')), None, None,
                           'rollout.yml'),
+    'mail_test_rejected': (VARIABLES, status('active'), failure(
+        'mfp: the test e-mail was rejected (550 5.7.30 Basic authentication is not supported). The printer still '
+        'sends a password', 'printfleet.cloudmail.mail_test', 'basic_auth_refused'), None, 'rollout.yml'),
+    'token_lapsing': (dict(GOOGLE, cloudmail_expiry_horizon_days='2'), lapsing(1.2), None, None, 'reauthorize.yml'),
 }
 
 
@@ -113,6 +125,37 @@ def test_state_and_its_next_action(state):
     # Only the one playbook that works is named.
     others = {'rollout.yml', 'reauthorize.yml', 'status.yml'} - {playbook}
     assert not any(other in row['next_action'] for other in others)
+
+
+@pytest.mark.parametrize('horizon, days, state', [
+    (None, 1.2, 'ok'), (0, 0.5, 'ok'), ('2', 2.0, 'token_lapsing'), (2, 2.01, 'ok'), (7.5, -1, 'token_lapsing')])
+def test_a_token_lapsing_within_the_horizon_needs_a_new_sign_in(horizon, days, state):
+    row = build_row('mfp', dict(GOOGLE, cloudmail_expiry_horizon_days=horizon), lapsing(days))
+    assert row['state'] == state
+    assert (row['token_expected_lapse_at'], row['token_lapse_basis']) == ('2026-11-29T14:00:00Z', 'google_testing_7_days')
+    header = render_csv(report_document([row], 'all')).splitlines()[0]
+    assert 'token_expected_lapse_at' in header and 'token_lapse_basis' in header
+
+
+def test_moving_expiry_times_and_the_send_test_alone_change_no_report(tmp_path):
+    write_report(str(tmp_path), 'all', [build_row('mfp', GOOGLE, lapsing(3.5))])
+    later = lapsing(3.4)
+    later['providers']['google']['token_refreshed_at'] = '2026-11-28T10:00:00Z'
+    tested = build_row('mfp', GOOGLE, later, None, {'printer_mail_test': {'result': 'sent'}})
+    assert write_report(str(tmp_path), 'all', [tested])[2] is False
+    assert write_report(str(tmp_path), 'all', [build_row('mfp', GOOGLE, status('expired', provider='google'))])[2]
+
+
+def test_the_send_test_column():
+    rows = [build_row(name, VARIABLES, status('active'), None, {'printer_mail_test': outcome})
+            for name, outcome in (('a', {'result': 'sent', 'server_reply': '250 2.0.0 OK'}),
+                                  ('b', {'result': 'rejected', 'server_reply': '550 5.7.30 Basic authentication'}),
+                                  ('c', {'result': 'not_tried', 'server_reply': None}),
+                                  ('d', {'failed': True, 'msg': 'gave up'}))]
+    assert [row['mail_test'] for row in rows] == [
+        'sent', 'rejected: 550 5.7.30 Basic authentication', 'not tried', 'not tried']
+    assert 'mail_test' not in build_row('e', VARIABLES, status('active'))
+    assert render_csv(report_document(rows, 'all')).splitlines()[0].endswith(',mail_test')
 
 
 def test_a_failed_push_is_never_sent_to_reauthorize_even_when_the_token_reads_inactive():
