@@ -20,7 +20,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     TaskFailed,
     run_settings,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms, naming_host
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
 
 __metaclass__ = type
@@ -94,6 +94,7 @@ def push_printer(printer, check_mode=False, diff=False, connection_required=Fals
             printer.name, type(exc).__name__, exc))
     if task.warnings:
         result['warnings'] = list(task.warnings)
+    result = naming_host(result, printer.name, printer.params['host'])
     secrets = sorted(printer.no_log_values)
     if result['failed']:
         result['msg'] = redact(result['msg'], secrets)

@@ -99,11 +99,13 @@ def read_printer(printer):
     except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
         result = dict(changed=False, failed=True, msg='%s: reading the status failed (%s: %s)' % (
             printer.name, type(exc).__name__, exc))
+    if task.warnings:
+        result['warnings'] = list(task.warnings)
     result = naming_host(result, printer.name, printer.params['host'])
     if result['failed']:
         result['msg'] = redact(result['msg'], printer.secrets())
-    if task.warnings:
-        result['warnings'] = [redact(warning, printer.secrets()) for warning in task.warnings]
+    if 'warnings' in result:
+        result['warnings'] = [redact(warning, printer.secrets()) for warning in result['warnings']]
     return result
 
 
