@@ -23,11 +23,12 @@ DIST_DIR := build/dist
 
 .PHONY: help install venv collection-tree ansible-test-tree demo demo-stop test lint sanity units \
 	simulator-tests playbook-tests integration molecule build-test benchmark-smoke test-newest changelog release \
-	benchmark clean
+	benchmark reliability clean
 
 help:
 	@echo "make demo    start a simulated fleet, roll OAuth out to it, print the fleet report"
 	@echo "make test    lint, ansible-test sanity + units + integration, simulator and playbook tests, molecule, build"
+	@echo "make reliability  1000 printers, 10 % hostile, two operators at once; writes docs/reliability.md"
 	@echo "make install build the collection and install it (COLLECTIONS_PATH=$(COLLECTIONS_PATH))"
 	@echo "make test-newest   ansible-test sanity + units + integration on the newest ansible-core and Python"
 	@echo "make changelog     check the changelog fragments and regenerate CHANGELOG.rst"
@@ -141,6 +142,12 @@ benchmark: venv collection-tree
 	$(BIN)/python benchmarks/simulator_startup.py --printers 1000 --report build/benchmarks/simulator-startup.md
 	$(BIN)/python benchmarks/fleet_benchmark.py $(BENCHMARK_OPTIONS) \
 		--simulator-report build/benchmarks/simulator-startup.md
+
+# Not part of make test: 1000 printers, 10 % hostile, two operators at once, then a re-run; prints the
+# figures and writes docs/reliability.md (method in benchmarks/reliability.py). Smaller: RELIABILITY_PRINTERS=100.
+RELIABILITY_PRINTERS ?= 1000
+reliability: venv collection-tree
+	$(BIN)/python benchmarks/reliability.py --printers $(RELIABILITY_PRINTERS) --report docs/reliability.md
 
 demo: venv collection-tree
 	$(BIN)/python -m simulator stop --dir $(DEMO_DIR)

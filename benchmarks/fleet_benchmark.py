@@ -137,7 +137,7 @@ def command_for(work, client, fleet, forks, workdir):
                 str(fleet.directory), '--work', work, '--threads', str(forks)]
     extra = {'reference_profiles': reference_profiles()} if client == 'uri' else {
         'cloudmail_report_dir': str(workdir / 'reports'), 'cloudmail_interactive': False,
-        'cloudmail_authorization_timeout': 300}
+        'cloudmail_authorization_timeout': 300, 'cloudmail_fail_on_attention': False}
     extra_file = workdir / 'extra-vars.json'
     extra_file.write_text(json.dumps(extra))
     return [str(BIN / 'ansible-playbook'), '-i', str(fleet.inventory_path), str(PLAYBOOKS[(work, client)]),
@@ -158,7 +158,8 @@ def run_one(work, client, size, args, environment, workdir, command_line):
         after = fleet.control.counters()
     finally:
         run_cli('stop', '--dir', str(fleet_dir))
-    result = {'work': work, 'client': client, 'printers': size, 'forks': args.forks, 'command': command_line, **measured,
+    result = {'work': work, 'client': client, 'printers': size, 'forks': args.forks, 'command': command_line,
+              'load_average': os.getloadavg()[0], **measured,
               'requests': after['requests'] - before['requests'], 'logins': after['logins'] - before['logins'],
               'writes': after['writes'] - before['writes'], 'open_sessions': after['open_sessions']}
     print('%(work)s %(client)s %(printers)d: %(wall).1f s wall, %(cpu).1f s CPU, %(requests)d requests, '
@@ -198,6 +199,24 @@ def table(results):
             r['requests'] / r['printers'], r['logins'] / r['printers'], mib(r['peak_rss']), r['open_sessions'],
             outcome(r)))
     return lines
+
+
+def before_after(before, results):
+    """Rows of an earlier version's measurements (``--before``) next to this one's, where both exist."""
+    lines = ['| work | client | printers | wall before | wall after | CPU before | CPU after | memory before '
+             '| memory after | requests per printer before / after | load average before / after |',
+             '|---|---|---|---|---|---|---|---|---|---|---|']
+    order = {name: index for index, name in enumerate(WORKS + CLIENTS)}
+    for old in sorted(before, key=lambda r: (order[r['work']], r['printers'], order[r['client']])):
+        new = find(results, old['work'], old['client'], old['printers'])
+        if new is None:
+            continue
+        load = ['%.0f' % r['load_average'] if r.get('load_average') is not None else '?' for r in (old, new)]
+        lines.append('| %s | %s | %d | %.1f s | %.1f s | %.1f s | %.1f s | %.0f MiB | %.0f MiB | %.1f / %.1f | %s |' % (
+            old['work'], old['client'], old['printers'], old['wall'], new['wall'], old['cpu'], new['cpu'],
+            mib(old['peak_rss']), mib(new['peak_rss']), old['requests'] / old['printers'],
+            new['requests'] / new['printers'], ' / '.join(load)))
+    return lines if len(lines) > 2 else []
 
 
 def ratio(numerator, denominator):
@@ -285,8 +304,10 @@ def write_report(results, args, path, plot_path):
             platform.python_version(), args.latency * 1000, args.settle),
         '',
         '- **collection**: real `ansible-playbook`, forks %d. *push* is the push task of `rollout.yml` '
-        '(`benchmarks/playbooks/collection_push.yml`: `oauth_settings`, which also waits for the connection '
-        'status); *status* is `playbooks/status.yml` (fleet report included); *rollout* is `playbooks/rollout.yml` '
+        '(`benchmarks/playbooks/collection_push.yml`: `fleet_settings`, one controller-side task for the fleet, '
+        'which also waits for the connection status); *status* is `playbooks/status.yml` (fleet report included, '
+        '`cloudmail_fail_on_attention` off, so that no printer is failed one task at a time); *rollout* is '
+        '`playbooks/rollout.yml` '
         'without a terminal, the simulated person approving each code after 1 s.' % args.forks,
         '- **bare**: `benchmarks/reference_client.py`, a thread pool of %d `requests` sessions doing only the '
         'requests the work needs: push = login, read the form, post, read back, log out; status = login, '
@@ -302,6 +323,16 @@ def write_report(results, args, path, plot_path):
     ] + (['', args.note] if args.note else []) + [
         '', '## Results', '',
     ] + table(results) + ['', '### Ratios', ''] + ratios(results, sizes)
+    if args.before and args.before.exists():
+        before = json.loads(args.before.read_text())
+        compared = before_after(before, results)
+        if compared:
+            sources = sorted({r.get('source') or 'an earlier run' for r in before})
+            lines += ['', '### Before and after', '',
+                      'The earlier version\'s figures come from `%s` (%s; the load average is the machine\'s '
+                      '1-minute load when the run started, "?" where it was not recorded). Rows whose requests '
+                      'per printer differ measured different work (steps added to the rollout since).' % (
+                          os.path.relpath(args.before, REPO_ROOT), '; '.join(sources)), ''] + compared
     slice_lines = slicing(results, sizes, args.slice_size)
     if slice_lines:
         lines += ['', '### Per slice (AWX/AAP job slicing)', ''] + slice_lines
@@ -339,6 +370,8 @@ def main():
     parser.add_argument('--fresh', action='store_true', help='forget the measurements already in --raw')
     parser.add_argument('--report-only', action='store_true', help='run nothing: write the report from --raw')
     parser.add_argument('--note', help='a sentence on the conditions of the runs, for the report')
+    parser.add_argument('--before', type=Path, default=REPO_ROOT / 'benchmarks' / 'before.json',
+                        help="an earlier version's raw measurements, shown next to these")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix='fleet-benchmark-'))

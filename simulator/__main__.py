@@ -11,11 +11,15 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# As simulator/printer.py TRANSPORT_FAULTS (not imported: the command line starts without aiohttp).
+TRANSPORT_FAULT_NAMES = ('trickle_headers', 'trickle_body', 'oversized', 'redirect_host', 'truncated',
+                         'tls_failure', 'reset_post')
+FAULT_OPTIONS = ('transport', 'latency', 'http_500', 'drop', 'busy', 'offline')
 
 
 def options_parser():
     parser = argparse.ArgumentParser(prog='python -m simulator', description='Simulated Canon printer fleet.')
-    parser.add_argument('command', choices=('start', 'stop', 'serve', 'variants'))
+    parser.add_argument('command', choices=('start', 'stop', 'serve', 'variants', 'fault'))
     parser.add_argument('--dir', type=Path, help='where state.json, ca.pem and inventory.yml go')
     parser.add_argument('--printers', type=int, default=4)
     parser.add_argument('--families', default='both', choices=('both', 'imagerunner_advance', 'isensys_mf'))
@@ -45,6 +49,18 @@ def options_parser():
                              'rate_limit_ms) as a YAML/JSON file or inline JSON: {"printer-0002": {...}}')
     parser.add_argument('--rate-limit-ms', type=int, default=None,
                         help='requests closer than this answer 503 busy (default 250 with the rate_limit variant)')
+    faults = parser.add_argument_group('fault (a running fleet: python -m simulator fault --dir DIR --printer NAME ...)')
+    faults.add_argument('--printer', action='append', default=[], help='printer name (repeat for several)')
+    faults.add_argument('--transport', default=None,
+                        help='transport-level fault, until reset ("" ends it): ' + ', '.join(TRANSPORT_FAULT_NAMES))
+    faults.add_argument('--transport-scope', default='pages', choices=('pages', 'all'),
+                        help='pages: every page but login and logout (a session is open when it hits); all: every request')
+    faults.add_argument('--latency', type=float, default=None, help='seconds added to every answer')
+    faults.add_argument('--http-500', type=int, default=None, help='the next N requests answer HTTP 500')
+    faults.add_argument('--drop', type=int, default=None, help='the next N connections are reset')
+    faults.add_argument('--busy', type=int, default=None, help='the next N requests answer 503 busy')
+    faults.add_argument('--offline', type=float, default=None, help='refuse connections for this many seconds')
+    faults.add_argument('--reset', action='store_true', help='clear every fault and counter of the printers')
     parser.add_argument('--start-timeout', type=float, default=180.0, help='start: how long to wait (s)')
     return parser
 
@@ -115,6 +131,8 @@ def start(args):
     log_path = directory / 'simulator.log'
     command = [sys.executable, '-m', 'simulator', 'serve']
     for key, value in vars(args).items():
+        if key in FAULT_OPTIONS + ('printer', 'transport_scope', 'reset'):
+            continue
         option = '--' + key.replace('_', '-')
         if value is True:
             command.append(option)
@@ -158,6 +176,25 @@ def stop(args):
     print(f'simulator stopped (pid {state["pid"]})')
 
 
+def fault(args):
+    from .client import ControlClient
+    state = read_state(args.dir.resolve())
+    if not state or not alive(state['pid']):
+        sys.exit(f'no simulator running in {args.dir}')
+    if not args.printer:
+        sys.exit('name the printers with --printer NAME')
+    control = ControlClient(state['control_url'])
+    payload = {key: getattr(args, key) for key in FAULT_OPTIONS if getattr(args, key) is not None}
+    if args.transport is not None:
+        payload['transport_scope'] = args.transport_scope
+    for name in args.printer:
+        if args.reset:
+            control.reset(name)
+        if payload:
+            control.faults(name, **payload)
+        print(f'{name}: {json.dumps(control.printer(name)["faults"])}')
+
+
 def list_variants():
     from .printer import VARIANTS
     width = max(map(len, VARIANTS))
@@ -176,7 +213,7 @@ def main():
         from .fleet import serve
         serve(args.dir, args.printers, **fleet_options(args))
     else:
-        {'start': start, 'stop': stop}[args.command](args)
+        {'start': start, 'stop': stop, 'fault': fault}[args.command](args)
 
 
 if __name__ == '__main__':

@@ -47,7 +47,10 @@ def control_app(fleet):
     @routes.post('/printers/{name}/faults')
     async def faults(request):
         printer = printer_of(request)
-        printer.set_faults(await body_of(request))
+        try:
+            printer.set_faults(await body_of(request))
+        except ValueError as error:
+            raise _refuse(web.HTTPBadRequest, str(error))
         return web.json_response(printer.faults)
 
     @routes.get('/variants')

@@ -43,6 +43,23 @@ FAMILY_LOOK = {
                    'page_fields': lambda page: {'iPageID': page.rsplit('.', 1)[0]}},
 }
 
+# Transport-level faults (control interface: {"transport": KIND, "transport_scope": "pages"|"all"}):
+# they last until the printer is reset or the fault is set to "". Scope "pages" spares the login
+# and logout pages, so that a session is open when the fault hits; "all" hits every request.
+TRANSPORT_FAULTS = {
+    'trickle_headers': 'the status line, then one header byte a second',
+    'trickle_body': 'headers announcing 100 kB, then one body byte a second',
+    'oversized': 'a 10 MB page',
+    'redirect_host': 'HTTP 302 to the same path on another loopback address',
+    'truncated': 'headers announcing 5000 bytes, 1000 of them, then the connection closes',
+    'tls_failure': 'every TLS handshake fails with a handshake_failure alert (always every request)',
+    'reset_post': 'every form post is read, then the connection is reset (no answer)',
+}
+TRICKLE_LIMIT_SECONDS = 600
+FOREIGN_ADDRESS = '127.2.0.1'
+# A TLS 1.2 fatal alert, handshake_failure (40).
+TLS_HANDSHAKE_FAILURE = bytes((0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28))
+
 # Markup variants a printer can serve (any combination; none: the markup the profiles describe).
 VARIANTS = {
     'td_labels': 'labels in <td> cells of a table, not <th> (also for definition-list families)',
@@ -189,8 +206,12 @@ class Printer:
     # ----- control interface
     def reset(self):
         self.counters = dict.fromkeys(('writes', 'logins', 'failed_logins', 'requests', 'rate_limited'), 0)
-        self.faults = {'latency': 0.0, 'http_500': 0, 'drop': 0, 'busy': 0, 'offline_until': 0.0}
-        if self.server is not None and not self.server.is_serving():
+        failing_tls = getattr(self, 'faults', {}).get('transport') == 'tls_failure'
+        self.faults = {'latency': 0.0, 'http_500': 0, 'drop': 0, 'busy': 0, 'offline_until': 0.0,
+                       'transport': '', 'transport_scope': 'pages'}
+        if failing_tls:
+            self._switch_listener()
+        elif self.server is not None and not self.server.is_serving():
             asyncio.get_running_loop().create_task(self.listen())
 
     def describe(self):
@@ -227,6 +248,17 @@ class Printer:
         for key in ('latency', 'http_500', 'drop', 'busy'):
             if key in faults:
                 self.faults[key] = type(self.faults[key])(faults[key])
+        if 'transport' in faults:
+            kind = faults['transport'] or ''
+            if kind and kind not in TRANSPORT_FAULTS:
+                raise ValueError(f'unknown transport fault {kind!r}; one of {", ".join(TRANSPORT_FAULTS)}')
+            scope = faults.get('transport_scope', 'pages')
+            if scope not in ('pages', 'all'):
+                raise ValueError(f'transport_scope is "pages" or "all", not {scope!r}')
+            switch = (kind == 'tls_failure') != (self.faults['transport'] == 'tls_failure')
+            self.faults['transport'], self.faults['transport_scope'] = kind, scope
+            if switch:
+                self._switch_listener()
         if faults.get('expire_sessions'):
             self.sessions.clear()
         if faults.get('offline'):
@@ -255,6 +287,25 @@ class Printer:
         self.server = await asyncio.get_running_loop().create_server(
             protocol_factory, self.address, self.port or 0, ssl=ssl_context, backlog=64, reuse_address=True)
         self.port = self.server.sockets[0].getsockname()[1]
+
+    def _switch_listener(self):
+        """Serve TLS, or fail every handshake (the tls_failure fault), on the same address and port."""
+        if self.server is not None:
+            self.server.close()
+        loop = asyncio.get_running_loop()
+        if self.faults['transport'] != 'tls_failure':
+            loop.create_task(self.listen())
+            return
+
+        class FailHandshake(asyncio.Protocol):
+            def connection_made(self, transport):
+                transport.write(TLS_HANDSHAKE_FAILURE)
+                transport.close()
+
+        async def listen_failing():
+            self.server = await loop.create_server(FailHandshake, self.address, self.port, backlog=64,
+                                                   reuse_address=True)
+        loop.create_task(listen_failing())
 
     def go_offline(self, seconds):
         """Refuse connections for a while, as a printer that is switched off or rebooting."""
@@ -314,6 +365,10 @@ class Printer:
                 faults['drop'] -= 1
             self._reset_connection(request)
             return web.Response(status=500)    # never reaches the client
+        if faults['transport'] and self._transport_fault_applies(request):
+            answer = await self._transport_fault(request, faults['transport'])
+            if answer is not None:
+                return answer
         if faults['latency']:
             await asyncio.sleep(faults['latency'])
         if faults['busy'] or self._too_soon():
@@ -326,6 +381,53 @@ class Printer:
         if handler is None:
             return self._html(self._page('', '<p>404 Not Found</p>', menu=False), status=404)
         return await handler(request)
+
+    def _transport_fault_applies(self, request):
+        if self.faults['transport_scope'] == 'all':
+            return True
+        spared = {'/', self.profile['login']['path'], self.profile['login'].get('form_path'),
+                  self.profile['logout']['path']}
+        return request.path not in spared
+
+    async def _transport_fault(self, request, kind):
+        """Misbehave as ``kind`` says; a response to send, or None to answer normally."""
+        transport = request.transport
+        if kind == 'redirect_host':
+            return web.Response(status=302,
+                                headers={'Location': f'https://{FOREIGN_ADDRESS}:{self.port}{request.path_qs}'})
+        if kind == 'reset_post':
+            if request.method != 'POST':
+                return None
+            await request.read()
+            self._reset_connection(request)
+            return web.Response(status=500)    # never reaches the client
+        if kind == 'oversized':
+            response = web.StreamResponse(headers={'Content-Type': 'text/html; charset=utf-8'})
+            await response.prepare(request)
+            await response.write(b'<!DOCTYPE html><html><head><title>Status</title></head><body>')
+            chunk = b'<p>' + b'x' * 65529 + b'</p>'
+            for _chunk in range(10 * 1024 * 1024 // len(chunk)):
+                if transport is None or transport.is_closing():
+                    break
+                await response.write(chunk)
+            return response
+        if transport is None:
+            return None
+        if kind == 'truncated':
+            page = (b'<!DOCTYPE html><html><body>' + b'<p>status</p>' * 200)[:1000]
+            transport.write(b'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n' + page)
+        elif kind in ('trickle_headers', 'trickle_body'):
+            head = b'HTTP/1.1 200 OK\r\n'
+            if kind == 'trickle_body':
+                head += b'Content-Type: text/html\r\nContent-Length: 100000\r\n\r\n'
+            transport.write(head + (b'X-Slow: ' if kind == 'trickle_headers' else b''))
+            for _second in range(TRICKLE_LIMIT_SECONDS):
+                await asyncio.sleep(1)
+                if transport.is_closing():
+                    break
+                transport.write(b'a')
+        transport.abort()
+        return web.Response(status=500)    # never reaches the client
 
     @staticmethod
     def _reset_connection(request):

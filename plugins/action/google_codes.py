@@ -30,7 +30,7 @@ PROMPT = ('Paste the Google authorization code of each printer above: the code, 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = True
-    _VALID_ARGS = frozenset(('pending', 'interactive', 'given', 'timeout'))
+    _VALID_ARGS = frozenset(('pending', 'interactive', 'given', 'timeout', 'given_at', 'code_lifetime'))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -39,9 +39,20 @@ class ActionModule(ActionBase):
             'interactive': {'type': 'bool', 'default': False},
             'given': {'type': 'dict', 'default': {}, 'no_log': True},
             'timeout': {'type': 'float', 'default': 900},
+            'given_at': {'type': 'float'},
+            'code_lifetime': {'type': 'float', 'default': 600},
         })[1]
         rows = [row for row in args['pending'] if row.get('provider') == 'google']
         codes, problems = codes_from_variable(args['given'], rows)
+        if codes and args['given_at'] is not None:
+            age = time.time() - args['given_at']
+            if age > args['code_lifetime']:
+                display.warning(
+                    'the Google codes of %s were given when the run started, %d s ago; Google codes live %d s after '
+                    'consent, so they have most likely expired and the printers will refuse them. Consent again and '
+                    'give the fresh codes to reauthorize.yml limited to these printers (--limit), in batches small '
+                    'enough to finish within %d s (docs/user-guide.md, "Google at scale")' % (
+                        ', '.join(sorted(codes)), age, args['code_lifetime'], args['code_lifetime']))
         rows_to_ask = [row for row in rows if row['host'] not in codes and row['host'] not in problems]
         if args['interactive'] and rows_to_ask:
             answer = self._ask(rows_to_ask, args['timeout'])

@@ -70,9 +70,19 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds each HTTP request may take in all, from the connection to the last byte of the answer
+        (a device that answers one byte at a time is cut off when they are over).
+      - Answers larger than 2 MiB are not read (a Remote UI page is far smaller).
+      - Redirects to another host or port are never followed, and nothing is sent there.
     type: float
     default: 10
+  task_budget:
+    description:
+      - Seconds one task may spend talking to the printer in all (requests and the pauses between retries; not
+        the wait for a sign-in). When they are used up the task fails for this printer and the others go on.
+      - The logout after a failure may take up to 5 more seconds.
+    type: float
+    default: 180
   retries:
     description:
       - How often a request is repeated after a transient fault (refused or reset connection, timeout,

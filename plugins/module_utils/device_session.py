@@ -41,10 +41,21 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     RemoteUIError,
     SessionExpiredError,
     SessionInterruptedError,
+    TransportLimitError,
     WriteRejectedError,
     profile_hint,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.bounded_http import (
+    LimitExceeded,
+    bounded_request,
+    bounded_session,
+)
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, decode_body
+
+# A Remote UI page is a few tens of kilobytes: anything far larger is not one, and is not read.
+MAX_RESPONSE_BYTES = 2 * 1024 * 1024
+# The logout after a failure gets this long at most, beyond the task budget.
+LOGOUT_SECONDS = 5.0
 
 
 class RemoteUISession:
@@ -59,7 +70,8 @@ class RemoteUISession:
     BACKOFF_MAX_SECONDS = 8.0
 
     def __init__(self, host, username, password, profile, port=443, validate_certs=True,
-                 ca_path=None, timeout=10.0, retries=3, sleep=time.sleep, clock=time.monotonic):
+                 ca_path=None, timeout=10.0, retries=3, task_budget=180.0, sleep=time.sleep,
+                 clock=time.monotonic):
         if not isinstance(profile, dict):
             raise RemoteUIError(host, 'the session needs a resolved profile (a dict), not %r' % (profile,))
         self.host = host
@@ -70,6 +82,9 @@ class RemoteUISession:
         self.profile_name = profile.get('name', '?')
         self.timeout = timeout
         self.retries = max(0, retries)
+        # Time spent talking to the device (requests and the pauses between retries) in this task.
+        self.task_budget = float(task_budget)
+        self._budget_used = 0.0
         self.warnings = []
         self._sleep = sleep
         self._clock = clock
@@ -102,7 +117,7 @@ class RemoteUISession:
         if not HAS_REQUESTS:
             raise RemoteUIError(self.host, 'the Python library requests is required')
         if self._http is None:
-            self._http = requests.Session()
+            self._http = bounded_session()
             self._http.trust_env = False
             self._proxies = requests.utils.get_environ_proxies(self.base_url)
             self._install_sigterm_handler()
@@ -183,6 +198,11 @@ class RemoteUISession:
         # since every repeat of a wrong password would count towards the device's lockout.
         response = self._request('POST', post_path, data=data, relogin=False, repeat_after_timeout=False,
                                  referer=page.path)
+        if response.is_redirect:
+            # A session the device opened is still ended by the logout, even if its redirect is refused.
+            self._logged_in = self._has_session_cookie()
+            self._refuse_foreign_redirect('POST', post_path, response)
+            self._logged_in = False
         if response.is_redirect and not self._is_login_redirect(response) and self._has_session_cookie():
             self.landing_path = self._action_path(post_path, response.headers.get('Location') or '/')
             self._logged_in = True
@@ -214,6 +234,16 @@ class RemoteUISession:
     def _has_session_cookie(self):
         name = self.profile['login']['session_cookie']
         return any(cookie.name == name for cookie in self._http.cookies)
+
+    def _refuse_foreign_redirect(self, method, path, response):
+        """A redirect off the device's host and port is never followed (nor sent credentials or cookies)."""
+        target = urlsplit(urljoin(self.base_url + path, response.headers.get('Location', '')))
+        if target.netloc and target.netloc != urlsplit(self.base_url).netloc:
+            raise TransportLimitError(
+                self.host, '%s %s at port %d redirects to another host (%s); not followed: redirects are followed '
+                'only on the printer\'s own host and port, and nothing was sent there. Check cloudmail_host and '
+                'cloudmail_port (the printer may have moved), then run the playbook again' % (
+                    method, path, self.port, target.netloc), limit='redirect')
 
     def _follow_portal(self, response):
         """Load the page the login redirects to, as a browser does: portals may set a cookie later pages need."""
@@ -248,7 +278,7 @@ class RemoteUISession:
         try:
             for attempt in range(self.retries + 1):
                 response = self._send(logout.get('method', 'GET'), path, data=logout.get('fields') or None,
-                                      extra_headers=headers)
+                                      extra_headers=headers, logout=True)
                 if response.status_code != 503 or attempt == self.retries:
                     break
                 # Busy or rate-limited: a logout not repeated would leave the session open until it times out.
@@ -258,8 +288,8 @@ class RemoteUISession:
                 self.warnings.append('%s: logout at %s answered HTTP %d; the device ends the session when it is '
                                      'idle' % (self.host, path, response.status_code))
         except Exception as exc:  # noqa: BLE001 - logging out must never hide the real outcome
-            self.warnings.append('%s: logout failed (%s); the device ends the session when it is idle'
-                                 % (self.host, type(exc).__name__))
+            self.warnings.append('%s: logout at %s failed (%s); the device ends the session when it is idle'
+                                 % (self.host, path, type(exc).__name__))
 
     def _quiet_logout(self):
         warnings = list(self.warnings)
@@ -281,6 +311,8 @@ class RemoteUISession:
     def get_page(self, path, relogin=True):
         """GET a page of the Remote UI and parse it; anything but HTTP 200 is an error."""
         response = self._request('GET', path, relogin=relogin)
+        if response.is_redirect:
+            self._refuse_foreign_redirect('GET', path, response)
         if response.status_code != 200:
             raise PageNotUnderstoodError(
                 self.host, 'page %s answered HTTP %d%s; %s' % (
@@ -399,7 +431,7 @@ class RemoteUISession:
 
     # -- HTTP
 
-    def _send(self, method, path, data=None, referer=None, extra_headers=None):
+    def _send(self, method, path, data=None, referer=None, extra_headers=None, logout=False):
         self._latest_page = None    # any request may end the validity of the latest page's token
         headers = dict(extra_headers or {})
         if method == 'POST':
@@ -411,14 +443,51 @@ class RemoteUISession:
             wait = self._last_request + self._spacing - self._clock()
             if wait > 0:
                 self._sleep(wait)
+        seconds, limit = self._request_seconds(logout=logout)
+        started = self._clock()
         try:
-            response = self._http.request(
-                method, self.base_url + path, data=data, headers=headers, timeout=self.timeout,
+            response = bounded_request(
+                self._http, method, self.base_url + path, seconds, MAX_RESPONSE_BYTES, data=data, headers=headers,
                 verify=self.verify, proxies=self._proxies, allow_redirects=False)
+        except LimitExceeded as exc:
+            raise self._limit_error(method, path, exc, limit)
         finally:
             self._last_request = self._clock()
+            if not logout:
+                self._budget_used += self._last_request - started
         response.request_path = path
         return response
+
+    def _request_seconds(self, logout=False):
+        """How long the next request may take in all, and the variable that sets that limit."""
+        if logout:
+            return min(self.timeout, LOGOUT_SECONDS), 'cloudmail_timeout'
+        left = self.task_budget - self._budget_used
+        if left <= 0:
+            raise TransportLimitError(
+                self.host, 'the task budget of %s s for this printer (port %d) is used up: the device answered too '
+                'slowly or not at all; the rest of the fleet went on. Raise cloudmail_task_budget for a slow printer, '
+                'or check it with playbooks/status.yml, then run the playbook again' % (_s(self.task_budget), self.port),
+                limit='task_budget')
+        if left < self.timeout:
+            return left, 'cloudmail_task_budget'
+        return self.timeout, 'cloudmail_timeout'
+
+    def _limit_error(self, method, path, exc, variable):
+        if exc.kind == 'size':
+            return TransportLimitError(
+                self.host, '%s %s at port %d: the answer exceeds the size limit of %d bytes (%s); a Remote UI page is '
+                'far smaller, so this is not the printer\'s Remote UI: not read further. Check cloudmail_host and '
+                'cloudmail_port, then run the playbook again' % (method, path, self.port, MAX_RESPONSE_BYTES, exc.detail),
+                limit='size')
+        if variable == 'cloudmail_task_budget':
+            what = 'the rest of the task budget of %s s (cloudmail_task_budget)' % _s(self.task_budget)
+        else:
+            what = 'the deadline of %s s per request (cloudmail_timeout)' % _s(self.timeout)
+        return TransportLimitError(
+            self.host, '%s %s at port %d: no complete answer within %s: %s; not repeated. The device is stuck or far '
+            'too slow; raise %s for a slow printer, or check it with playbooks/status.yml, then run the playbook '
+            'again' % (method, path, self.port, what, exc.detail, variable), limit='deadline')
 
     def _is_login_redirect(self, response):
         if not response.is_redirect:
@@ -466,9 +535,9 @@ class RemoteUISession:
                 # Reset mid-body, undecodable answer, bad header or URL: name the host, never a traceback.
                 if not idempotent:
                     raise DeviceUnreachableError(
-                        self.host, 'the request %s %s failed (%s); not repeated because the device may have '
-                        'acted on it' % (method, path, type(exc).__name__))
-                problem = 'request failed (%s)' % type(exc).__name__
+                        self.host, 'the request %s %s at port %d failed (%s); not repeated because the device may '
+                        'have acted on it' % (method, path, self.port, _describe_request_error(exc)))
+                problem = _describe_request_error(exc)
             else:
                 problem = self._transient_problem(response, idempotent)
                 if problem is None:
@@ -487,7 +556,10 @@ class RemoteUISession:
                     self.host, 'gave up on %s %s at port %d after %d attempts: %s; check cloudmail_host and '
                     'cloudmail_port, or raise cloudmail_timeout / cloudmail_retries for a slow printer, then run the '
                     'playbook again' % (method, path, self.port, attempt + 1, problem))
-            self._sleep(min(self.BACKOFF_SECONDS * (2 ** attempt), self.BACKOFF_MAX_SECONDS))
+            pause = min(self.BACKOFF_SECONDS * (2 ** attempt), self.BACKOFF_MAX_SECONDS,
+                        max(0.0, self.task_budget - self._budget_used))
+            self._sleep(pause)
+            self._budget_used += pause
             attempt += 1
 
     def _transient_problem(self, response, idempotent):
@@ -507,6 +579,10 @@ class RemoteUISession:
             if page.shows('busy'):
                 return 'device busy'
         return None
+
+
+def _s(seconds):
+    return ('%.1f' % seconds).rstrip('0').rstrip('.')
 
 
 def _is_certificate_problem(exc):
@@ -529,6 +605,12 @@ def _describe_transport_error(exc):
         if needle in text:
             return description
     return 'connection failed (%s)' % type(exc).__name__
+
+
+def _describe_request_error(exc):
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return 'the answer was cut off before its end'
+    return 'request failed (%s)' % type(exc).__name__
 
 
 def _never_reached_device(exc):

@@ -25,6 +25,14 @@ class DeviceUnreachableError(RemoteUIError):
     """Transient faults (refused, reset, timeouts, 5xx, busy) outlasted the retries."""
 
 
+class TransportLimitError(DeviceUnreachableError):
+    """A request hit a limit (deadline, size, task budget, redirect off the device); never repeated."""
+
+    def __init__(self, host, message, limit):
+        super(TransportLimitError, self).__init__(host, message)
+        self.limit = limit
+
+
 class CertificateError(RemoteUIError):
     """The printer's TLS certificate is not trusted; never retried."""
 

@@ -67,9 +67,15 @@ class OAuthDevice:
                     profile_hint(self.session.profile)))
         return stored
 
-    def wait_for_connection(self, timeout, interval=1.0, sleep=time.sleep, clock=time.monotonic):
-        """Refresh the status page until the connection status leaves ``unknown`` (bounded)."""
+    def wait_for_connection(self, timeout, interval=1.0, sleep=time.sleep, clock=time.monotonic, after_save=False):
+        """Refresh the status page until the connection status leaves ``unknown`` (bounded).
+
+        ``after_save``: the settings were saved moments ago, when the device only ever shows that it
+        is still checking, so the first read waits one ``interval`` (a request saved, no time lost).
+        """
         deadline = clock() + timeout
+        if after_save:
+            sleep(min(interval, max(0.0, timeout)))
         status = self.read_status()
         while status['connection_status'] == 'unknown' and clock() < deadline:
             sleep(min(interval, max(0.0, deadline - clock())))

@@ -124,7 +124,10 @@ def run_settings(task):
             if plan.changed and not task.check_mode:
                 device.write_settings(plan, params['client_secret'])
             waits = plan.changed and not task.check_mode and plan.result.get('enabled')
-            status = device.wait_for_connection(params['settle_timeout']) if waits else device.read_status()
+            if waits:
+                status = device.wait_for_connection(params['settle_timeout'], after_save=True)
+            else:
+                status = device.read_status()
     except RemoteUIError as exc:
         task.warnings.extend(session.warnings)
         raise TaskFailed(str(exc), provider=provider)

@@ -31,6 +31,7 @@ INVENTORY_VARIABLES = {
     'ca_path': 'cloudmail_ca_path',
     'timeout': 'cloudmail_timeout',
     'retries': 'cloudmail_retries',
+    'task_budget': 'cloudmail_task_budget',
     'provider': 'cloudmail_provider',
     'tenant': 'cloudmail_microsoft_tenant',
     'authority_url': 'cloudmail_microsoft_authority_url',
@@ -64,6 +65,7 @@ def connection_argument_spec():
         ca_path=dict(type='path'),
         timeout=dict(type='float', default=10),
         retries=dict(type='int', default=3),
+        task_budget=dict(type='float', default=180),
         # Set by the action plugin for a background (async) run: the module then needs no profile files.
         resolved_profile=dict(type='dict'),
     )
@@ -90,4 +92,29 @@ def session_from_params(params, profile, **kwargs):
         host=params['host'], port=params['port'], username=params['username'],
         password=params['password'], profile=profile,
         validate_certs=params['validate_certs'], ca_path=params['ca_path'],
-        timeout=params['timeout'], retries=params['retries'], **kwargs)
+        timeout=params['timeout'], retries=params['retries'],
+        task_budget=params['task_budget'], **kwargs)
+
+
+def naming_host(result, inventory_host, address):
+    """``result`` with its ``msg`` and ``warnings`` starting with "inventory_host (address): ".
+
+    The client names the address it connects to (``cloudmail_host``); the operator knows the printer
+    by its inventory name. Every result of a device task goes through here on the controller.
+    """
+    if not inventory_host:
+        return result
+    label = inventory_host if not address or address == inventory_host else '%s (%s)' % (inventory_host, address)
+
+    def named(message):
+        for known in (label, address, inventory_host):
+            if known and message.startswith(known + ': '):
+                return label + message[len(known):]
+        return '%s: %s' % (label, message)
+
+    result = dict(result)
+    if result.get('msg'):
+        result['msg'] = named(result['msg'])
+    if result.get('warnings'):
+        result['warnings'] = [named(warning) for warning in result['warnings']]
+    return result

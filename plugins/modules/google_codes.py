@@ -42,6 +42,16 @@ options:
     description: Seconds after which the prompt closes by itself.
     type: float
     default: 900
+  given_at:
+    description:
+      - When the codes of O(given) were given, as seconds since the epoch (the playbooks pass the time the run
+        started). A given code older than O(code_lifetime) is warned about, naming the printer, since Google has
+        most likely expired it, and the printer will refuse it.
+    type: float
+  code_lifetime:
+    description: Seconds a Google authorization code is valid after consent (600 for Google).
+    type: float
+    default: 600
 attributes:
   check_mode:
     support: full

@@ -20,7 +20,11 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    NEXT_PLAYBOOK,
+    in_inventory_terms,
+    naming_host,
+)
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
 
 __metaclass__ = type
@@ -43,6 +47,7 @@ class DeviceAction(ActionBase):
         no_log_values = validation._no_log_values
         params = validation.validated_parameters
         host = params.get('host') or task_vars.get('inventory_hostname', '?')
+        self._host_names = (task_vars.get('inventory_hostname'), params.get('host'))
         if validation.error_messages:
             result.update(failed=True, msg='%s: %s; %s' % (
                 host, in_inventory_terms('; '.join(validation.error_messages)), NEXT_PLAYBOOK))
@@ -84,8 +89,10 @@ class DeviceAction(ActionBase):
     def finish(self, task, result, task_vars):
         """Hook: controller work on the result (raise TaskFailed to fail the task)."""
 
-    @staticmethod
-    def _masked(result, params, no_log_values):
+    def _masked(self, result, params, no_log_values):
+        # The client names the address it connects to (cloudmail_host); the operator knows the printer by
+        # its inventory name: every message is made to name both, here, in one place.
+        result = naming_host(result, *self._host_names)
         # As AnsibleModule does: the arguments echoed, and no secret anywhere in the result.
         result['invocation'] = {'module_args': params}
         return remove_values(result, no_log_values)

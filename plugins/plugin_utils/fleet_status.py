@@ -12,6 +12,8 @@ one in a message, and the host's own secrets are scrubbed from them once more.
 
 from __future__ import annotations
 
+import signal
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -22,10 +24,12 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui imp
     NEXT_PLAYBOOK,
     connection_argument_spec,
     in_inventory_terms,
+    naming_host,
     variable_for,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import checked_namespace_variables
 
 __metaclass__ = type
 
@@ -95,21 +99,57 @@ def read_printer(printer):
     except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
         result = dict(changed=False, failed=True, msg='%s: reading the status failed (%s: %s)' % (
             printer.name, type(exc).__name__, exc))
+    if task.warnings:
+        result['warnings'] = list(task.warnings)
+    result = naming_host(result, printer.name, printer.params['host'])
     if result['failed']:
         result['msg'] = redact(result['msg'], printer.secrets())
-    if task.warnings:
-        result['warnings'] = [redact(warning, printer.secrets()) for warning in task.warnings]
+    if 'warnings' in result:
+        result['warnings'] = [redact(warning, printer.secrets()) for warning in result['warnings']]
     return result
 
 
+class FleetInterrupted(Exception):
+    """SIGTERM reached the fleet-wide task: printers not started are left alone, the others log out."""
+
+
 def read_fleet(printers, workers, read=read_printer):
-    """host -> result for every printer, at most ``workers`` at a time."""
+    """host -> result for every printer, at most ``workers`` at a time (``read`` may also write)."""
     results = {}
     pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(printers) or 1)))
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # The sessions run in threads, where they cannot catch SIGTERM themselves; stopping here
+        # lets the shutdown below wait for every session in progress to log out.
+        def interrupted(signum, frame):
+            raise FleetInterrupted('stopped by signal %d; the printers in progress were logged out' % signum)
+        previous = signal.signal(signal.SIGTERM, interrupted)
     try:
         for printer, result in zip(printers, pool.map(read, printers)):
             results[printer.name] = result
     finally:
         # Interrupted: printers not yet started are left alone, those in progress still log out.
         pool.shutdown(wait=True, cancel_futures=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return results
+
+
+def printer_from_hostvars(templar, host, hostvars, validator, profiles, secret_variables=('cloudmail_password',)):
+    """``(variables, printer, problems)`` of one host: its checked cloudmail_ variables and its PrinterRead.
+
+    Validation never decrypts a vaulted value; the ``secret_variables`` the device needs are
+    rendered for real here, and never put in a message.
+    """
+    if hostvars is None or host not in hostvars:
+        return None, None, ['%s: not in the inventory' % host]
+    raw = hostvars.raw_get(host)
+    templar = templar.copy_with_new_env(available_variables=raw)
+    variables, problems = checked_namespace_variables(templar, host, raw, validator)
+    if problems:
+        return None, None, [str(problem) for problem in problems]
+    for name in secret_variables:
+        if raw.get(name) is not None:
+            variables[name] = str(templar.template(raw[name]))
+    printer, problem = printer_to_read(host, variables, profiles)
+    return variables, printer, [problem] if problem else []

@@ -48,8 +48,9 @@ CONNECTION_VARIABLES = {
     'ca_path': ('cloudmail_ca_path', None),
     'timeout': ('cloudmail_timeout', 10),
     'retries': ('cloudmail_retries', 3),
+    'task_budget': ('cloudmail_task_budget', 180),
 }
-TYPES = {'port': int, 'timeout': float, 'retries': int}
+TYPES = {'port': int, 'timeout': float, 'retries': int, 'task_budget': float}
 
 
 def connection_from_variables(variables):

@@ -46,7 +46,7 @@ login: {form_path: /login, path: /login, username_field: i0019, password_field: 
 ''')
     run = run_playbook('status.yml', inventory, extra_vars={'cloudmail_report_dir': str(tmp_path / 'reports')})
     assert run.returncode != 0
-    assert "127.1.0.1: profile mismatch: the login form at /login has no field 'i0019' and 'i2101'" in run.output
+    assert "printer-0001 (127.1.0.1): profile mismatch: the login form at /login has no field 'i0019' and 'i2101'" in run.output
     assert 'cloudmail_profile_file' in run.output
     counters = fleet.control.counters()
     assert counters['logins'] == 0 and counters['failed_logins'] == 0 and counters['writes'] == 0

@@ -117,6 +117,7 @@ def html_response(status=200, body='', location=None):
     response = requests.Response()
     response.status_code = status
     response._content = body.encode('utf-8')
+    response._content_consumed = True   # as a real response whose body was read
     response.encoding = 'utf-8'
     response.headers['Content-Type'] = 'text/html; charset=utf-8'
     if location:
@@ -209,7 +210,9 @@ def test_every_request_verifies_with_the_ca_path_and_ignores_the_environment_bun
     assert device.paths() == ['/login', '/login', '/rps/', '/rps/oauthms.cgi', '/logout']
     for call in device.calls:
         assert call['verify'] == '/etc/printers-ca.pem'
-        assert call['timeout'] == 7.5
+        # The logout gets at most 5 s, so that a stuck device is given up soon after a failure.
+        assert call['timeout'] == ((5.0, 5.0) if call['path'] == '/logout' else (7.5, 7.5))   # connect and each read; the watchdog bounds the whole
+        assert call['stream'] is True
         assert call['allow_redirects'] is False
         assert call['proxies'].get('https') == 'http://proxy.example:3128'
 
@@ -298,7 +301,7 @@ def test_any_other_requests_error_names_the_host_instead_of_a_traceback(device, 
         with session(sleeps, retries=1) as remote:
             remote.get_page('/rps/oauthms.cgi')
     assert str(error.value) == HOST + ': gave up on GET /rps/oauthms.cgi at port 443 after 2 attempts: ' \
-        'request failed (ChunkedEncodingError); check cloudmail_host and cloudmail_port, or raise cloudmail_timeout / ' \
+        'the answer was cut off before its end; check cloudmail_host and cloudmail_port, or raise cloudmail_timeout / ' \
         'cloudmail_retries for a slow printer, then run the playbook again'
     assert device.paths()[-1] == '/logout'
 
@@ -357,7 +360,7 @@ def test_a_failed_logout_is_a_warning_not_an_error(device, sleeps):
     device.on('GET', '/logout', requests.exceptions.ConnectionError('Connection refused'))
     with session(sleeps) as remote:
         pass
-    assert remote.warnings == [HOST + ': logout failed (ConnectionError); the device ends the session when it is idle']
+    assert remote.warnings == [HOST + ': logout at /logout failed (ConnectionError); the device ends the session when it is idle']
 
 
 def test_an_untrusted_certificate_is_not_retried(device, sleeps):

@@ -53,4 +53,4 @@ def test_connection_from_inventory_variables_uses_the_playbooks_defaults():
                                             'cloudmail_port': '8443', 'cloudmail_validate_certs': 'false'})
     assert connection == {'host': '127.1.0.1', 'port': 8443, 'username': 'admin', 'password': 'x',
                           'profile': 'isensys_mf', 'profile_file': None, 'validate_certs': False, 'ca_path': None, 'timeout': 10.0,
-                          'retries': 3}
+                          'retries': 3, 'task_budget': 180.0}

@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The base of the fleet-wide actions (run_once): every host's variables checked, then a bounded pool of threads."""
+
+from __future__ import annotations
+
+from ansible import context
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import (
+    ProfileCache,
+    printer_from_hostvars,
+    read_fleet,
+)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
+    PRINTER_SCHEMA,
+    InventoryValidator,
+)
+
+__metaclass__ = type
+
+
+class FleetAction(ActionBase):
+    """Subclasses set ``NAME``, ``DEFAULT_HOSTS``, ``NOTHING_DONE`` and their extra options, and give ``prepare``."""
+
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    NAME = None
+    DEFAULT_HOSTS = 'ansible_play_hosts'
+    NOTHING_DONE = 'nothing was read'
+    EXTRA_OPTIONS = {}
+    SECRET_VARIABLES = ('cloudmail_password',)
+
+    def fleet_options(self, task_vars):
+        """``(options, hosts, workers)`` of this task."""
+        spec = dict({'hosts': {'type': 'list', 'elements': 'str'}, 'workers': {'type': 'int'}}, **self.EXTRA_OPTIONS)
+        options = self.validate_argument_spec(argument_spec=spec)[1]
+        hosts = options['hosts'] if options['hosts'] is not None else task_vars.get(self.DEFAULT_HOSTS, [])
+        workers = options['workers'] or context.CLIARGS.get('forks') or 5
+        if workers < 1:
+            raise AnsibleError('%s: workers must be at least 1, not %d' % (self.NAME, workers))
+        return options, hosts, workers
+
+    def prepare(self, printer, variables):
+        """What the pool works on for one valid host, or ``(None, problem)``."""
+        return printer, None
+
+    def run_fleet(self, hosts, task_vars, workers, work=None):
+        """host -> result: the hosts whose variables have problems fail here, the others go to ``work``."""
+        validator, profiles = InventoryValidator(PRINTER_SCHEMA), ProfileCache()
+        printers, results = [], {}
+        for host in sorted(set(hosts)):
+            variables, printer, problems = printer_from_hostvars(
+                self._templar, host, task_vars.get('hostvars'), validator, profiles, self.SECRET_VARIABLES)
+            if not problems:
+                printer, problem = self.prepare(printer, variables)
+                problems = [problem] if problem else []
+            if problems:
+                results[host] = {'changed': False, 'failed': True, 'problems': problems,
+                                 'msg': '%d problem(s) in the variables of %s, %s:\n%s' % (
+                                     len(problems), host, self.NOTHING_DONE, '\n'.join(problems))}
+            else:
+                printers.append(printer)
+        results.update(read_fleet(printers, workers, work) if work else read_fleet(printers, workers))
+        return results
+
+    @staticmethod
+    def summary(result, results):
+        """The failed hosts, sorted; every printer's warnings passed on in ``result``."""
+        warnings = [warning for host in sorted(results) for warning in results[host].get('warnings', ())]
+        if warnings:
+            result['warnings'] = warnings
+        return sorted(host for host, outcome in results.items() if outcome['failed'])
