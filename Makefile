@@ -110,7 +110,7 @@ test-newest:
 	$(NEWEST_VENV)/bin/python -m pip install --quiet --upgrade ansible-core -r requirements.txt -r tests/requirements-fleet.txt
 	$(call copy_tree,$(NEWEST_TREE))
 	$(NEWEST_VENV)/bin/python tests/utils/pip_bootstrap.py --install
-	@$(NEWEST_VENV)/bin/ansible --version | head -1; $(NEWEST_VENV)/bin/python --version
+	@$(NEWEST_VENV)/bin/python -c 'import sys, ansible.release; print("ansible-core", ansible.release.__version__, "on Python", sys.version.split()[0])'
 	cd $(NEWEST_TREE) && export PATH=$(NEWEST_VENV)/bin:$$PATH \
 		&& python=$$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])') \
 		&& ansible-test sanity --venv --python $$python --color no \
