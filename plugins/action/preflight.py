@@ -9,6 +9,7 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError, RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import naming_host
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import (
     CONNECTION_VARIABLES,
@@ -52,7 +53,8 @@ class ActionModule(ActionBase):
             # Not a failed check: the printer could not be reached or logged in to, as in any step, so the
             # report gives the state of that cause (unreachable, wrong password, certificate) and its next action.
             result['failed'] = True
-            result['msg'] = '%s; nothing was written to the printer' % device_error
+            result['msg'] = naming_host({'msg': '%s; nothing was written to the printer' % device_error},
+                                        host, variables.get('cloudmail_host'))['msg']
         elif failed:
             result.update(failed=True, reason='check_failed')
             result['msg'] = '%s (%s:%s): pre-flight failed, nothing was written to the printer: %s' % (

@@ -39,7 +39,7 @@ def test_push_fails_printers_alone_and_check_mode_writes_nothing(simulated_fleet
     assert fleet.control.counters()['open_sessions'] == 0
     for name in ('printer-0001', 'printer-0002'):
         assert '--- before: %s' % name in check.output and '+++ after: %s' % name in check.output
-    assert 'printer-0003: 127.' in check.output and 'login refused for user' in check.output
+    assert 'printer-0003 (127.' in check.output and 'login refused for user' in check.output
 
     run = run_playbook('rollout.yml', inventory, extra_vars=settings, timeout=300)
     assert run.returncode != 0
