@@ -86,8 +86,10 @@ units: ansible-test-tree
 simulator-tests: venv
 	$(BIN)/python -m pytest tests/simulator -q -p no:cacheprovider
 
+# Two at a time: each test starts its own simulated fleet (own loopback addresses and ports) and mostly waits
+# for its printers, so two workers halve the wall time on 2 cores.
 playbook-tests: venv collection-tree
-	$(BIN)/python -m pytest tests/playbooks -q -p no:cacheprovider
+	$(BIN)/python -m pytest tests/playbooks -q -p no:cacheprovider -n 2
 
 integration: ansible-test-tree
 	cd $(ANSIBLE_TEST_TREE) && ansible-test integration --local --python $(PYTHON_VERSION) --color no
