@@ -100,6 +100,7 @@ def test_cookie_path_portal_cookie_code_after_save_and_rate_limit(simulated_flee
                                  'cookie_path+portal_cookie+code_after_save+save_200_status+rate_limit',
                                  rate_limit_ms=100)
     control = fleet.control
+    time.sleep(0.15)    # the fleet's readiness check was this printer's last request
     assert browser.login().cookies.list_paths() == ['/rps']
     time.sleep(0.15)
     assert browser.get('/rps/oauthms.cgi').status_code == 302      # no portal cookie yet: to the login page
