@@ -303,9 +303,9 @@ def write_report(results, args, path, plot_path):
             ' and '.join('`%s`' % command for command in commands), platform.machine(), os.cpu_count(),
             platform.python_version(), args.latency * 1000, args.settle),
         '',
-        '- **collection**: real `ansible-playbook`, forks %d. *push* is the push task of `rollout.yml` '
-        '(`benchmarks/playbooks/collection_push.yml`: `fleet_settings`, one controller-side task for the fleet, '
-        'which also waits for the connection status); *status* is `playbooks/status.yml` (fleet report included, '
+        '- **collection**: real `ansible-playbook`, forks %d. *push* is the task of `rollout.yml` without its '
+        'pre-flight and sign-in start (`benchmarks/playbooks/collection_push.yml`: `fleet_rollout`, one '
+        'controller-side task for the fleet, which also waits for the connection status); *status* is `playbooks/status.yml` (fleet report included, '
         '`cloudmail_fail_on_attention` off, so that no printer is failed one task at a time); *rollout* is '
         '`playbooks/rollout.yml` '
         'without a terminal, the simulated person approving each code after 1 s.' % args.forks,

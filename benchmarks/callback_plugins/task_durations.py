@@ -37,10 +37,17 @@ class CallbackModule(CallbackBase):
         started = self._started.pop((result._host.get_name(), result._task._uuid), None)
         if started is None or not self._path:
             return
+        records = [{'host': result._host.get_name(), 'action': result._task.action, 'task': result._task.get_name(),
+                    'outcome': outcome, 'seconds': round(time.monotonic() - started, 3)}]
+        # A fleet-wide task (run_once) reports how long each printer held one of its threads.
+        printers = result._result.get('printers')
+        if isinstance(printers, dict):
+            records = [{'host': host, 'action': result._task.action, 'task': result._task.get_name(),
+                        'outcome': 'failed' if printer.get('failed') else 'ok', 'seconds': printer['seconds']}
+                       for host, printer in printers.items() if isinstance(printer, dict) and 'seconds' in printer]
         with open(self._path, 'a', encoding='utf-8') as out:
-            out.write(json.dumps({'host': result._host.get_name(), 'action': result._task.action,
-                                  'task': result._task.get_name(), 'outcome': outcome,
-                                  'seconds': round(time.monotonic() - started, 3)}) + '\n')
+            for record in records:
+                out.write(json.dumps(record) + '\n')
 
     def v2_runner_on_ok(self, result):
         self._record(result, 'ok')

@@ -15,6 +15,8 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
     render_table,
     resolve_interactive,
 )
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 
 __metaclass__ = type
 
@@ -40,13 +42,16 @@ class ActionModule(ActionBase):
         hostvars = task_vars.get('hostvars', {})
         rows = []
         for host in sorted(set(args['hosts'])):
-            variables = hostvars[host] if host in hostvars else {}
-            if args['error_var'] in variables or not variables.get(args['pending_var'], False):
+            # The host's own facts, or what the fleet-wide rollout recorded for it.
+            facts = host_facts(hostvars, host, (args['error_var'], args['pending_var'], args['result_var']))
+            if facts.get(args['error_var']) or not facts.get(args['pending_var'], False):
                 continue
-            started = variables.get(args['result_var']) or {}
+            started = plain(facts.get(args['result_var']) or {})
             authorization = started.get('authorization') if isinstance(started, dict) else None
-            if authorization:
-                rows.append(pending_row(host, variables.get('cloudmail_provider'), authorization))
+            provider = hostvars[host].get('cloudmail_provider')
+            # A Google printer whose code was entered right after its push needs nothing more from the operator.
+            if authorization and not (provider == 'google' and started.get('code_submitted')):
+                rows.append(pending_row(host, provider, authorization))
 
         interactive = resolve_interactive(args['interactive'], task_vars)
         result.update(

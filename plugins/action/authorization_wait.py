@@ -2,53 +2,132 @@
 # Copyright: (c) 2026, printfleet.cloudmail contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Wait on the controller for the batch's sign-ins, with a progress line (run_once)."""
+"""Complete the batch's sign-ins on the controller: Google codes entered, then one wait with a progress line (run_once)."""
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import poll_token, wait_for_sign_ins
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import CONNECTION_VARIABLES
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import authorization_failure
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import (
+    STILL_WAITING,
+    poll_printer,
+    submit_code,
+    wait_for_sign_ins,
+)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_action import FleetAction
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import (
+    OUTCOMES_FACT,
+    failure_facts,
+    host_facts,
+    merged_outcomes,
+    printer_label,
+)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import read_fleet
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 
 __metaclass__ = type
 
 display = Display()
+AUTHORIZE = 'printfleet.cloudmail.oauth_authorize'
+PENDING_FACTS = ('printer_pending', 'printer_error', 'printer_authorization')
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
+class ActionModule(FleetAction):
     _supports_check_mode = False
-    _VALID_ARGS = frozenset(('hosts', 'timeout', 'interval', 'progress_every'))
+    _VALID_ARGS = frozenset(('hosts', 'workers', 'timeout', 'interval', 'progress_every', 'codes', 'problems',
+                             'last_round'))
+    NAME = 'authorization_wait'
+    DEFAULT_HOSTS = 'ansible_play_batch'
+    NOTHING_DONE = 'nothing was sent to the printer'
+    EXTRA_OPTIONS = {'timeout': {'type': 'float', 'default': 900},
+                     'interval': {'type': 'float', 'default': 5},
+                     'progress_every': {'type': 'float', 'default': 20},
+                     'codes': {'type': 'dict', 'default': {}, 'no_log': True},
+                     'problems': {'type': 'dict', 'default': {}},
+                     'last_round': {'type': 'bool', 'default': True}}
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(argument_spec={
-            'hosts': {'type': 'list', 'elements': 'str', 'required': True},
-            'timeout': {'type': 'float', 'default': 900},
-            'interval': {'type': 'float', 'default': 5},
-            'progress_every': {'type': 'float', 'default': 20},
-        })[1]
-        hostvars = (task_vars or {}).get('hostvars', {})
-        printers = {}
-        for host in sorted(set(args['hosts'])):
-            variables = hostvars[host]
-            # HostVarsVars renders templates (and Vault) on access, for that host.
-            names = [variable for variable, default in CONNECTION_VARIABLES.values()] + ['cloudmail_provider']
-            rendered = dict((name, variables[name]) for name in names if name in variables)
-            printers[host] = rendered
+        task_vars = task_vars or {}
+        options, hosts, workers = self.fleet_options(task_vars)
+        hostvars = task_vars.get('hostvars')
+        pending = {}
+        for host in hosts:
+            facts = host_facts(hostvars, host, PENDING_FACTS)
+            if facts.get('printer_pending') and not facts.get('printer_error'):
+                pending[host] = plain(facts.get('printer_authorization') or {})
+        printers, refused = self.checked_printers(pending, task_vars)
+        updates = dict((host, failure_facts(outcome['msg'], 'printfleet.cloudmail.validate_inventory', ''))
+                       for host, outcome in refused.items())
+        codes = dict((str(host), str(code)) for host, code in (options['codes'] or {}).items())
+        secrets = sorted(codes.values())
+
+        # Google printers: the code given at the prompt is entered now; one given in the inventory was at the push.
+        waiting, to_enter = [], []
+        for printer in printers:
+            if printer.provider != 'google' or pending[printer.name].get('code_submitted'):
+                waiting.append(printer)
+            elif printer.name in codes:
+                to_enter.append(printer)
+            else:
+                problem = options['problems'].get(printer.name) or 'no authorization code was given'
+                updates[printer.name] = failure_facts(self._named(printer, (
+                    '%s. Open its authorization URL, allow access, and give the code (or the browser\'s whole address) '
+                    'at the prompt or in cloudmail_google_authorization_codes (for example -e @google-codes.yml), then '
+                    'run reauthorize.yml.' % problem)), AUTHORIZE, 'missing_code')
+        entered = read_fleet(to_enter, workers, lambda printer: {'problem': submit_code(printer, codes[printer.name])})
+        for printer in to_enter:
+            problem = entered[printer.name]['problem']
+            if problem:
+                updates[printer.name] = failure_facts(redact(self._named(printer, problem), secrets), AUTHORIZE, '')
+            else:
+                waiting.append(printer)
 
         statuses = wait_for_sign_ins(
-            printers, args['timeout'], lambda host: poll_token(printers[host])[0], display.display,
-            interval=args['interval'], progress_every=min(args['progress_every'], 30))
-        waiting = sorted(host for host, status in statuses.items() if status == 'authorizing')
-        result.update(changed=False, statuses=statuses, waiting=waiting)
-        if waiting:
-            result['msg'] = ('%d printer(s) still wait for a sign-in after %d s (%s): sign in with the codes of '
-                             'the table, then run playbooks/reauthorize.yml, or give the sign-in more time with '
-                             'cloudmail_authorization_timeout.' % (len(waiting), args['timeout'], ', '.join(waiting)))
-            display.warning(result['msg'])
-        else:
-            result['msg'] = 'no printer waits for a sign-in'
+            dict((printer.name, printer) for printer in waiting), options['timeout'], poll_printer, display.display,
+            workers=workers, interval=options['interval'], progress_every=min(options['progress_every'], 30))
+        expired = []
+        for printer in waiting:
+            outcome, detail = statuses[printer.name]
+            if outcome == 'active':
+                updates[printer.name] = {'printer_pending': False}
+            elif outcome in STILL_WAITING:
+                updates[printer.name] = failure_facts(self._named(printer, (
+                    'nobody signed in with its code within cloudmail_authorization_timeout (%d s)%s. Sign in, then run '
+                    'playbooks/reauthorize.yml (or set cloudmail_authorization_timeout higher).' % (
+                        options['timeout'], ' (last poll: %s)' % detail if outcome == 'unreadable' else ''))),
+                    AUTHORIZE, 'timeout')
+            elif outcome == 'code_expired' and not options['last_round']:
+                expired.append(printer.name)
+                updates[printer.name] = {'printer_pending': True, 'printer_last_expiry': self._named(
+                    printer, str(authorization_failure(printer.params['host'], outcome, detail)))}
+            else:
+                updates[printer.name] = failure_facts(self._named(
+                    printer, str(authorization_failure(printer.params['host'], outcome, detail or None))),
+                    AUTHORIZE, outcome)
+
+        failed = sorted(host for host, facts in updates.items() if facts.get('printer_error'))
+        active = sorted(host for host, facts in updates.items() if facts == {'printer_pending': False})
+        result.update(
+            changed=bool(entered), active=active, failed_hosts=failed, expired=sorted(expired),
+            waiting=sorted(host for host, status in statuses.items() if status[0] in STILL_WAITING),
+            statuses=dict((host, status[0]) for host, status in statuses.items()),
+            ansible_facts={OUTCOMES_FACT: merged_outcomes(plain(task_vars.get(OUTCOMES_FACT)), updates)},
+            msg='%d printer(s) signed in, %d failed, %d with an expired code to issue again' % (
+                len(active), len(failed), len(expired)))
+        if result['waiting']:
+            display.warning('%d printer(s) still wait for a sign-in after %d s (%s): sign in with the codes of the '
+                            'table, then run playbooks/reauthorize.yml, or give the sign-in more time with '
+                            'cloudmail_authorization_timeout.' % (len(result['waiting']), options['timeout'],
+                                                                   ', '.join(result['waiting'])))
         return result
+
+    @staticmethod
+    def _named(printer, message):
+        label = printer_label(printer.name, printer.params)
+        for known in (printer.params['host'], printer.name):
+            if message.startswith(known + ': '):
+                message = message[len(known) + 2:]
+        return '%s: %s' % (label, message)

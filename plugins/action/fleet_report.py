@@ -22,8 +22,8 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     summary_lines,
     write_report,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import OpaqueValue
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import OpaqueValue, plain
 
 __metaclass__ = type
 
@@ -33,6 +33,7 @@ SECRET_VARIABLES = ('cloudmail_password', 'cloudmail_google_client_secret')
 ROW_VARIABLES = ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host', 'cloudmail_microsoft_tenant',
                  'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id', 'cloudmail_expiry_horizon_days')
 DEFAULT_REPORT_DIRECTORY = 'reports'
+OUTCOME_FACTS = ('printer_error_action', 'printer_error_reason') + tuple(column.fact for column in FACT_COLUMNS)
 
 
 def fail_on_attention(setting, task_vars, environment=None, is_interactive=resolve_interactive):
@@ -112,16 +113,18 @@ class ActionModule(ActionBase):
     def _row(self, host, hostvars, args):
         """The host's report row, and the error that stopped it in this run (empty when none)."""
         variables = hostvars[host] if host in hostvars else {}
+        # The host's own facts over what the fleet-wide steps of the run recorded for it.
+        outcome = host_facts(hostvars, host, (args['error_var'],) + OUTCOME_FACTS)
         row_variables = {}
         for name in ROW_VARIABLES:
             value = plain(variables.get(name))
             # A vaulted value is not known here: the printer's settings are then not compared with it.
             row_variables[name] = None if isinstance(value, OpaqueValue) else value
-        message = plain(variables.get(args['error_var']) or '')
+        message = plain(outcome.get(args['error_var']) or '')
         failure = None
         if message:
-            failure = {'message': message, 'action': plain(variables.get('printer_error_action')),
-                       'reason': plain(variables.get('printer_error_reason'))}
+            failure = {'message': message, 'action': plain(outcome.get('printer_error_action')),
+                       'reason': plain(outcome.get('printer_error_reason'))}
         if args['statuses'] is not None:
             # One fleet-wide read (fleet_status). An earlier step's failure is the one to fix first: it is kept.
             status = plain(args['statuses'].get(host) or {})
@@ -131,8 +134,8 @@ class ActionModule(ActionBase):
                            'action': 'validate_inventory' if status.get('problems') else 'oauth_info'}
         else:
             status = plain(variables.get(args['status_var']) or {})
-        facts = {column.fact: plain(variables.get(column.fact)) for column in FACT_COLUMNS
-                 if variables.get(column.fact) is not None}
+        facts = {column.fact: plain(outcome.get(column.fact, variables.get(column.fact))) for column in FACT_COLUMNS
+                 if outcome.get(column.fact, variables.get(column.fact)) is not None}
         row = build_row(host, row_variables, status, failure, facts, secrets=self._secrets(variables, host))
         return row, message
 

@@ -38,26 +38,22 @@ SMTP_SETTINGS_SPEC = dict(
 )
 
 
-def run_smtp_settings(task):
-    params = task.params
+def checked_desired_mail_settings(params):
+    """The SMTP settings the task asks for, or TaskFailed naming the inventory variable to fix."""
     try:
-        desired = desired_mail_settings(params['provider'], params['sender'], params['smtp_server'],
-                                        params['smtp_port'], params['encryption'])
+        return desired_mail_settings(params['provider'], params['sender'], params['smtp_server'],
+                                     params['smtp_port'], params['encryption'])
     except ValueError as exc:
         raise TaskFailed('%s: %s; %s' % (params['host'], in_inventory_terms(str(exc)), NEXT_PLAYBOOK))
 
-    session = task.open_session()
-    try:
-        with session:
-            device = MailDevice(session)
-            plan = MailPlan(device.read_settings(), desired)
-            if plan.changed and not task.check_mode:
-                device.write_settings(plan.result)
-    except RemoteUIError as exc:
-        task.warnings.extend(session.warnings)
-        raise TaskFailed(str(exc))
-    task.warnings.extend(session.warnings)
 
+def push_smtp_settings(task, session, desired):
+    """Write the SMTP settings in an open session when they differ; the result. Raises RemoteUIError."""
+    params = task.params
+    device = MailDevice(session)
+    plan = MailPlan(device.read_settings(), desired)
+    if plan.changed and not task.check_mode:
+        device.write_settings(plan.result)
     result = dict(changed=plan.changed, settings=plan.result)
     if task.diff:
         result['diff'] = plan.diff()
@@ -65,6 +61,19 @@ def run_smtp_settings(task):
         task.warn('%s: the sender %s (cloudmail_smtp_sender) is outside the tenant %s; Exchange Online refuses it '
                   '(5.7.60) unless its domain is verified in the tenant and the signed-in mailbox may send as it'
                   % (params['host'], params['sender'], params['tenant']))
+    return result
+
+
+def run_smtp_settings(task):
+    desired = checked_desired_mail_settings(task.params)
+    session = task.open_session()
+    try:
+        with session:
+            result = push_smtp_settings(task, session, desired)
+    except RemoteUIError as exc:
+        task.warnings.extend(session.warnings)
+        raise TaskFailed(str(exc))
+    task.warnings.extend(session.warnings)
     return result
 
 

@@ -156,6 +156,19 @@ def authorization_failure(host, reason, detail=None, provider=None):
     return AuthorizationFailed(host, reason, message)
 
 
+def token_outcome(status, provider, profile):
+    """Where a sign-in stands from the status page: ``active``, ``waiting``, or the reason it ended without a token."""
+    token = status['token_status']
+    if token == 'active':
+        return 'active'
+    if status['connection_status'] == 'not_connected':
+        return 'not_connected'
+    details = status['error_details']
+    if token == 'error' or (token in ('inactive', 'expired') and (details or provider == 'microsoft')):
+        return failure_reason(details or '', profile) or ('code_rejected' if token == 'error' else 'code_expired')
+    return 'waiting'
+
+
 def wait_for_token(open_session, provider, timeout, interval, sleep=time.sleep, clock=time.monotonic, warnings=None):
     """Poll the status page until the token is active, with a fresh short session per poll.
 
@@ -173,15 +186,11 @@ def wait_for_token(open_session, provider, timeout, interval, sleep=time.sleep, 
         finally:
             if warnings is not None:
                 warnings.extend(session.warnings)
-        token = status['token_status']
-        if token == 'active':
+        outcome = token_outcome(status, provider, session.profile)
+        if outcome == 'active':
             return status
-        if status['connection_status'] == 'not_connected':
-            raise authorization_failure(session.host, 'not_connected', status['error_details'])
-        details = status['error_details']
-        if token == 'error' or (token in ('inactive', 'expired') and (details or provider == 'microsoft')):
-            default = 'code_rejected' if token == 'error' else 'code_expired'
-            raise authorization_failure(session.host, failure_reason(details or '', session.profile) or default, details)
+        if outcome != 'waiting':
+            raise authorization_failure(session.host, outcome, status['error_details'])
         remaining = deadline - clock()
         if remaining <= 0:
             raise AuthorizationFailed(

@@ -91,8 +91,8 @@ SETTINGS_SPEC = dict(
 )
 
 
-def run_settings(task):
-    params = task.params
+def checked_desired_settings(params):
+    """The settings the task asks for, or TaskFailed naming the inventory variables that are missing."""
     provider = params['provider']
     if params['state'] == 'present':
         if provider == 'microsoft' and not (params['tenant'] or params['authority_url']):
@@ -102,43 +102,52 @@ def run_settings(task):
             raise TaskFailed('%s: provider google needs cloudmail_google_client_id and '
                              'cloudmail_google_client_secret (client_id and client_secret)' % params['host'])
     try:
-        desired = desired_settings(params)
+        return desired_settings(params)
     except ValueError as exc:
         raise TaskFailed('%s: %s (cloudmail_microsoft_tenant)' % (params['host'], exc))
 
-    session = task.open_session()
-    try:
-        with session:
-            device = OAuthDevice(session, provider)
-            plan = plan_settings(provider, device.read_settings(), desired,
-                                 params['client_secret'], params['update_secret'])
-            result = dict(changed=plan.changed, provider=provider, settings=plan.masked_after(),
-                          drops_token=plan.drops_token)
-            if plan.drops_token:
-                task.warn('%s: %s, so the device %s its current %s token: authorize it again afterwards '
-                          '(rollout.yml does, or reauthorize.yml)' % (
-                              params['host'], plan.drops_token,
-                              'will drop' if task.check_mode else 'dropped', provider))
-            if task.diff:
-                result['diff'] = plan.diff()
-            if plan.changed and not task.check_mode:
-                device.write_settings(plan, params['client_secret'])
-            waits = plan.changed and not task.check_mode and plan.result.get('enabled')
-            if waits:
-                status = device.wait_for_connection(params['settle_timeout'], after_save=True)
-            else:
-                status = device.read_status()
-    except RemoteUIError as exc:
-        task.warnings.extend(session.warnings)
-        raise TaskFailed(str(exc), provider=provider)
 
+def push_settings(task, session, desired):
+    """Plan, write, read back and wait for the connection in an open session; ``(result, status)``.
+
+    Raises RemoteUIError; the caller adds the session's warnings.
+    """
+    params = task.params
+    provider = params['provider']
+    device = OAuthDevice(session, provider)
+    plan = plan_settings(provider, device.read_settings(), desired, params['client_secret'], params['update_secret'])
+    result = dict(changed=plan.changed, provider=provider, settings=plan.masked_after(), drops_token=plan.drops_token)
+    if plan.drops_token:
+        task.warn('%s: %s, so the device %s its current %s token: authorize it again afterwards '
+                  '(rollout.yml does, or reauthorize.yml)' % (
+                      params['host'], plan.drops_token, 'will drop' if task.check_mode else 'dropped', provider))
+    if task.diff:
+        result['diff'] = plan.diff()
+    if plan.changed and not task.check_mode:
+        device.write_settings(plan, params['client_secret'])
+    if plan.changed and not task.check_mode and plan.result.get('enabled'):
+        status = device.wait_for_connection(params['settle_timeout'], after_save=True)
+    else:
+        status = device.read_status()
     result.update(connection_status=status['connection_status'], token_status=status['token_status'])
-    task.warnings.extend(session.warnings)
     if plan.result.get('enabled') and status['connection_status'] == 'not_connected':
         task.warn('%s: the device cannot reach the %s authorization server%s; check the network, proxy '
                   'and certificate settings before authorizing' % (
                       params['host'], provider,
                       ' (%s)' % status['error_details'] if status['error_details'] else ''))
+    return result, status
+
+
+def run_settings(task):
+    desired = checked_desired_settings(task.params)
+    session = task.open_session()
+    try:
+        with session:
+            result = push_settings(task, session, desired)[0]
+    except RemoteUIError as exc:
+        task.warnings.extend(session.warnings)
+        raise TaskFailed(str(exc), provider=task.params['provider'])
+    task.warnings.extend(session.warnings)
     return result
 
 
@@ -209,22 +218,38 @@ def _check_completable(device, status, authorization_code):
                                     or 'missing_code', details)
 
 
-def _steps_in_one_session(task, device, completing):
-    """What needs the device in one session; returns the result, or None when the token must be waited for."""
-    params = task.params
-    status = device.wait_for_connection(min(CONNECTION_SETTLE_SECONDS, params['wait_timeout']))
-    if status['token_status'] == 'active' and not params['force']:
-        return dict(changed=False, token_status='active', authorization=None)
+def _require_connection(device, status):
     if status['connection_status'] == 'unknown':
         raise AuthorizationFailed(
             device.host, 'not_connected', 'the device is still checking its connection to the authorization '
             'server; run again in a minute (the settings were saved moments ago, or the device is slow)')
     if status['connection_status'] != 'connected':
         raise authorization_failure(device.host, 'not_connected', status['error_details'])
+
+
+def start_in_session(device, status, force, check_mode):
+    """Start a sign-in unless the token is active (and not ``force``); the status is the device's current one.
+
+    Returns ``dict(changed, token_status, authorization)``; raises AuthorizationFailed when the
+    device cannot reach its authorization server.
+    """
+    if status['token_status'] == 'active' and not force:
+        return dict(changed=False, token_status='active', authorization=None)
+    _require_connection(device, status)
+    changed, authorization = _start(device, status, check_mode)
+    token_status = 'authorizing' if authorization and device.provider == 'microsoft' else status['token_status']
+    return dict(changed=changed, token_status=token_status, authorization=authorization)
+
+
+def _steps_in_one_session(task, device, completing):
+    """What needs the device in one session; returns the result, or None when the token must be waited for."""
+    params = task.params
+    status = device.wait_for_connection(min(CONNECTION_SETTLE_SECONDS, params['wait_timeout']))
     if not completing:
-        changed, authorization = _start(device, status, task.check_mode)
-        token_status = 'authorizing' if authorization and device.provider == 'microsoft' else status['token_status']
-        return dict(changed=changed, token_status=token_status, authorization=authorization)
+        return start_in_session(device, status, params['force'], task.check_mode)
+    if status['token_status'] == 'active' and not params['force']:
+        return dict(changed=False, token_status='active', authorization=None)
+    _require_connection(device, status)
     _check_completable(device, status, params['authorization_code'])
     if task.check_mode:
         return dict(changed=True, token_status=status['token_status'], authorization=None)

@@ -107,6 +107,8 @@ def naming_host(result, inventory_host, address):
     label = inventory_host if not address or address == inventory_host else '%s (%s)' % (inventory_host, address)
 
     def named(message):
+        if message.startswith(inventory_host + ' (') and '): ' in message:
+            return message  # already "inventory_host (address:port): ..."
         for known in (label, address, inventory_host):
             if known and message.startswith(known + ': '):
                 return label + message[len(known):]

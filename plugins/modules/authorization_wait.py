@@ -9,27 +9,45 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: authorization_wait
-short_description: Wait for the sign-ins of a batch of printers, with a progress line
+short_description: Complete the sign-ins of a batch of printers, with a progress line
 version_added: 0.2.0
 description:
-  - Polls the token status of every printer given until none is still C(authorizing) or O(timeout) passes,
-    with a short administrator session per printer and poll (none is held while a person signs in).
+  - Takes the printers of O(hosts) that wait for a sign-in (C(printer_pending) in the C(fleet_outcomes) fact that
+    M(printfleet.cloudmail.fleet_rollout) sets, or the host's own fact), enters the Google codes of O(codes) on
+    their printers, then polls every waiting printer's token status until none waits or O(timeout) passes. Each
+    printer's poll is a short administrator session (none is held while a person signs in); the printers of one
+    round are polled in a bounded pool of threads.
   - Prints a progress line (codes left, seconds left) at the start and at least every 30 seconds, and a
     warning naming the printers still waiting, C(reauthorize.yml) and C(cloudmail_authorization_timeout)
     when the time is over. Never prompts, so it cannot hang without a person.
+  - Records each printer's outcome in C(fleet_outcomes) (set on every host of the batch) for the report: an active
+    token; a Google printer without a usable code (reason C(missing_code)); nobody signed in in time (C(timeout));
+    a code that expired, was declined or rejected (C(code_expired), C(declined), C(code_rejected)). Unless
+    O(last_round), a printer whose Microsoft code expired stays pending and is listed in RV(expired), for a new code.
   - Runs on the controller as an action plugin; use it with C(run_once). Each printer's connection comes from
-    its inventory variables (C(cloudmail_host), C(cloudmail_port), C(cloudmail_username), C(cloudmail_password),
-    C(cloudmail_profile), C(cloudmail_validate_certs), C(cloudmail_ca_path), C(cloudmail_timeout),
-    C(cloudmail_retries)) and its provider from C(cloudmail_provider).
-  - It changes nothing; the outcome of each printer is then read with M(printfleet.cloudmail.oauth_authorize).
+    its inventory variables, checked against the collection's schema first.
 author:
   - printfleet.cloudmail contributors (@printfleet)
 options:
   hosts:
-    description: Inventory hosts waiting for a sign-in.
+    description: Hosts to look at, by default C(ansible_play_batch); only those waiting for a sign-in are polled.
     type: list
     elements: str
-    required: true
+  workers:
+    description: How many printers are polled at once; by default the number of forks of the run.
+    type: int
+  codes:
+    description: Host -> Google authorization code to enter before the wait (from M(printfleet.cloudmail.google_codes)).
+    type: dict
+    default: {}
+  problems:
+    description: Host -> why no usable Google code was given, for the message of that printer.
+    type: dict
+    default: {}
+  last_round:
+    description: Whether an expired Microsoft code fails the printer (true) or leaves it pending for a new code.
+    type: bool
+    default: true
   timeout:
     description: Seconds to wait for all of them.
     type: float
@@ -55,9 +73,9 @@ attributes:
 '''
 
 EXAMPLES = r'''
-- name: Wait for the Microsoft sign-ins of the batch
+- name: Enter the Google codes and wait for the sign-ins of the batch
   printfleet.cloudmail.authorization_wait:
-    hosts: "{{ fleet_authorizations.microsoft_hosts }}"
+    codes: "{{ fleet_google_codes.codes | default({}) }}"
     timeout: "{{ cloudmail_authorization_timeout | default(900) }}"
   run_once: true
   register: fleet_wait
@@ -65,12 +83,29 @@ EXAMPLES = r'''
 
 RETURN = r'''
 statuses:
-  description: Host -> last token status read (C(authorizing) when still waiting at the end).
+  description:
+    - Host -> where its sign-in stood at the last poll (C(active), C(waiting), C(unreadable), or the reason it
+      ended without a token).
   returned: always
   type: dict
-  sample: {"printer-0001": "active", "printer-0002": "authorizing"}
+  sample: {"printer-0001": "active", "printer-0002": "waiting"}
 waiting:
   description: Hosts still waiting for a sign-in when the wait ended.
+  returned: always
+  type: list
+  elements: str
+active:
+  description: Hosts whose token became active.
+  returned: always
+  type: list
+  elements: str
+expired:
+  description: Hosts whose Microsoft code expired and that stay pending for a new code (not in the last round).
+  returned: always
+  type: list
+  elements: str
+failed_hosts:
+  description: Hosts whose sign-in failed in this task, sorted.
   returned: always
   type: list
   elements: str

@@ -6,29 +6,48 @@
 
 One loop for every printer (instead of one silent wait per printer) can print a
 progress line while it waits. Each poll is a short session: devices allow few
-administrator sessions, and none is held while a person signs in.
+administrator sessions, and none is held while a person signs in. The printers of
+one round are polled in a bounded pool of threads, so a round costs the device
+latency of a few printers, not of the whole batch.
 """
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import session_from_variables
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice, token_outcome
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task
 
 __metaclass__ = type
 
+# Outcomes of a poll that keep a printer in the wait.
+STILL_WAITING = ('waiting', 'unreadable')
 
-def poll_token(variables):
-    """The printer's token status now, in one short session; ``unreadable`` with the reason when unreadable."""
+
+def _session(printer):
+    return Task(dict(printer.params, provider=printer.provider), printer.profile).open_session()
+
+
+def poll_printer(printer):
+    """``(outcome, detail)`` of one printer now, in one short session (see ``token_outcome``), or ``unreadable``."""
     try:
-        with session_from_variables(variables) as session:
-            status = OAuthDevice(session, variables.get('cloudmail_provider')).read_status()
-        return status['token_status'], status.get('error_details') or ''
-    except (RemoteUIError, ProfileError) as exc:
+        with _session(printer) as session:
+            status = OAuthDevice(session, printer.provider).read_status()
+    except RemoteUIError as exc:
         return 'unreadable', str(exc)
+    return token_outcome(status, printer.provider, printer.profile), status.get('error_details') or ''
+
+
+def submit_code(printer, code):
+    """Enter a Google code on the printer in one short session; the problem, or None when it took it."""
+    try:
+        with _session(printer) as session:
+            OAuthDevice(session, printer.provider).submit_google_code(code)
+    except RemoteUIError as exc:
+        return str(exc)
+    return None
 
 
 def progress_line(waiting, seconds_left):
@@ -36,29 +55,30 @@ def progress_line(waiting, seconds_left):
         len(waiting), ', '.join(sorted(waiting)), max(0, int(seconds_left)))
 
 
-def wait_for_sign_ins(printers, timeout, poll, show, interval=5.0, progress_every=20.0,
+def wait_for_sign_ins(printers, timeout, poll, show, workers=1, interval=5.0, progress_every=20.0,
                       sleep=time.sleep, clock=time.monotonic):
     """Poll every waiting printer until none waits or the timeout passes.
 
-    ``printers`` maps host -> anything ``poll(host)`` needs; ``poll`` returns the token status.
+    ``printers`` maps host -> what ``poll`` takes; ``poll`` returns ``(outcome, detail)``.
     ``show`` gets a progress line at the start and at least every ``progress_every`` seconds.
-    Returns host -> last token status; ``authorizing`` means still waiting at the end.
+    Returns host -> last ``(outcome, detail)``; ``waiting`` or ``unreadable`` means still waiting at the end.
     """
     start = clock()
-    statuses = dict((host, 'authorizing') for host in printers)
+    statuses = dict((host, ('waiting', '')) for host in printers)
     last_shown = None
-    while True:
-        for host in sorted(printers):
-            if statuses[host] == 'authorizing':
-                statuses[host] = poll(host)
-                if statuses[host] == 'unreadable':
-                    # One bad poll ends nothing: the per-host step after the wait gives the reason.
-                    statuses[host] = 'authorizing'
-        waiting = [host for host, status in statuses.items() if status == 'authorizing']
-        left = timeout - (clock() - start)
-        if not waiting or left <= 0:
-            return statuses
-        if last_shown is None or clock() - last_shown >= progress_every:
-            show(progress_line(waiting, left))
-            last_shown = clock()
-        sleep(min(interval, max(0.0, left)))
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(printers) or 1)))
+    try:
+        while True:
+            polled = sorted(host for host, status in statuses.items() if status[0] in STILL_WAITING)
+            for host, status in zip(polled, pool.map(lambda name: poll(printers[name]), polled)):
+                statuses[host] = status
+            waiting = [host for host, status in statuses.items() if status[0] in STILL_WAITING]
+            left = timeout - (clock() - start)
+            if not waiting or left <= 0:
+                return statuses
+            if last_shown is None or clock() - last_shown >= progress_every:
+                show(progress_line(waiting, left))
+                last_shown = clock()
+            sleep(min(interval, max(0.0, left)))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

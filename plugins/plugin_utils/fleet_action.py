@@ -48,10 +48,10 @@ class FleetAction(ActionBase):
         """What the pool works on for one valid host, or ``(None, problem)``."""
         return printer, None
 
-    def run_fleet(self, hosts, task_vars, workers, work=None):
-        """host -> result: the hosts whose variables have problems fail here, the others go to ``work``."""
+    def checked_printers(self, hosts, task_vars):
+        """``(printers, refused)``: what the pool works on for the valid hosts, and host -> failure for the others."""
         validator, profiles = InventoryValidator(PRINTER_SCHEMA), ProfileCache()
-        printers, results = [], {}
+        printers, refused = [], {}
         for host in sorted(set(hosts)):
             variables, printer, problems = printer_from_hostvars(
                 self._templar, host, task_vars.get('hostvars'), validator, profiles, self.SECRET_VARIABLES)
@@ -59,11 +59,16 @@ class FleetAction(ActionBase):
                 printer, problem = self.prepare(printer, variables)
                 problems = [problem] if problem else []
             if problems:
-                results[host] = {'changed': False, 'failed': True, 'problems': problems,
+                refused[host] = {'changed': False, 'failed': True, 'problems': problems,
                                  'msg': '%d problem(s) in the variables of %s, %s:\n%s' % (
                                      len(problems), host, self.NOTHING_DONE, '\n'.join(problems))}
             else:
                 printers.append(printer)
+        return printers, refused
+
+    def run_fleet(self, hosts, task_vars, workers, work=None):
+        """host -> result: the hosts whose variables have problems fail here, the others go to ``work``."""
+        printers, results = self.checked_printers(hosts, task_vars)
         results.update(read_fleet(printers, workers, work) if work else read_fleet(printers, workers))
         return results
 

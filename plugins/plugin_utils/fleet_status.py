@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -124,8 +125,14 @@ def read_fleet(printers, workers, read=read_printer):
         def interrupted(signum, frame):
             raise FleetInterrupted('stopped by signal %d; the printers in progress were logged out' % signum)
         previous = signal.signal(signal.SIGTERM, interrupted)
+    def timed(printer):
+        started = time.monotonic()
+        result = read(printer)
+        # How long the printer held its thread: what a stuck device costs the fleet.
+        return dict(result, seconds=round(time.monotonic() - started, 3))
+
     try:
-        for printer, result in zip(printers, pool.map(read, printers)):
+        for printer, result in zip(printers, pool.map(timed, printers)):
             results[printer.name] = result
     finally:
         # Interrupted: printers not yet started are left alone, those in progress still log out.

@@ -1,0 +1,149 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: fleet_rollout
+short_description: Pre-flight, configure and start the sign-in of every printer of the batch, one session each
+version_added: 1.1.0
+description:
+  - Checks each host's C(cloudmail_*) variables against the collection's schema, then does on each printer, in one
+    administrator session (one login, always logged out), what C(rollout.yml) used to do one task at a time.
+  - The pre-flight (unless O(preflight=false) or the host's C(cloudmail_preflight) is false), as
+    M(printfleet.cloudmail.preflight) does it; the cloud half (Entra ID tenant discovery with msal, the Google client
+    ID) is asked once per tenant or client, proxy and CA, not once per printer. Nothing is written to a printer whose
+    pre-flight failed, and no password is posted into a login form that does not match the profile.
+  - The OAuth settings (unless O(settings=false)), as M(printfleet.cloudmail.oauth_settings) does it with the host's
+    variables (C(cloudmail_provider), C(cloudmail_verify_server_certificate), C(cloudmail_add_cn_to_verification),
+    C(cloudmail_microsoft_tenant) or C(cloudmail_microsoft_authority_url), C(cloudmail_google_client_id),
+    C(cloudmail_google_client_secret), C(cloudmail_google_update_secret)): read back after the write, the connection
+    status waited for. A printer whose settings are on but that cannot reach its provider fails with reason
+    C(not_connected).
+  - The SMTP settings when the host has C(cloudmail_smtp_sender), as M(printfleet.cloudmail.smtp_settings) does it.
+  - The start of the sign-in (with O(authorize=true), never in check mode), as M(printfleet.cloudmail.oauth_authorize)
+    with C(state=started) does it; an active token is left alone unless C(cloudmail_force_authorization) is true or
+    it lapses within C(cloudmail_expiry_horizon_days). A Google printer whose code is in its own view of
+    C(cloudmail_google_authorization_codes) gets that code entered right away, seconds after its own push, while the
+    code is fresh (a warning says when the code is older than Google's 600 s).
+  - The printers are handled from the controller in a bounded pool of threads. A printer that fails fails only its
+    own entry in RV(printers) (with the step, the module of that step and the reason the fleet report derives its
+    next action from); the task itself does not fail. When the run is stopped (SIGTERM, Ctrl-C), printers not yet
+    started are left alone and the sessions in progress log out.
+  - What each printer ends with is set as the fact C(fleet_outcomes) (host -> C(printer_error),
+    C(printer_error_action), C(printer_error_reason), C(printer_preflight), C(printer_pending),
+    C(printer_authorization)) on every host of the batch, merged with what earlier steps recorded, for
+    M(printfleet.cloudmail.authorization_summary), M(printfleet.cloudmail.authorization_wait) and
+    M(printfleet.cloudmail.fleet_report). Use with C(run_once).
+author:
+  - printfleet.cloudmail contributors (@printfleet)
+options:
+  hosts:
+    description: Hosts to handle, by default C(ansible_play_batch) (the hosts of the current C(serial) batch).
+    type: list
+    elements: str
+  workers:
+    description: How many printers are handled at once; by default the number of forks of the run.
+    type: int
+  preflight:
+    description: Run the pre-flight on each printer whose C(cloudmail_preflight) is not false.
+    type: bool
+    default: true
+  settings:
+    description: Push the OAuth settings (and the SMTP settings where C(cloudmail_smtp_sender) is set).
+    type: bool
+    default: true
+  authorize:
+    description: Start the sign-in where the token is not active (ignored in check mode).
+    type: bool
+    default: true
+  run_started_at:
+    description:
+      - When the run started (seconds since the epoch), to warn about a Google code given then and older than its
+        lifetime when it is entered.
+    type: float
+attributes:
+  check_mode:
+    support: full
+    description: "The pre-flight runs and each printer is read; what would change is reported, nothing is written."
+  diff_mode:
+    support: full
+    description: "One diff per changed printer, headed by its host; a client secret shows as a mask."
+  action:
+    support: full
+    description: "Runs on the controller as an action plugin, with one thread per printer being handled."
+seealso:
+  - module: printfleet.cloudmail.preflight
+  - module: printfleet.cloudmail.oauth_settings
+  - module: printfleet.cloudmail.oauth_authorize
+  - module: printfleet.cloudmail.authorization_wait
+'''
+
+EXAMPLES = r'''
+- name: Check, configure and start the sign-in of every printer of the batch
+  printfleet.cloudmail.fleet_rollout:
+    authorize: "{{ not ansible_check_mode }}"
+  run_once: true
+  register: fleet_rollout
+
+- name: Start a sign-in where the token is not active, without pushing anything (as reauthorize.yml does)
+  printfleet.cloudmail.fleet_rollout:
+    preflight: false
+    settings: false
+  run_once: true
+'''
+
+RETURN = r'''
+printers:
+  description:
+    - Per host, the result of its steps (C(changed), C(provider), C(settings) with the secret masked,
+      C(drops_token), C(connection_status), C(token_status), C(smtp), C(checks) of the pre-flight,
+      C(authorization) with the user code or the authorization URL, C(pending), C(code_submitted), C(diff) in diff
+      mode, C(warnings)), or the failure (C(failed), C(msg), C(step), C(action), C(reason), C(problems) for invalid
+      variables).
+  returned: always
+  type: dict
+  sample:
+    printer-0001:
+      changed: true
+      failed: false
+      provider: microsoft
+      connection_status: connected
+      token_status: authorizing
+      authorization:
+        user_code: ABCD-EFGH
+        verification_url: https://microsoft.com/devicelogin
+        expires_at: "2026-11-28T17:05:00Z"
+      pending: true
+      code_submitted: false
+    printer-0002:
+      changed: false
+      failed: true
+      step: preflight
+      action: printfleet.cloudmail.preflight
+      reason: check_failed
+      msg: "printer-0002 (127.1.0.2): pre-flight failed, nothing was written to the printer: ..."
+failed_hosts:
+  description: Hosts whose variables were invalid or one of whose steps failed, sorted.
+  returned: always
+  type: list
+  elements: str
+changed_hosts:
+  description: Hosts where something was written (or would be, in check mode), sorted.
+  returned: always
+  type: list
+  elements: str
+pending_hosts:
+  description: Hosts waiting for a sign-in, sorted.
+  returned: always
+  type: list
+  elements: str
+msg:
+  description: How many printers were handled, changed, wait for a sign-in and failed.
+  returned: always
+  type: str
+'''

@@ -1,0 +1,320 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, printfleet.cloudmail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Pre-flight, push and start the sign-in of many printers at once, one administrator session each.
+
+The rollout's per-printer steps used to be one task each, each with its own login. Here each
+printer gets, in a single session: the login form check and the clock check of the pre-flight,
+the OAuth settings (read back), its SMTP settings when ``cloudmail_smtp_sender`` is set, and
+the start of its sign-in; a Google printer whose code was given submits it right there, seconds
+after its own push, while the code is fresh. The cloud half of the pre-flight (tenant discovery
+with msal, the Google client ID) is asked once per tenant or client, not once per printer.
+
+What each printer ends with is kept as *outcome facts* (the names the per-host tasks use:
+``printer_error``, ``printer_error_action``, ``printer_error_reason``, ``printer_preflight``,
+``printer_pending``, ``printer_authorization``) in one fact, ``fleet_outcomes``, that a
+run_once task sets on every host of the batch: no task per printer is needed to record them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError, RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import (
+    SMTP_SETTINGS_SPEC,
+    checked_desired_mail_settings,
+    push_smtp_settings,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import AuthorizationFailed, OAuthDevice
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import (
+    CONNECTION_SETTLE_SECONDS,
+    Task,
+    TaskFailed,
+    checked_desired_settings,
+    push_settings,
+    start_in_session,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
+    NEXT_PLAYBOOK,
+    in_inventory_terms,
+    naming_host,
+)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within, redact
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
+    authority_of,
+    check_device_clock,
+    cloud_checks,
+    entry,
+)
+
+__metaclass__ = type
+
+OUTCOMES_FACT = 'fleet_outcomes'
+ERROR_FACTS = ('printer_error', 'printer_error_action', 'printer_error_reason')
+# The module whose step failed, as the report derives the state and next action from it.
+STEP_ACTIONS = {'preflight': 'printfleet.cloudmail.preflight', 'settings': 'printfleet.cloudmail.oauth_settings',
+                'smtp': 'printfleet.cloudmail.smtp_settings', 'authorize': 'printfleet.cloudmail.oauth_authorize'}
+GOOGLE_CODE_LIFETIME = 600
+
+
+class CloudChecks:
+    """The cloud half of the pre-flight, asked once per provider, tenant (or client), proxy and CA."""
+
+    def __init__(self, ask=cloud_checks):
+        self._ask = ask
+        self._lock = threading.Lock()
+        self._answers = {}
+
+    @staticmethod
+    def key(variables):
+        provider = variables.get('cloudmail_provider')
+        subject = variables.get('cloudmail_google_client_id') if provider == 'google' else authority_of(variables)
+        return (provider, str(subject), variables.get('cloudmail_cloud_proxy'), variables.get('cloudmail_cloud_ca_path'))
+
+    def checks(self, variables):
+        key = self.key(variables)
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is None:
+                answer = self._answers[key] = {'lock': threading.Lock(), 'checks': None}
+        with answer['lock']:
+            if answer['checks'] is None:
+                answer['checks'] = self._ask(variables)
+        return [dict(check) for check in answer['checks']]
+
+
+class RolloutPrinter:
+    """One printer of the rollout: what to push, its SMTP settings, and its choices from the inventory."""
+
+    def __init__(self, push, variables, smtp_params=None, google_code=None, preflight=True):
+        self.name = push.name
+        self.push = push
+        self.provider = push.params['provider']
+        self.variables = variables
+        self.smtp_params = smtp_params
+        self.google_code = google_code
+        self.no_log_values = set(push.no_log_values) | ({google_code} if google_code else set())
+        self.preflight = preflight and bool(variables.get('cloudmail_preflight', True))
+        self.clock_tolerance = float(variables.get('cloudmail_clock_tolerance', 300))
+        self.force = bool(variables.get('cloudmail_force_authorization', False))
+        self.horizon_days = variables.get('cloudmail_expiry_horizon_days') or 0
+
+
+def printer_to_roll_out(printer, variables, google_code=None, preflight=True):
+    """A RolloutPrinter from a host's PrinterRead and checked variables, or the message that says why not."""
+    push, problem = printer_to_push(printer, variables)
+    if problem:
+        return None, problem
+    smtp_params = None
+    if variables.get('cloudmail_smtp_sender') not in (None, ''):
+        given = dict(printer.params, provider=variables['cloudmail_provider'],
+                     sender=variables['cloudmail_smtp_sender'], smtp_server=variables.get('cloudmail_smtp_server'),
+                     smtp_port=variables.get('cloudmail_smtp_port'),
+                     encryption=variables.get('cloudmail_smtp_encryption'),
+                     tenant=variables.get('cloudmail_microsoft_tenant'))
+        validation = ArgumentSpecValidator(**SMTP_SETTINGS_SPEC).validate(
+            dict((name, value) for name, value in given.items() if value is not None))
+        if validation.error_messages:
+            return None, '%s: %s; %s' % (printer.name, in_inventory_terms('; '.join(validation.error_messages)),
+                                         NEXT_PLAYBOOK)
+        smtp_params = validation.validated_parameters
+    return RolloutPrinter(push, variables, smtp_params, google_code, preflight), None
+
+
+class _PreflightFailed(Exception):
+    pass
+
+
+def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, start=True, run_started_at=None,
+                     clock=time.time):
+    """One printer's pre-flight, push, SMTP settings and sign-in start in one session.
+
+    Returns the printer's result, with its outcome facts under ``facts``; never raises, and holds no
+    secret. Nothing is written unless the pre-flight passed; a failing printer fails only its entry.
+    """
+    result = dict(changed=False, failed=False, provider=printer.provider)
+    warnings, checks = [], []
+    first_step = 'preflight' if printer.preflight else ('settings' if push else 'authorize')
+    step = first_step
+    pending, code_submitted, authorization = False, False, None
+    settings_task = Task(printer.push.params, printer.push.profile, check_mode=check_mode, diff=diff)
+    session = None
+    try:
+        desired = checked_desired_settings(printer.push.params) if push else None
+        smtp_desired = checked_desired_mail_settings(printer.smtp_params) if printer.smtp_params else None
+        if printer.preflight:
+            checks = clouds.checks(printer.variables)
+            if not all(check['ok'] for check in checks):
+                raise _PreflightFailed()
+        session = settings_task.open_session()
+        try:
+            session.__enter__()
+        except (ProfileMismatchError, ProfileError) as exc:
+            if not printer.preflight:
+                raise
+            checks.append(entry('login_form', False, str(exc)))
+            raise _PreflightFailed()
+        try:
+            status = None
+            if printer.preflight:
+                checks.append(entry('login_form', True, 'the login page has the fields of the profile'))
+                checks.append(check_device_clock(session, printer.provider, printer.clock_tolerance))
+                if not checks[-1]['ok']:
+                    raise _PreflightFailed()
+            if push:
+                step = 'settings'
+                settings, status = push_settings(settings_task, session, desired)
+                result.update(settings)
+                if settings['settings'].get('enabled') and status['connection_status'] == 'not_connected' \
+                        and not check_mode:
+                    result = not_connected(printer.push, result)
+                    raise _StepFailed(result['msg'], 'not_connected')
+            if smtp_desired is not None:
+                step = 'smtp'
+                smtp_task = Task(printer.smtp_params, printer.push.profile, check_mode=check_mode, diff=diff)
+                result['smtp'] = push_smtp_settings(smtp_task, session, smtp_desired)
+                result['changed'] = result['changed'] or result['smtp']['changed']
+                warnings.extend(smtp_task.warnings)
+            if start and not check_mode:
+                step = 'authorize'
+                device = OAuthDevice(session, printer.provider)
+                if status is None:
+                    status = device.wait_for_connection(CONNECTION_SETTLE_SECONDS)
+                force = printer.force or (status['token_status'] == 'active' and lapses_within(
+                    status.get('token_lapses_in_days'), printer.horizon_days))
+                started = start_in_session(device, status, force, False)
+                authorization = started['authorization']
+                pending = authorization is not None
+                result.update(token_status=started['token_status'], authorization=authorization,
+                              changed=result['changed'] or started['changed'])
+                if pending and printer.provider == 'google' and printer.google_code:
+                    code_submitted = _submit_google_code(printer, device, authorization, run_started_at, clock,
+                                                         warnings)
+        finally:
+            session.__exit__(None, None, None)
+    except _PreflightFailed:
+        failed = [check for check in checks if not check['ok']]
+        result = _failure(result, 'preflight', 'check_failed', '%s: pre-flight failed, nothing was written to the '
+                          'printer: %s' % (printer_label(printer.name, printer.push.params),
+                                           '; '.join(check['message'] for check in failed)))
+    except _StepFailed as exc:
+        result = _failure(result, step, exc.reason, exc.msg)
+    except AuthorizationFailed as exc:
+        result = _failure(result, step, exc.reason, str(exc))
+    except (RemoteUIError, ProfileError) as exc:
+        text = str(exc) if step != 'preflight' else '%s; nothing was written to the printer' % exc
+        result = _failure(result, step, '', text)
+    except TaskFailed as exc:
+        result = _failure(result, step, exc.result.get('reason', ''), exc.msg)
+    except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
+        result = _failure(result, step, '', '%s: the rollout step %s failed (%s: %s)' % (
+            printer.push.params['host'], step, type(exc).__name__, exc))
+    if session is not None:
+        warnings = session.warnings + warnings
+    warnings = settings_task.warnings + warnings
+    if checks:
+        result['checks'] = checks
+    result['pending'] = pending and not result['failed']
+    result['code_submitted'] = code_submitted and not result['failed']
+    if warnings:
+        result['warnings'] = warnings
+    return _published(printer, result)
+
+
+class _StepFailed(Exception):
+    def __init__(self, msg, reason=''):
+        super(_StepFailed, self).__init__(msg)
+        self.msg = msg
+        self.reason = reason
+
+
+def printer_label(name, params):
+    """How messages name a printer: inventory host, then the address and port it is reached at."""
+    return '%s (%s:%d)' % (name, params['host'], params['port'])
+
+
+def _failure(result, step, reason, msg):
+    return dict(result, failed=True, step=step, action=STEP_ACTIONS[step], reason=reason or '', msg=msg,
+                changed=result.get('changed', False))
+
+
+def _submit_google_code(printer, device, authorization, run_started_at, clock, warnings):
+    """Submit the code given for this printer right after its push; True once the printer took it."""
+    row = {'host': printer.name, 'open': authorization.get('authorization_url')}
+    codes, problems = codes_from_variable({printer.name: printer.google_code}, [row])
+    if printer.name in problems:
+        raise _StepFailed('%s: %s; nothing was sent to the printer. Open its authorization URL, allow access and '
+                          'give the new code, then run reauthorize.yml' % (printer.push.params['host'],
+                                                                            problems[printer.name]), 'missing_code')
+    if run_started_at is not None and clock() - run_started_at > GOOGLE_CODE_LIFETIME:
+        warnings.append('%s: its Google code was given when the run started, %d s ago; Google codes live %d s after '
+                        'consent, so the printer will most likely refuse it (docs/user-guide.md, "Google at scale")'
+                        % (printer.push.params['host'], clock() - run_started_at, GOOGLE_CODE_LIFETIME))
+    device.submit_google_code(codes[printer.name])
+    return True
+
+
+def _published(printer, result):
+    """The result as the task returns it: named by host, no secret in it, with its outcome facts."""
+    result = naming_host(result, printer.name, printer.push.params['host'])
+    secrets = sorted(printer.no_log_values)
+    if result.get('msg'):
+        result['msg'] = redact(result['msg'], secrets)
+    if result.get('warnings'):
+        result['warnings'] = [redact(warning, secrets) for warning in result['warnings']]
+    result = remove_values(result, printer.no_log_values)
+    result['facts'] = outcome_facts(result)
+    return result
+
+
+def outcome_facts(result):
+    """The facts a printer's result leaves for the later steps and the report."""
+    facts = {'printer_pending': bool(result.get('pending'))}
+    if result.get('checks'):
+        facts['printer_preflight'] = result['checks']
+    if result.get('authorization'):
+        facts['printer_authorization'] = {'authorization': result['authorization'],
+                                          'code_submitted': bool(result.get('code_submitted'))}
+    if result.get('failed'):
+        facts.update(failure_facts(result.get('msg') or 'failed', result.get('action') or '', result.get('reason') or ''))
+    return facts
+
+
+def failure_facts(message, action, reason):
+    return {'printer_error': message, 'printer_error_action': action, 'printer_error_reason': reason,
+            'printer_pending': False}
+
+
+def merged_outcomes(current, updates):
+    """``fleet_outcomes`` after this step: each updated host's facts replace its earlier error facts."""
+    outcomes = dict(current or {})
+    for host, facts in updates.items():
+        earlier = dict(outcomes.get(host) or {})
+        if 'printer_error' not in facts:
+            for name in ERROR_FACTS:
+                earlier.pop(name, None)
+        earlier.update(facts)
+        outcomes[host] = earlier
+    return outcomes
+
+
+def host_facts(hostvars, host, names):
+    """The host's facts among ``names``: its own (set by a per-host task) over its fleet-wide outcome."""
+    if hostvars is None or host not in hostvars:
+        return {}
+    raw = hostvars.raw_get(host) if hasattr(hostvars, 'raw_get') else hostvars[host]
+    outcome = ((raw.get(OUTCOMES_FACT) or {}).get(host) or {}) if hasattr(raw, 'get') else {}
+    facts = dict((name, outcome[name]) for name in names if name in outcome)
+    for name in names:
+        if hasattr(raw, 'get') and raw.get(name) is not None:
+            facts[name] = raw[name]
+    return facts
