@@ -14,7 +14,10 @@
    settings wrong, administrator sessions left open, failed logins and lockouts, secrets in any
    output or report file, and the longest time one task held a worker for a hostile printer
    (benchmarks/callback_plugins/task_durations.py).
-5. Bad inputs: the property-based validation tests (tests/playbooks/test_validation_properties.py)
+5. Google at scale (--google-printers, 200 by default): a fleet of Google printers, rollout.yml
+   without codes, every authorization URL consented to at once, then rollout.yml with all the codes
+   as extra vars; how many tokens are active and how old the oldest code was when it was used.
+6. Bad inputs: the property-based validation tests (tests/playbooks/test_validation_properties.py)
    with their counts (tried, refused, crashed).
 Prints the figures and writes them to --report. Not part of make test; timing is reported here,
 never asserted in a test. Only loopback addresses are used.
@@ -24,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -147,6 +151,50 @@ def longest_hold(durations, faulty):
     return longest
 
 
+GOOGLE_ROW = re.compile(r'(printer-\d+)\s+google\s+(https://\S+)')
+GOOGLE_CODE_LIFETIME = 600
+
+
+def google_at_scale(printers, forks, workdir, timeout):
+    """Google codes given at the start of a rollout, as the user guide says, on a fleet of ``printers``.
+
+    Run 1 (no codes) pushes the settings and lists every printer's authorization URL; the simulated
+    person consents to all of them at once; run 2 is rollout.yml with every code as extra vars. Each
+    code must be entered within Google's 600 s: the figure is the oldest code's age when its printer
+    exchanged it (the printer's token time minus the consent time).
+    """
+    fleet_dir = workdir / 'google-fleet'
+    run_cli('start', '--dir', str(fleet_dir), '--printers', str(printers), '--providers', 'google',
+            '--settle-seconds', '0.5', '--start-timeout', '600')
+    fleet = SimulatedFleet(fleet_dir)
+    try:
+        for name in fleet.printers:
+            fleet.control.faults(name, latency=0.1)
+        durations = workdir / 'google-durations.jsonl'
+        first = finish([start_rollout(fleet.inventory_path, workdir, 'google-run1', forks, durations)], timeout)
+        urls = dict(GOOGLE_ROW.findall((workdir / 'google-run1.log').read_text()))
+        consented_at = time.time()
+        codes = {host: fleet.control.google_consent(url)['code'] for host, url in sorted(urls.items())}
+        codes_file = workdir / 'google-codes.yml'
+        codes_file.write_text(yaml.safe_dump({'cloudmail_google_authorization_codes': codes}))
+        second = finish([start_rollout(fleet.inventory_path, workdir, 'google-run2', forks, durations,
+                                       '-e', '@%s' % codes_file)], timeout)
+        states = {name: fleet.control.printer(name) for name in fleet.printers}
+        tokens = {name: state['token'].get('google') or {} for name, state in states.items()}
+        active = [name for name, token in tokens.items() if token.get('status') == 'active']
+        ages = [token['refreshed_at'] - consented_at for token in tokens.values() if token.get('refreshed_at')]
+        return {
+            'printers': printers, 'urls_listed': len(urls), 'active': len(active),
+            'rejected': len([1 for token in tokens.values() if token.get('status') != 'active']),
+            'oldest_code_age': round(max(ages), 1) if ages else None,
+            'wall_seconds': [first[0][0], second[0][0]], 'exit_codes': [first[0][1], second[0][1]],
+            'sessions_open': sum(state['counters']['open_sessions'] for state in states.values()),
+            'secrets_found': secrets_found(workdir, [fleet.password] + list(codes.values())),
+        }
+    finally:
+        fleet.stop()
+
+
 def property_counts(workdir):
     report = workdir / 'properties.json'
     subprocess.run([sys.executable, '-m', 'pytest', str(REPO_ROOT / 'tests' / 'playbooks' / 'test_validation_properties.py'),
@@ -163,6 +211,8 @@ def main():
     parser.add_argument('--check-slice', type=int, default=50, help='printers of the check-mode run')
     parser.add_argument('--timeout', type=int, default=5400, help='seconds one run may take')
     parser.add_argument('--skip-properties', action='store_true', help='do not run the property-based tests')
+    parser.add_argument('--google-printers', type=int, default=200,
+                        help='printers of the Google phase (codes given at the start of a rollout); 0 skips it')
     parser.add_argument('--report', type=Path, default=REPO_ROOT / 'build' / 'reliability.md')
     parser.add_argument('--render', type=Path, help='only write --report from the figures (JSON) of an earlier run')
     args = parser.parse_args()
@@ -224,6 +274,8 @@ def main():
         figures['transport_faulty'] = len([name for name, kind in faulty.items() if 'transport' in FAULTS[kind][0]])
     finally:
         fleet.stop()
+    figures['google'] = google_at_scale(args.google_printers, args.forks, workdir, args.timeout) \
+        if args.google_printers else None
     figures['bad_inputs'] = {} if args.skip_properties else property_counts(workdir)
     figures['machine'] = '%s, %d cores, Python %s' % (platform.machine(), os.cpu_count(), platform.python_version())
     figures['date'] = started_at
@@ -285,10 +337,26 @@ operators running at once. Produced by `make reliability` (`{f['command']}`), on
   ({f['longest_hold']['fault']}, task "{f['longest_hold']['task']}"); the bound is `cloudmail_task_budget`
   plus at most 5 s for the logout, whatever the device does.
 - Bad inputs (tests/playbooks/test_validation_properties.py): {bad_line}.
+{_google_lines(f.get('google'), args)}
 - The {f['transport_faulty']} printers with a transport fault stay hostile and cannot converge; each is reported
   with a message naming its inventory host, address, port, page and the limit it hit
   (tests/playbooks/test_transport_faults.py checks those messages).
 '''
+
+
+def _google_lines(google, args):
+    if not google:
+        return '- Google at scale: not run (--google-printers 0).'
+    return (
+        '- Google at scale: a second fleet of %d Google printers (100 ms added to every request), `rollout.yml` with '
+        '%d forks. Run 1 without codes listed %d authorization URLs; the simulated person consented to all of them '
+        'at once and run 2 got every code as extra vars (`-e @google-codes.yml`), as the user guide says. After '
+        'run 2: **%d of %d** tokens active, %d not; the oldest code was **%s s** old when its printer used it '
+        '(Google: %d s); %d administrator sessions left open; secrets (password, codes) found in outputs and '
+        'reports: %d. Wall time: %s s (run 1) and %s s (run 2).' % (
+            google['printers'], args.forks, google['urls_listed'], google['active'], google['printers'],
+            google['rejected'], google['oldest_code_age'], GOOGLE_CODE_LIFETIME, google['sessions_open'],
+            len(google['secrets_found']), google['wall_seconds'][0], google['wall_seconds'][1]))
 
 
 def _kinds(run):

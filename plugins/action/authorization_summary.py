@@ -15,7 +15,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
     render_table,
     resolve_interactive,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts, recorded_outcomes
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 
 __metaclass__ = type
@@ -40,10 +40,10 @@ class ActionModule(ActionBase):
             'wait_timeout': {'type': 'float', 'default': 900},
         })[1]
         hostvars = task_vars.get('hostvars', {})
-        rows = []
+        rows, outcomes = [], recorded_outcomes(hostvars)
         for host in sorted(set(args['hosts'])):
             # The host's own facts, or what the fleet-wide rollout recorded for it.
-            facts = host_facts(hostvars, host, (args['error_var'], args['pending_var'], args['result_var']))
+            facts = host_facts(hostvars, host, (args['error_var'], args['pending_var'], args['result_var']), outcomes)
             if facts.get(args['error_var']) or not facts.get(args['pending_var'], False):
                 continue
             started = plain(facts.get(args['result_var']) or {})

@@ -23,6 +23,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout
     host_facts,
     merged_outcomes,
     printer_label,
+    recorded_outcomes,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import read_fleet
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
@@ -53,9 +54,9 @@ class ActionModule(FleetAction):
         task_vars = task_vars or {}
         options, hosts, workers = self.fleet_options(task_vars)
         hostvars = task_vars.get('hostvars')
-        pending = {}
+        pending, outcomes = {}, recorded_outcomes(hostvars)
         for host in hosts:
-            facts = host_facts(hostvars, host, PENDING_FACTS)
+            facts = host_facts(hostvars, host, PENDING_FACTS, outcomes)
             if facts.get('printer_pending') and not facts.get('printer_error'):
                 pending[host] = plain(facts.get('printer_authorization') or {})
         printers, refused = self.checked_printers(pending, task_vars)
@@ -114,7 +115,7 @@ class ActionModule(FleetAction):
             changed=bool(entered), active=active, failed_hosts=failed, expired=sorted(expired),
             waiting=sorted(host for host, status in statuses.items() if status[0] in STILL_WAITING),
             statuses=dict((host, status[0]) for host, status in statuses.items()),
-            ansible_facts={OUTCOMES_FACT: merged_outcomes(plain(task_vars.get(OUTCOMES_FACT)), updates)},
+            ansible_facts={OUTCOMES_FACT: merged_outcomes(outcomes, updates)},
             msg='%d printer(s) signed in, %d failed, %d with an expired code to issue again' % (
                 len(active), len(failed), len(expired)))
         if result['waiting']:

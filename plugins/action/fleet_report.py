@@ -22,7 +22,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     summary_lines,
     write_report,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts, recorded_outcomes
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import OpaqueValue, plain
 
 __metaclass__ = type
@@ -84,8 +84,9 @@ class ActionModule(ActionBase):
             else:
                 hosts = args['hosts'] if args['hosts'] is not None else task_vars.get('ansible_play_hosts_all', [])
                 rows, errors = [], {}
+                outcomes = recorded_outcomes(task_vars.get('hostvars'))
                 for host in sorted(set(hosts)):
-                    row, error = self._row(host, task_vars.get('hostvars', {}), args)
+                    row, error = self._row(host, task_vars.get('hostvars', {}), args, outcomes)
                     rows.append(row)
                     if error:
                         errors[host] = error
@@ -110,11 +111,11 @@ class ActionModule(ActionBase):
                 summary['printers'], summary['need_action'], paths['html']))
         return result
 
-    def _row(self, host, hostvars, args):
+    def _row(self, host, hostvars, args, outcomes):
         """The host's report row, and the error that stopped it in this run (empty when none)."""
         variables = hostvars[host] if host in hostvars else {}
         # The host's own facts over what the fleet-wide steps of the run recorded for it.
-        outcome = host_facts(hostvars, host, (args['error_var'],) + OUTCOME_FACTS)
+        outcome = host_facts(hostvars, host, (args['error_var'],) + OUTCOME_FACTS, outcomes)
         row_variables = {}
         for name in ROW_VARIABLES:
             value = plain(variables.get(name))

@@ -17,6 +17,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout
     failure_facts,
     merged_outcomes,
     printer_to_roll_out,
+    recorded_outcomes,
     roll_out_printer,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import SECRET_VARIABLES
@@ -29,41 +30,40 @@ MAX_FAILURES_SHOWN = 50
 
 
 class ActionModule(FleetAction):
-    _VALID_ARGS = frozenset(('hosts', 'workers', 'preflight', 'settings', 'authorize', 'run_started_at'))
+    _VALID_ARGS = frozenset(('hosts', 'workers', 'preflight', 'settings', 'smtp', 'authorize', 'run_started_at'))
     NAME = 'fleet_rollout'
     DEFAULT_HOSTS = 'ansible_play_batch'
     NOTHING_DONE = 'nothing was written'
     EXTRA_OPTIONS = {'preflight': {'type': 'bool', 'default': True},
                      'settings': {'type': 'bool', 'default': True},
+                     'smtp': {'type': 'bool', 'default': True},
                      'authorize': {'type': 'bool', 'default': True},
                      'run_started_at': {'type': 'float'}}
     SECRET_VARIABLES = SECRET_VARIABLES
 
-    def prepare(self, printer, variables):
-        return printer_to_roll_out(printer, variables, self._google_code(printer.name), self._preflight)
+    def prepare(self, printer, variables, raw):
+        return printer_to_roll_out(printer, variables, self._google_code(printer.name, raw), self._preflight)
 
-    def _google_code(self, host):
+    def _google_code(self, host, raw):
         """The code given for this host in its own view of cloudmail_google_authorization_codes (vault decrypted)."""
-        hostvars = self._task_vars.get('hostvars')
-        raw = hostvars.raw_get(host) if hostvars is not None and host in hostvars else {}
         if raw.get(CODES_VARIABLE) is None:
             return None
         try:
-            codes = self._templar.copy_with_new_env(available_variables=raw).template(raw[CODES_VARIABLE])
+            codes = plain(self._templar.copy_with_new_env(available_variables=raw).template(raw[CODES_VARIABLE]))
         except AnsibleError:
             return None  # the printer then has no code and says what to do
-        code = plain(codes).get(host) if isinstance(plain(codes), dict) else None
+        code = codes.get(host) if isinstance(codes, dict) else None
         return str(code) if code not in (None, '') else None
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        self._task_vars = task_vars = task_vars or {}
+        task_vars = task_vars or {}
         options, hosts, workers = self.fleet_options(task_vars)
         self._preflight = options['preflight']
         check_mode, diff = bool(self._task.check_mode), bool(self._task.diff)
         results = self.run_fleet(hosts, task_vars, workers, functools.partial(
             roll_out_printer, clouds=CloudChecks(), check_mode=check_mode, diff=diff, push=options['settings'],
-            start=options['authorize'], run_started_at=options['run_started_at']))
+            smtp=options['smtp'], start=options['authorize'], run_started_at=options['run_started_at']))
 
         updates = {}
         for host, outcome in results.items():
@@ -86,7 +86,7 @@ class ActionModule(FleetAction):
                               for host, outcome in sorted(results.items()) if outcome.get('changed') and outcome.get('diff')]
         result.update(
             changed=bool(changed), printers=results, failed_hosts=failed, changed_hosts=changed, pending_hosts=pending,
-            ansible_facts={OUTCOMES_FACT: merged_outcomes(plain(task_vars.get(OUTCOMES_FACT)), updates)},
+            ansible_facts={OUTCOMES_FACT: merged_outcomes(recorded_outcomes(task_vars.get('hostvars')), updates)},
             msg='%d printer(s): %d changed, %d wait for a sign-in, %d failed%s' % (
                 len(results), len(changed), len(pending), len(failed), (': ' + ', '.join(failed)) if failed else ''))
         return result

@@ -26,7 +26,7 @@ class ActionModule(FleetAction):
     EXTRA_OPTIONS = {'connection_required': {'type': 'bool', 'default': False}}
     SECRET_VARIABLES = SECRET_VARIABLES
 
-    def prepare(self, printer, variables):
+    def prepare(self, printer, variables, raw):
         return printer_to_push(printer, variables)
 
     def run(self, tmp=None, task_vars=None):

@@ -6,7 +6,7 @@
 
 requests' ``timeout`` bounds each socket read, so a device that sends one byte a
 second (in its headers or its body) holds the caller for ever. Here a watchdog
-timer shuts the request's socket down when the deadline passes, whatever phase
+(one thread for all requests) shuts the request's socket down when the deadline passes, whatever phase
 the request is in (TLS handshake, headers, body); the body is streamed and
 reading stops past the size limit, so a huge page costs neither time nor memory.
 """
@@ -16,16 +16,29 @@ from __future__ import annotations
 __metaclass__ = type
 
 import functools
+import heapq
+import itertools
+import os
 import socket
+import ssl
 import threading
+import time
+from urllib.parse import urlsplit
 
 try:
     import requests
+    import requests.certs
     from requests.adapters import HTTPAdapter
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 except ImportError:  # pragma: no cover - the session reports the missing library
     HTTPAdapter = object
     HTTPConnectionPool = HTTPSConnectionPool = object
+
+try:
+    from urllib3.util.ssl_ import create_urllib3_context
+    HAS_URLLIB3_CONTEXT = True
+except ImportError:  # pragma: no cover - requests' own contexts are used
+    HAS_URLLIB3_CONTEXT = False
 
 CHUNK_BYTES = 64 * 1024
 
@@ -45,15 +58,21 @@ class _Watch:
     def __init__(self):
         self.connection = None
         self.fired = False
+        self.generation = 0
         self._lock = threading.Lock()
 
     def start(self):
+        """A new request; returns its generation (a late cut meant for an earlier request is ignored)."""
         with self._lock:
             self.connection = None
             self.fired = False
+            self.generation += 1
+            return self.generation
 
-    def cut(self):
+    def cut(self, generation):
         with self._lock:
+            if generation != self.generation:
+                return
             self.fired = True
             sock = getattr(self.connection, 'sock', None)
         if sock is not None:
@@ -62,6 +81,74 @@ class _Watch:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
             except OSError:
                 pass
+
+
+class _Watchdog:
+    """One thread that keeps every request's deadline.
+
+    A timer thread per request cost more controller CPU than the request itself at fleet scale
+    (thousands of requests from one worker's thread pool). Created lazily in the process that makes
+    requests, and again after a fork, since a forked process has no copy of the thread.
+    """
+
+    def __init__(self):
+        self._pid = None
+
+    def _ensure_running(self):
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._condition = threading.Condition()
+            self._heap = []
+            self._counter = itertools.count()
+            thread = threading.Thread(target=self._run, name='request-deadlines', daemon=True)
+            thread.start()
+
+    def arm(self, seconds, action):
+        """Call ``action()`` in ``seconds`` unless disarmed; returns the handle for ``disarm``."""
+        entry = [time.monotonic() + seconds, None, action]
+        with _WATCHDOG_LOCK:
+            self._ensure_running()
+        with self._condition:
+            entry[1] = next(self._counter)
+            heapq.heappush(self._heap, entry)
+            if self._heap[0] is entry:
+                self._condition.notify()
+        return entry
+
+    @staticmethod
+    def disarm(entry):
+        entry[2] = None  # left in the heap, dropped when its time comes
+
+    def _run(self):
+        condition, heap = self._condition, self._heap
+        while True:
+            due = []
+            with condition:
+                now = time.monotonic()
+                while heap and heap[0][0] <= now:
+                    due.append(heapq.heappop(heap)[2])
+                if not due:
+                    condition.wait(heap[0][0] - now if heap else None)
+            for action in due:
+                if action is not None:
+                    action()
+
+
+_WATCHDOG_LOCK = threading.Lock()
+_WATCHDOG = _Watchdog()
+_CONTEXTS = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
+def _after_fork_in_child():
+    # A fleet task shares its printers out among forked processes; a lock held by another thread at
+    # the fork would never be released in the child.
+    global _WATCHDOG_LOCK, _CONTEXTS_LOCK
+    _WATCHDOG_LOCK, _CONTEXTS_LOCK = threading.Lock(), threading.Lock()
+
+
+if hasattr(os, 'register_at_fork'):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _watched(pool_class):
@@ -77,12 +164,51 @@ def _watched(pool_class):
     return WatchedPool
 
 
+def shared_tls_context(verify):
+    """One TLS context per trusted CA bundle for the whole process, or None where requests' own way is kept.
+
+    requests builds a context and loads the CA file again for every new connection, and every
+    printer's session is a new connection: at fleet scale that was most of the controller's CPU.
+    The context checks the certificate and the host name as urllib3's default one does.
+    """
+    if verify is False or not HAS_URLLIB3_CONTEXT:
+        return None
+    cafile = verify if isinstance(verify, str) and not os.path.isdir(verify) else None
+    capath = verify if isinstance(verify, str) and os.path.isdir(verify) else None
+    key = (cafile, capath)
+    with _CONTEXTS_LOCK:
+        if key not in _CONTEXTS:
+            context = create_urllib3_context(cert_reqs=ssl.CERT_REQUIRED)
+            try:
+                context.load_verify_locations(cafile=cafile or (None if capath else requests.certs.where()),
+                                              capath=capath)
+            except (OSError, ssl.SSLError, ValueError):
+                # A missing or unreadable CA bundle: requests' own way then fails with the message the
+                # session turns into one that names cloudmail_ca_path.
+                context = None
+            _CONTEXTS[key] = context
+        return _CONTEXTS[key]
+
+
 class WatchedAdapter(HTTPAdapter):
     """An adapter whose pools tell the watch which connection a request uses."""
 
     def __init__(self, *args, **kwargs):
         self.watch = _Watch()
+        self.tls_context = kwargs.pop('tls_context', None)
         super(WatchedAdapter, self).__init__(*args, **kwargs)
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        if self.tls_context is None or verify is False or cert is not None:
+            return super(WatchedAdapter, self).build_connection_pool_key_attributes(request, verify, cert)
+        url = urlsplit(request.url)
+        return ({'scheme': url.scheme.lower(), 'host': url.hostname, 'port': url.port},
+                {'cert_reqs': 'CERT_REQUIRED', 'ssl_context': self.tls_context})
+
+    def cert_verify(self, conn, url, verify, cert):
+        # With the shared context the CA is loaded already: no file checks on every request.
+        if self.tls_context is None or verify is False or cert is not None:
+            super(WatchedAdapter, self).cert_verify(conn, url, verify, cert)
 
     def init_poolmanager(self, *args, **kwargs):
         super(WatchedAdapter, self).init_poolmanager(*args, **kwargs)
@@ -92,10 +218,13 @@ class WatchedAdapter(HTTPAdapter):
         }
 
 
-def bounded_session():
-    """A requests session whose requests ``bounded_request`` can cut at their deadline."""
+def bounded_session(verify=True):
+    """A requests session whose requests ``bounded_request`` can cut at their deadline.
+
+    ``verify`` is what its requests will pass as ``verify`` (True, a CA bundle or directory, or False).
+    """
     http = requests.Session()
-    adapter = WatchedAdapter()
+    adapter = WatchedAdapter(tls_context=shared_tls_context(verify))
     http.mount('https://', adapter)
     http.mount('http://', adapter)
     return http
@@ -110,10 +239,7 @@ def bounded_request(http, method, url, seconds, max_bytes, **kwargs):
     """
     adapter = http.get_adapter(url)
     watch = adapter.watch
-    watch.start()
-    timer = threading.Timer(max(seconds, 0.001), watch.cut)
-    timer.daemon = True
-    timer.start()
+    deadline = _WATCHDOG.arm(max(seconds, 0.001), functools.partial(watch.cut, watch.start()))
     response = None
     try:
         try:
@@ -144,7 +270,7 @@ def bounded_request(http, method, url, seconds, max_bytes, **kwargs):
         adapter.close()
         raise
     finally:
-        timer.cancel()
+        _WATCHDOG.disarm(deadline)
 
 
 def _seconds(value):

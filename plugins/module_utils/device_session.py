@@ -117,7 +117,7 @@ class RemoteUISession:
         if not HAS_REQUESTS:
             raise RemoteUIError(self.host, 'the Python library requests is required')
         if self._http is None:
-            self._http = bounded_session()
+            self._http = bounded_session(self.verify)
             self._http.trust_env = False
             self._proxies = requests.utils.get_environ_proxies(self.base_url)
             self._install_sigterm_handler()

@@ -14,6 +14,7 @@ from __future__ import annotations
 __metaclass__ = type
 
 import datetime
+import functools
 import re
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
@@ -283,10 +284,44 @@ def _row_time(page, name, time_format):
     if row is None or not row.text:
         return None
     try:
-        moment = datetime.datetime.strptime(row.text.strip(), time_format)
+        moment = parse_time(row.text.strip(), time_format)
     except ValueError:
         return None
     return moment.replace(tzinfo=datetime.timezone.utc)
+
+
+_NUMERIC_DIRECTIVES = {'Y': r'(?P<year>\d{4})', 'm': r'(?P<month>\d{1,2})', 'd': r'(?P<day>\d{1,2})',
+                       'H': r'(?P<hour>\d{1,2})', 'M': r'(?P<minute>\d{1,2})', 'S': r'(?P<second>\d{1,2})'}
+
+
+@functools.lru_cache(maxsize=32)
+def _numeric_pattern(time_format):
+    """A regular expression for a format made of numeric fields only (%Y %m %d %H %M %S), else None."""
+    parts, index = [], 0
+    while index < len(time_format):
+        if time_format[index] == '%':
+            directive = time_format[index + 1:index + 2]
+            if directive not in _NUMERIC_DIRECTIVES or _NUMERIC_DIRECTIVES[directive] in parts:
+                return None
+            parts.append(_NUMERIC_DIRECTIVES[directive])
+            index += 2
+        else:
+            parts.append(re.escape(time_format[index]))
+            index += 1
+    return re.compile(''.join(parts) + r'\Z')
+
+
+def parse_time(text, time_format):
+    """``datetime.strptime``, without its locale lookup for the numeric formats devices show (read for every printer)."""
+    pattern = _numeric_pattern(time_format)
+    if pattern is None:
+        return datetime.datetime.strptime(text, time_format)
+    match = pattern.match(text)
+    if match is None:
+        raise ValueError('%r does not match %r' % (text, time_format))
+    fields = dict((name, int(value)) for name, value in match.groupdict().items())
+    return datetime.datetime(fields.get('year', 1900), fields.get('month', 1), fields.get('day', 1),
+                             fields.get('hour', 0), fields.get('minute', 0), fields.get('second', 0))
 
 
 def token_expiry(page, provider, now=None):

@@ -107,10 +107,12 @@ def checked_desired_settings(params):
         raise TaskFailed('%s: %s (cloudmail_microsoft_tenant)' % (params['host'], exc))
 
 
-def push_settings(task, session, desired):
+def push_settings(task, session, desired, read_status=True):
     """Plan, write, read back and wait for the connection in an open session; ``(result, status)``.
 
-    Raises RemoteUIError; the caller adds the session's warnings.
+    Without ``read_status`` (nothing follows that needs the connection) the status page is not
+    read: no wait after a save, and ``status`` is None. Raises RemoteUIError; the caller adds the
+    session's warnings.
     """
     params = task.params
     provider = params['provider']
@@ -125,6 +127,8 @@ def push_settings(task, session, desired):
         result['diff'] = plan.diff()
     if plan.changed and not task.check_mode:
         device.write_settings(plan, params['client_secret'])
+    if not read_status:
+        return result, None
     if plan.changed and not task.check_mode and plan.result.get('enabled'):
         status = device.wait_for_connection(params['settle_timeout'], after_save=True)
     else:

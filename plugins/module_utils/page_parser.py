@@ -16,6 +16,7 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+import functools
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -45,9 +46,25 @@ def comparable(text):
     return normalize_text(unicodedata.normalize('NFKC', (text or '').translate(_PUNCTUATION))).casefold()
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_label(text):
-    """A label without case, surrounding whitespace or a trailing colon (also French " :")."""
+    """A label without case, surrounding whitespace or a trailing colon (also French " :").
+
+    Cached: the same labels and cell texts come back on every page of every printer of a fleet.
+    """
     return comparable(text).rstrip(':').strip()
+
+
+_PROFILE_LABELS = {}
+
+
+def known_labels(profile):
+    """Every label of a profile, normalized; computed once per profile (kept with it, so its id stays unique)."""
+    known = _PROFILE_LABELS.get(id(profile))
+    if known is None or known[0] is not profile:
+        known = _PROFILE_LABELS[id(profile)] = (profile, frozenset(
+            normalize_label(label) for labels in profile.get('labels', {}).values() for label in labels))
+    return known[1]
 
 
 def decode_body(content, content_type=''):
@@ -332,8 +349,7 @@ class Page:
         self.cells = parser.cells
         self.forms = parser.forms
         self._comparable_text = comparable(self.text)
-        self._known_labels = set(normalize_label(label) for labels in profile.get('labels', {}).values()
-                                 for label in labels)
+        self._known_labels = known_labels(profile)
 
     @property
     def pairs(self):

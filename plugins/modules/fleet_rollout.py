@@ -22,8 +22,8 @@ description:
     variables (C(cloudmail_provider), C(cloudmail_verify_server_certificate), C(cloudmail_add_cn_to_verification),
     C(cloudmail_microsoft_tenant) or C(cloudmail_microsoft_authority_url), C(cloudmail_google_client_id),
     C(cloudmail_google_client_secret), C(cloudmail_google_update_secret)): read back after the write, the connection
-    status waited for. A printer whose settings are on but that cannot reach its provider fails with reason
-    C(not_connected).
+    status waited for when a sign-in follows (O(authorize)). A printer whose settings are on but that cannot reach
+    its provider then fails with reason C(not_connected).
   - The SMTP settings when the host has C(cloudmail_smtp_sender), as M(printfleet.cloudmail.smtp_settings) does it.
   - The start of the sign-in (with O(authorize=true), never in check mode), as M(printfleet.cloudmail.oauth_authorize)
     with C(state=started) does it; an active token is left alone unless C(cloudmail_force_authorization) is true or
@@ -54,7 +54,11 @@ options:
     type: bool
     default: true
   settings:
-    description: Push the OAuth settings (and the SMTP settings where C(cloudmail_smtp_sender) is set).
+    description: Push the OAuth settings (and, with O(smtp), the SMTP settings where C(cloudmail_smtp_sender) is set).
+    type: bool
+    default: true
+  smtp:
+    description: With O(settings), also push the SMTP settings of the printers whose C(cloudmail_smtp_sender) is set.
     type: bool
     default: true
   authorize:

@@ -44,19 +44,21 @@ class FleetAction(ActionBase):
             raise AnsibleError('%s: workers must be at least 1, not %d' % (self.NAME, workers))
         return options, hosts, workers
 
-    def prepare(self, printer, variables):
-        """What the pool works on for one valid host, or ``(None, problem)``."""
+    def prepare(self, printer, variables, raw):
+        """What the pool works on for one valid host (``raw``: its variables), or ``(None, problem)``."""
         return printer, None
 
     def checked_printers(self, hosts, task_vars):
         """``(printers, refused)``: what the pool works on for the valid hosts, and host -> failure for the others."""
         validator, profiles = InventoryValidator(PRINTER_SCHEMA), ProfileCache()
         printers, refused = [], {}
+        hostvars = task_vars.get('hostvars')
         for host in sorted(set(hosts)):
+            raw = hostvars.raw_get(host) if hostvars is not None and host in hostvars else None
             variables, printer, problems = printer_from_hostvars(
-                self._templar, host, task_vars.get('hostvars'), validator, profiles, self.SECRET_VARIABLES)
+                self._templar, host, hostvars, validator, profiles, self.SECRET_VARIABLES, raw=raw)
             if not problems:
-                printer, problem = self.prepare(printer, variables)
+                printer, problem = self.prepare(printer, variables, raw)
                 problems = [problem] if problem else []
             if problems:
                 refused[host] = {'changed': False, 'failed': True, 'problems': problems,

@@ -13,8 +13,11 @@ with msal, the Google client ID) is asked once per tenant or client, not once pe
 
 What each printer ends with is kept as *outcome facts* (the names the per-host tasks use:
 ``printer_error``, ``printer_error_action``, ``printer_error_reason``, ``printer_preflight``,
-``printer_pending``, ``printer_authorization``) in one fact, ``fleet_outcomes``, that a
-run_once task sets on every host of the batch: no task per printer is needed to record them.
+``printer_pending``, ``printer_authorization``) in one fact, ``fleet_outcomes`` (host -> facts),
+so that no task per printer is needed to record them. The fact is kept on ``localhost`` only
+(the fleet tasks use ``delegate_to: localhost`` with ``delegate_facts``): ansible cleans a host's
+facts each time it gathers that host's variables, so a fleet-wide fact on every printer would make
+each step cost the square of the fleet size.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profil
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within, redact
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
     authority_of,
     check_device_clock,
@@ -59,6 +63,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight imp
 __metaclass__ = type
 
 OUTCOMES_FACT = 'fleet_outcomes'
+OUTCOMES_HOST = 'localhost'
 ERROR_FACTS = ('printer_error', 'printer_error_action', 'printer_error_reason')
 # The module whose step failed, as the report derives the state and next action from it.
 STEP_ACTIONS = {'preflight': 'printfleet.cloudmail.preflight', 'settings': 'printfleet.cloudmail.oauth_settings',
@@ -134,8 +139,8 @@ class _PreflightFailed(Exception):
     pass
 
 
-def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, start=True, run_started_at=None,
-                     clock=time.time):
+def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, start=True, smtp=True,
+                     run_started_at=None, clock=time.time):
     """One printer's pre-flight, push, SMTP settings and sign-in start in one session.
 
     Returns the printer's result, with its outcome facts under ``facts``; never raises, and holds no
@@ -150,7 +155,7 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
     session = None
     try:
         desired = checked_desired_settings(printer.push.params) if push else None
-        smtp_desired = checked_desired_mail_settings(printer.smtp_params) if printer.smtp_params else None
+        smtp_desired = checked_desired_mail_settings(printer.smtp_params) if printer.smtp_params and push else None
         if printer.preflight:
             checks = clouds.checks(printer.variables)
             if not all(check['ok'] for check in checks):
@@ -172,13 +177,14 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
                     raise _PreflightFailed()
             if push:
                 step = 'settings'
-                settings, status = push_settings(settings_task, session, desired)
+                # The connection status matters only to the sign-in that follows.
+                settings, status = push_settings(settings_task, session, desired, read_status=start and not check_mode)
                 result.update(settings)
-                if settings['settings'].get('enabled') and status['connection_status'] == 'not_connected' \
-                        and not check_mode:
+                if status is not None and settings['settings'].get('enabled') \
+                        and status['connection_status'] == 'not_connected':
                     result = not_connected(printer.push, result)
                     raise _StepFailed(result['msg'], 'not_connected')
-            if smtp_desired is not None:
+            if smtp_desired is not None and smtp:
                 step = 'smtp'
                 smtp_task = Task(printer.smtp_params, printer.push.profile, check_mode=check_mode, diff=diff)
                 result['smtp'] = push_smtp_settings(smtp_task, session, smtp_desired)
@@ -307,14 +313,21 @@ def merged_outcomes(current, updates):
     return outcomes
 
 
-def host_facts(hostvars, host, names):
-    """The host's facts among ``names``: its own (set by a per-host task) over its fleet-wide outcome."""
-    if hostvars is None or host not in hostvars:
+def recorded_outcomes(hostvars):
+    """``fleet_outcomes`` as the run has recorded it so far (kept on localhost, see the module docstring)."""
+    if hostvars is None or OUTCOMES_HOST not in hostvars:
         return {}
+    raw = hostvars.raw_get(OUTCOMES_HOST) if hasattr(hostvars, 'raw_get') else hostvars[OUTCOMES_HOST]
+    return plain(raw.get(OUTCOMES_FACT) or {})
+
+
+def host_facts(hostvars, host, names, outcomes):
+    """The host's facts among ``names``: its own (set by a per-host task) over its fleet-wide outcome."""
+    facts = dict((name, value) for name, value in (outcomes.get(host) or {}).items() if name in names)
+    if hostvars is None or host not in hostvars:
+        return facts
     raw = hostvars.raw_get(host) if hasattr(hostvars, 'raw_get') else hostvars[host]
-    outcome = ((raw.get(OUTCOMES_FACT) or {}).get(host) or {}) if hasattr(raw, 'get') else {}
-    facts = dict((name, outcome[name]) for name in names if name in outcome)
     for name in names:
-        if hasattr(raw, 'get') and raw.get(name) is not None:
+        if raw.get(name) is not None:
             facts[name] = raw[name]
     return facts

@@ -12,6 +12,8 @@ one in a message, and the host's own secrets are scrubbed from them once more.
 
 from __future__ import annotations
 
+import os
+import pickle
 import signal
 import threading
 import time
@@ -114,8 +116,25 @@ class FleetInterrupted(Exception):
     """SIGTERM reached the fleet-wide task: printers not started are left alone, the others log out."""
 
 
-def read_fleet(printers, workers, read=read_printer):
-    """host -> result for every printer, at most ``workers`` at a time (``read`` may also write)."""
+# A fleet is shared out among processes only when each gets at least this many printers.
+PRINTERS_PER_PROCESS = 100
+
+
+def read_fleet(printers, workers, read=read_printer, processes=None):
+    """host -> result for every printer, at most ``workers`` at a time (``read`` may also write).
+
+    Once the printers answer quickly the work is the controller's CPU (TLS, HTTP, HTML), and one
+    Python process uses one core: a large fleet is shared out among one process per core, the
+    ``workers`` threads divided among them, so that as many printers as before are in flight.
+    """
+    if processes is None:
+        processes = min(os.cpu_count() or 1, len(printers) // PRINTERS_PER_PROCESS, workers)
+    if processes > 1:
+        return _read_in_processes(printers, workers, read, processes)
+    return _read_in_threads(printers, workers, read)
+
+
+def _read_in_threads(printers, workers, read):
     results = {}
     pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(printers) or 1)))
     previous = None
@@ -125,6 +144,7 @@ def read_fleet(printers, workers, read=read_printer):
         def interrupted(signum, frame):
             raise FleetInterrupted('stopped by signal %d; the printers in progress were logged out' % signum)
         previous = signal.signal(signal.SIGTERM, interrupted)
+
     def timed(printer):
         started = time.monotonic()
         result = read(printer)
@@ -142,15 +162,84 @@ def read_fleet(printers, workers, read=read_printer):
     return results
 
 
-def printer_from_hostvars(templar, host, hostvars, validator, profiles, secret_variables=('cloudmail_password',)):
+def _read_in_processes(printers, workers, read, processes):
+    """``_read_in_threads`` in ``processes`` forked processes, each with its share of printers and threads.
+
+    A SIGTERM is passed on to every process: each logs out the printers in progress, then the
+    task stops as it would with one process.
+    """
+    children = []
+    for index in range(processes):
+        share = printers[index::processes]
+        threads = workers // processes + (1 if index < workers % processes else 0)
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(reader)
+            _read_share(share, threads, read, writer)
+        os.close(writer)
+        children.append((pid, reader, share))
+
+    stopped = []
+
+    def interrupted(signum, frame):
+        stopped.append(signum)
+        for pid, _reader, _share in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
+    previous = signal.signal(signal.SIGTERM, interrupted) \
+        if threading.current_thread() is threading.main_thread() else None
+    results = {}
+    try:
+        for pid, reader, share in children:
+            with os.fdopen(reader, 'rb') as answers:
+                data = answers.read()
+            os.waitpid(pid, 0)
+            try:
+                payload = pickle.loads(data)
+            except Exception:  # noqa: BLE001 - a process that died says nothing: its printers fail below
+                payload = {'error': 'the process reading them ended without an answer'}
+            if 'results' in payload:
+                results.update(payload['results'])
+            else:
+                for printer in share:
+                    results[printer.name] = {'changed': False, 'failed': True, 'msg': '%s: not done (%s)' % (
+                        printer.name, payload['error'])}
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    if stopped:
+        raise FleetInterrupted('stopped by signal %d; the printers in progress were logged out' % stopped[0])
+    return results
+
+
+def _read_share(printers, threads, read, writer):
+    """A forked process's whole life: its printers read, the results sent back, then gone."""
+    code = 0
+    try:
+        try:
+            payload = {'results': _read_in_threads(printers, threads, read)}
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent for each of these printers
+            payload, code = {'error': '%s: %s' % (type(exc).__name__, exc)}, 1
+        with os.fdopen(writer, 'wb') as answers:
+            answers.write(pickle.dumps(payload))
+    finally:
+        os._exit(code)
+
+
+def printer_from_hostvars(templar, host, hostvars, validator, profiles, secret_variables=('cloudmail_password',),
+                          raw=None):
     """``(variables, printer, problems)`` of one host: its checked cloudmail_ variables and its PrinterRead.
 
     Validation never decrypts a vaulted value; the ``secret_variables`` the device needs are
-    rendered for real here, and never put in a message.
+    rendered for real here, and never put in a message. ``raw``: the host's variables when the
+    caller already has them (gathering them is the costly part).
     """
-    if hostvars is None or host not in hostvars:
+    if raw is None and (hostvars is None or host not in hostvars):
         return None, None, ['%s: not in the inventory' % host]
-    raw = hostvars.raw_get(host)
+    raw = hostvars.raw_get(host) if raw is None else raw
     templar = templar.copy_with_new_env(available_variables=raw)
     variables, problems = checked_namespace_variables(templar, host, raw, validator)
     if problems:

@@ -20,6 +20,8 @@ import os
 import re
 import time
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import parse_time
+
 __metaclass__ = type
 
 try:
@@ -139,7 +141,7 @@ def check_device_clock(session, provider, tolerance, now=None):
         return entry('device_clock', True, 'the printer shows no date and time on %s; its clock was not '
                      'checked' % page.path)
     try:
-        device = calendar.timegm(time.strptime(row.text.strip(), time_format))
+        device = calendar.timegm(parse_time(row.text.strip(), time_format).timetuple())
     except ValueError:
         return entry('device_clock', True, 'the printer\'s date and time %r is not in the profile\'s format %r; '
                      'its clock was not checked' % (row.text.strip(), time_format))

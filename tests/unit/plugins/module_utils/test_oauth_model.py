@@ -18,6 +18,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
     masked_settings,
     normalize_status,
     parse_duration,
+    parse_time,
     plan_settings,
     status_from_page,
     token_expiry,
@@ -337,3 +338,20 @@ def test_a_final_newline_is_no_tenant():
         authority_url_for_tenant('common\n')
     with pytest.raises(ValueError):
         desired_settings(params(tenant=None, authority_url='https://login.microsoftonline.com/common/oauth2/v2.0\n'))
+
+
+@pytest.mark.parametrize('text, time_format', [
+    ('2026-11-28 17:05', '%Y-%m-%d %H:%M'),
+    ('28/11/2026 17:05:09', '%d/%m/%Y %H:%M:%S'),
+    ('2026.1.2 3:04', '%Y.%m.%d %H:%M'),
+    ('Nov 28 2026 17:05', '%b %d %Y %H:%M'),
+])
+def test_device_times_parse_as_strptime_does(text, time_format):
+    assert parse_time(text, time_format) == datetime.datetime.strptime(text, time_format)
+
+
+@pytest.mark.parametrize('text, time_format', [('2026-11-28', '%Y-%m-%d %H:%M'), ('2026-13-01 00:00', '%Y-%m-%d %H:%M'),
+                                               ('x', '%b %d %Y')])
+def test_a_device_time_that_does_not_match_is_refused(text, time_format):
+    with pytest.raises(ValueError):
+        parse_time(text, time_format)

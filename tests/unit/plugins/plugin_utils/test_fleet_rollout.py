@@ -10,6 +10,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout
     host_facts,
     merged_outcomes,
     outcome_facts,
+    recorded_outcomes,
 )
 
 
@@ -81,9 +82,11 @@ class HostVars(dict):
 
 def test_a_hosts_own_fact_wins_over_its_fleet_outcome():
     outcomes = {'a': {'printer_error': 'from the fleet step', 'printer_pending': True}, 'b': {'printer_pending': True}}
-    hostvars = HostVars(a={'fleet_outcomes': outcomes, 'printer_pending': False},
-                        b={'fleet_outcomes': outcomes})
-    assert host_facts(hostvars, 'a', ('printer_error', 'printer_pending')) == {
+    hostvars = HostVars(localhost={'fleet_outcomes': outcomes}, a={'printer_pending': False}, b={})
+    recorded = recorded_outcomes(hostvars)
+    assert recorded == outcomes
+    assert host_facts(hostvars, 'a', ('printer_error', 'printer_pending'), recorded) == {
         'printer_error': 'from the fleet step', 'printer_pending': False}
-    assert host_facts(hostvars, 'b', ('printer_error', 'printer_pending')) == {'printer_pending': True}
-    assert host_facts(hostvars, 'c', ('printer_error',)) == {}
+    assert host_facts(hostvars, 'b', ('printer_error', 'printer_pending'), recorded) == {'printer_pending': True}
+    assert host_facts(hostvars, 'c', ('printer_error',), recorded) == {}
+    assert recorded_outcomes(HostVars(a={})) == {}
