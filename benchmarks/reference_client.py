@@ -2,7 +2,12 @@
 
     .venv/bin/python benchmarks/reference_client.py --fleet-dir DIR --work push|status [--threads 50]
 
-Does per printer exactly the requests the work needs and nothing else:
+With --requests same (the default) it does per printer the requests the collection does, so that
+the two differ only in what the controller spends around them:
+push   = read the login form, login, the portal page, read the edit form, post it, read it back,
+         log out (7 requests);
+status = read the login form, login, the portal page, the edit form, the status page, log out (6).
+With --requests minimal, only what the work strictly needs:
 push   = login, read the edit form, post it, read it back, log out (5 requests);
 status = login, read the status page, log out (3 requests).
 Paths and field names come from the collection's device profiles (through the simulator,
@@ -16,6 +21,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -45,7 +51,7 @@ def push_fields(profile, provider, authority_url):
 class Printer:
     """One printer's session: every request of the work, then always a logout."""
 
-    def __init__(self, printer, profile, username, password, ca_path, timeout=30):
+    def __init__(self, printer, profile, username, password, ca_path, timeout=30, same=True):
         self.base = 'https://%s:%d' % (printer['address'], printer['port'])
         self.profile, self.provider = profile, printer['provider']
         self.pages = profile['providers'][self.provider]
@@ -53,6 +59,7 @@ class Printer:
         self.ca_path, self.timeout = ca_path, timeout
         self.http = requests.Session()
         self.http.trust_env = False
+        self.same = same
 
     def request(self, method, path, **kwargs):
         return self.http.request(method, self.base + path, verify=self.ca_path, timeout=self.timeout,
@@ -60,11 +67,15 @@ class Printer:
 
     def login(self):
         login = self.profile['login']
+        if self.same:  # the collection reads the login form before it posts a password
+            self.request('GET', login.get('form_path') or login['path'])
         data = dict(login['extra_fields'], **{login['username_field']: self.username,
                                               login['password_field']: self.password})
         response = self.request('POST', login['path'], data=data)
         if response.status_code != 302 or login['session_cookie'] not in self.http.cookies:
             raise RuntimeError('login refused (HTTP %d)' % response.status_code)
+        if self.same:  # and loads the portal the login leads to, as a browser does
+            self.request('GET', urlsplit(response.headers['Location']).path)
 
     def logout(self):
         self.request('GET', self.profile['logout']['path'])
@@ -87,6 +98,8 @@ class Printer:
             raise RuntimeError('the read-back does not show the new endpoint')
 
     def status(self):
+        if self.same:  # the collection reads the settings too, to compare them with the inventory
+            self.request('GET', self.pages['edit_path'])
         page = self.request('GET', self.pages['status_path'])
         if page.status_code != 200:
             raise RuntimeError('status page answered HTTP %d' % page.status_code)
@@ -99,7 +112,7 @@ class Printer:
             self.logout()
 
 
-def run_fleet(fleet_dir, work, threads):
+def run_fleet(fleet_dir, work, threads, same=True):
     state = json.loads((Path(fleet_dir) / 'state.json').read_text())
     inventory = __import__('yaml').safe_load((Path(fleet_dir) / 'inventory.yml').read_text())
     username, password = inventory['all']['vars']['cloudmail_username'], inventory['all']['vars']['cloudmail_password']
@@ -107,7 +120,7 @@ def run_fleet(fleet_dir, work, threads):
 
     def one(printer):
         try:
-            Printer(printer, profiles[printer['family']], username, password, state['ca_path']).run(work)
+            Printer(printer, profiles[printer['family']], username, password, state['ca_path'], same=same).run(work)
             return None
         except Exception as exc:  # noqa: BLE001 - one failing printer never stops the others
             return '%s: %s' % (printer['name'], exc)
@@ -123,8 +136,9 @@ def main():
     parser.add_argument('--fleet-dir', type=Path, required=True)
     parser.add_argument('--work', choices=('push', 'status'), required=True)
     parser.add_argument('--threads', type=int, default=50)
+    parser.add_argument('--requests', choices=('same', 'minimal'), default='same')
     args = parser.parse_args()
-    result = run_fleet(args.fleet_dir, args.work, args.threads)
+    result = run_fleet(args.fleet_dir, args.work, args.threads, same=args.requests == 'same')
     print(json.dumps(result))
     return 1 if result['failures'] else 0
 

@@ -106,7 +106,7 @@ class _Watchdog:
     def arm(self, seconds, action):
         """Call ``action()`` in ``seconds`` unless disarmed; returns the handle for ``disarm``."""
         entry = [time.monotonic() + seconds, None, action]
-        with _WATCHDOG_LOCK:
+        with _LOCKS['watchdog']:
             self._ensure_running()
         with self._condition:
             entry[1] = next(self._counter)
@@ -134,17 +134,16 @@ class _Watchdog:
                     action()
 
 
-_WATCHDOG_LOCK = threading.Lock()
 _WATCHDOG = _Watchdog()
 _CONTEXTS = {}
-_CONTEXTS_LOCK = threading.Lock()
+_LOCKS = {'watchdog': threading.Lock(), 'contexts': threading.Lock()}
 
 
 def _after_fork_in_child():
     # A fleet task shares its printers out among forked processes; a lock held by another thread at
     # the fork would never be released in the child.
-    global _WATCHDOG_LOCK, _CONTEXTS_LOCK
-    _WATCHDOG_LOCK, _CONTEXTS_LOCK = threading.Lock(), threading.Lock()
+    for name in _LOCKS:
+        _LOCKS[name] = threading.Lock()
 
 
 if hasattr(os, 'register_at_fork'):
@@ -176,7 +175,7 @@ def shared_tls_context(verify):
     cafile = verify if isinstance(verify, str) and not os.path.isdir(verify) else None
     capath = verify if isinstance(verify, str) and os.path.isdir(verify) else None
     key = (cafile, capath)
-    with _CONTEXTS_LOCK:
+    with _LOCKS['contexts']:
         if key not in _CONTEXTS:
             context = create_urllib3_context(cert_reqs=ssl.CERT_REQUIRED)
             try:

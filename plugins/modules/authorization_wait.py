@@ -24,18 +24,15 @@ description:
     token; a Google printer without a usable code (reason C(missing_code)); nobody signed in in time (C(timeout));
     a code that expired, was declined or rejected (C(code_expired), C(declined), C(code_rejected)). Unless
     O(last_round), a printer whose Microsoft code expired stays pending and is listed in RV(expired), for a new code.
-  - Runs on the controller as an action plugin; use it with C(run_once). Each printer's connection comes from
-    its inventory variables, checked against the collection's schema first.
 author:
   - printfleet.cloudmail contributors (@printfleet)
+extends_documentation_fragment:
+  - printfleet.cloudmail.fleet
 options:
   hosts:
     description: Hosts to look at, by default C(ansible_play_batch); only those waiting for a sign-in are polled.
     type: list
     elements: str
-  workers:
-    description: How many printers are polled at once; by default the number of forks of the run.
-    type: int
   codes:
     description: Host -> Google authorization code to enter before the wait (from M(printfleet.cloudmail.google_codes)).
     type: dict

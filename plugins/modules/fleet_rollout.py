@@ -41,14 +41,13 @@ description:
     M(printfleet.cloudmail.fleet_report). Use with C(run_once).
 author:
   - printfleet.cloudmail contributors (@printfleet)
+extends_documentation_fragment:
+  - printfleet.cloudmail.fleet
 options:
   hosts:
     description: Hosts to handle, by default C(ansible_play_batch) (the hosts of the current C(serial) batch).
     type: list
     elements: str
-  workers:
-    description: How many printers are handled at once; by default the number of forks of the run.
-    type: int
   preflight:
     description: Run the pre-flight on each printer whose C(cloudmail_preflight) is not false.
     type: bool

@@ -27,14 +27,13 @@ description:
     M(printfleet.cloudmail.fleet_status).
 author:
   - printfleet.cloudmail contributors (@printfleet)
+extends_documentation_fragment:
+  - printfleet.cloudmail.fleet
 options:
   hosts:
     description: Hosts to write, by default C(ansible_play_batch) (the hosts of the current C(serial) batch).
     type: list
     elements: str
-  workers:
-    description: How many printers are written at once; by default the number of forks of the run.
-    type: int
   connection_required:
     description:
       - Fail the entry of a printer whose settings are on but whose connection status is C(not_connected) after

@@ -25,14 +25,13 @@ description:
     playbooks.
 author:
   - printfleet.cloudmail contributors (@printfleet)
+extends_documentation_fragment:
+  - printfleet.cloudmail.fleet
 options:
   hosts:
     description: Hosts to read, by default C(ansible_play_hosts) (the hosts of the play that have not failed).
     type: list
     elements: str
-  workers:
-    description: How many printers are read at once; by default the number of forks of the run.
-    type: int
 attributes:
   check_mode:
     support: full

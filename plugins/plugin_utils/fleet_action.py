@@ -12,8 +12,10 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import (
     ProfileCache,
+    in_processes,
     printer_from_hostvars,
-    read_fleet,
+    read_in_threads,
+    read_printer,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
     PRINTER_SCHEMA,
@@ -68,11 +70,17 @@ class FleetAction(ActionBase):
                 printers.append(printer)
         return printers, refused
 
-    def run_fleet(self, hosts, task_vars, workers, work=None):
-        """host -> result: the hosts whose variables have problems fail here, the others go to ``work``."""
-        printers, results = self.checked_printers(hosts, task_vars)
-        results.update(read_fleet(printers, workers, work) if work else read_fleet(printers, workers))
-        return results
+    def run_fleet(self, hosts, task_vars, workers, work=read_printer):
+        """host -> result: the hosts whose variables have problems fail here, the others go to ``work``.
+
+        A large fleet is shared out among processes before its variables are checked: gathering a
+        host's variables is a good part of the controller's work per printer.
+        """
+        def run_share(share, threads):
+            printers, results = self.checked_printers(share, task_vars)
+            results.update(read_in_threads(printers, threads, work))
+            return results
+        return in_processes(sorted(set(hosts)), workers, run_share)
 
     @staticmethod
     def summary(result, results):

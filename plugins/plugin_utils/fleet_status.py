@@ -124,17 +124,26 @@ def read_fleet(printers, workers, read=read_printer, processes=None):
     """host -> result for every printer, at most ``workers`` at a time (``read`` may also write).
 
     Once the printers answer quickly the work is the controller's CPU (TLS, HTTP, HTML), and one
-    Python process uses one core: a large fleet is shared out among one process per core, the
-    ``workers`` threads divided among them, so that as many printers as before are in flight.
+    Python process uses one core: see ``in_processes``.
+    """
+    return in_processes(printers, workers, lambda share, threads: read_in_threads(share, threads, read), processes)
+
+
+def in_processes(items, workers, run_share, processes=None):
+    """``run_share(items, threads)`` (a dict by host), for a large fleet in one forked process per core.
+
+    Each process gets its share of the items and of the ``workers`` threads, so that as many
+    printers as asked are in flight. An item is a printer (``.name``) or an inventory host name.
     """
     if processes is None:
-        processes = min(os.cpu_count() or 1, len(printers) // PRINTERS_PER_PROCESS, workers)
+        processes = min(os.cpu_count() or 1, len(items) // PRINTERS_PER_PROCESS, workers)
     if processes > 1:
-        return _read_in_processes(printers, workers, read, processes)
-    return _read_in_threads(printers, workers, read)
+        return _in_processes(items, workers, run_share, processes)
+    return run_share(items, workers)
 
 
-def _read_in_threads(printers, workers, read):
+def read_in_threads(printers, workers, read):
+    """host -> result of ``read`` for every printer, at most ``workers`` threads at a time."""
     results = {}
     pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(printers) or 1)))
     previous = None
@@ -162,21 +171,21 @@ def _read_in_threads(printers, workers, read):
     return results
 
 
-def _read_in_processes(printers, workers, read, processes):
-    """``_read_in_threads`` in ``processes`` forked processes, each with its share of printers and threads.
+def _in_processes(items, workers, run_share, processes):
+    """``run_share`` in ``processes`` forked processes, each with its share of items and threads.
 
     A SIGTERM is passed on to every process: each logs out the printers in progress, then the
     task stops as it would with one process.
     """
     children = []
     for index in range(processes):
-        share = printers[index::processes]
+        share = items[index::processes]
         threads = workers // processes + (1 if index < workers % processes else 0)
         reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(reader)
-            _read_share(share, threads, read, writer)
+            _run_share_and_exit(run_share, share, threads, writer)
         os.close(writer)
         children.append((pid, reader, share))
 
@@ -204,9 +213,10 @@ def _read_in_processes(printers, workers, read, processes):
             if 'results' in payload:
                 results.update(payload['results'])
             else:
-                for printer in share:
-                    results[printer.name] = {'changed': False, 'failed': True, 'msg': '%s: not done (%s)' % (
-                        printer.name, payload['error'])}
+                for item in share:
+                    name = getattr(item, 'name', item)
+                    results[name] = {'changed': False, 'failed': True,
+                                     'msg': '%s: not done (%s)' % (name, payload['error'])}
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -215,13 +225,13 @@ def _read_in_processes(printers, workers, read, processes):
     return results
 
 
-def _read_share(printers, threads, read, writer):
-    """A forked process's whole life: its printers read, the results sent back, then gone."""
+def _run_share_and_exit(run_share, share, threads, writer):
+    """A forked process's whole life: its share done, the results sent back, then gone."""
     code = 0
     try:
         try:
-            payload = {'results': _read_in_threads(printers, threads, read)}
-        except BaseException as exc:  # noqa: BLE001 - reported by the parent for each of these printers
+            payload = {'results': run_share(share, threads)}
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent for each of its printers
             payload, code = {'error': '%s: %s' % (type(exc).__name__, exc)}, 1
         with os.fdopen(writer, 'wb') as answers:
             answers.write(pickle.dumps(payload))
