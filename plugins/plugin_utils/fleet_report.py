@@ -142,8 +142,11 @@ _MESSAGE_KINDS = (
     ('wrong_password', re.compile(r'login refused|wrong user name or password', re.I)),
     ('certificate_rejected', re.compile(r'TLS certificate .* not accepted|certificate verify failed', re.I)),
     ('profile_mismatch', re.compile(r'may not match this firmware|unknown profile', re.I)),
+    # A device that answers too slowly, too much or from elsewhere (the client's transport limits) is
+    # handled as one that does not answer: check where it is and how fast it is.
     ('unreachable', re.compile(r'gave up on|no answer to|connection failed|connection refused|timed out|'
-                               r'request .* failed|unreachable|did not answer', re.I)),
+                               r'request .* failed|unreachable|did not answer|no complete answer within|'
+                               r'exceeds the size limit|redirects to another host', re.I)),
     ('code_missing', re.compile(r'No authorization code for', re.I)),
     ('not_connected', re.compile(r'cannot reach|not_connected', re.I)),
 )

@@ -182,6 +182,23 @@ def test_a_printer_that_fails_the_pre_flight_login_gets_the_state_of_its_cause()
     assert build_row('mfp', VARIABLES, {}, refused)['state'] == 'wrong_password'
 
 
+@pytest.mark.parametrize('message', [
+    'mfp (127.1.0.1): GET /portal_top.html at port 8443: no complete answer within the deadline of 5 s per request '
+    '(cloudmail_timeout): the answer was still incomplete when they were over; not repeated',
+    'mfp (127.1.0.1): GET /login at port 8443: the answer exceeds the size limit of 2097152 bytes (more than 2097152 '
+    'bytes were sent); a Remote UI page is far smaller',
+    "mfp (127.1.0.1): GET /login at port 8443 redirects to another host (203.0.113.9:443); not followed",
+])
+def test_a_printer_that_breaks_the_transport_limits_is_sent_to_check_where_it_is(message):
+    # The first contact is the pre-flight's login: its advice must not be "fix the pre-flight check".
+    for action, state in (('printfleet.cloudmail.preflight', 'unreachable'),
+                          ('printfleet.cloudmail.oauth_settings', 'unreachable'),
+                          ('printfleet.cloudmail.oauth_info', 'unreachable_read')):
+        row = build_row('mfp', VARIABLES, {}, failure(message + '; nothing was written to the printer', action))
+        assert row['state'] == state
+        assert 'cloudmail_host and cloudmail_port' in row['next_action']
+
+
 def test_advice_names_the_inventory_variable_to_fix():
     assert 'cloudmail_password' in advice('wrong_password')
     assert 'cloudmail_ca_path' in advice('certificate_rejected')
