@@ -318,8 +318,8 @@ def write_report(results, args, path, plot_path):
         'spends around the requests. **minimal**: the same client doing only the requests the work strictly '
         'needs (push: login, edit form, post, read-back, logout; status: login, status page, logout), shown for '
         'what the collection\'s extra requests cost (see "Where the requests go").' % args.forks,
-        '- **uri**: `benchmarks/playbooks/uri_push.yml` and `uri_status.yml`, the same requests as plain '
-        '`ansible.builtin.uri` tasks, forks %d.' % args.forks,
+        '- **uri**: `benchmarks/playbooks/uri_push.yml` and `uri_status.yml`, the requests of the minimal client '
+        'as plain `ansible.builtin.uri` tasks (what a user would write), forks %d.' % args.forks,
         '- Wall time of the whole command; controller CPU is user + system time of the command and every '
         'process it started; peak controller memory is the largest sum of resident sets of that process tree '
         '(sampled every 0.2 s); requests and logins per printer come from the simulator\'s counters; '
