@@ -14,7 +14,8 @@ Works: push (the collection: benchmarks/playbooks/collection_push.yml, the confi
 rollout.yml without pre-flight, SMTP and sign-in), status (the collection: playbooks/status.yml) and rollout (the collection only:
 playbooks/rollout.yml without a terminal, the simulated person approving every code after 1 s).
 Clients: collection, bare (benchmarks/reference_client.py, 50 threads, the collection's requests),
-minimal (the same client, only the requests the work strictly needs), uri (benchmarks/playbooks/uri_*.yml). Every run is bounded by --timeout; only loopback is used.
+minimal (the same client, only the requests the work strictly needs), uri (benchmarks/playbooks/uri_*.yml).
+Every run is bounded by --timeout; only loopback is used.
 Timing is reported here and never asserted in a test.
 """
 

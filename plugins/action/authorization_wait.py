@@ -121,8 +121,8 @@ class ActionModule(FleetAction):
         if result['waiting']:
             display.warning('%d printer(s) still wait for a sign-in after %d s (%s): sign in with the codes of the '
                             'table, then run playbooks/reauthorize.yml, or give the sign-in more time with '
-                            'cloudmail_authorization_timeout.' % (len(result['waiting']), options['timeout'],
-                                                                   ', '.join(result['waiting'])))
+                            'cloudmail_authorization_timeout.' % (
+                                len(result['waiting']), options['timeout'], ', '.join(result['waiting'])))
         return result
 
     @staticmethod

@@ -20,10 +20,12 @@ description:
   - Prints a progress line (codes left, seconds left) at the start and at least every 30 seconds, and a
     warning naming the printers still waiting, C(reauthorize.yml) and C(cloudmail_authorization_timeout)
     when the time is over. Never prompts, so it cannot hang without a person.
-  - Records each printer's outcome in C(fleet_outcomes) (set on every host of the batch) for the report: an active
-    token; a Google printer without a usable code (reason C(missing_code)); nobody signed in in time (C(timeout));
-    a code that expired, was declined or rejected (C(code_expired), C(declined), C(code_rejected)). Unless
-    O(last_round), a printer whose Microsoft code expired stays pending and is listed in RV(expired), for a new code.
+  - >-
+    Records each printer's outcome in the fact C(fleet_outcomes) for the report (use it with
+    C(delegate_to: localhost) and C(delegate_facts: true), as C(rollout.yml) does) - an active token, a Google
+    printer without a usable code (reason C(missing_code)), nobody signed in in time (C(timeout)), a code that
+    expired, was declined or rejected (C(code_expired), C(declined), C(code_rejected)). Unless O(last_round), a
+    printer whose Microsoft code expired stays pending and is listed in RV(expired), for a new code.
 author:
   - printfleet.cloudmail contributors (@printfleet)
 extends_documentation_fragment:
@@ -75,6 +77,8 @@ EXAMPLES = r'''
     codes: "{{ fleet_google_codes.codes | default({}) }}"
     timeout: "{{ cloudmail_authorization_timeout | default(900) }}"
   run_once: true
+  delegate_to: localhost
+  delegate_facts: true
   register: fleet_wait
 '''
 

@@ -21,7 +21,7 @@ description:
   - The OAuth settings (unless O(settings=false)), as M(printfleet.cloudmail.oauth_settings) does it with the host's
     variables (C(cloudmail_provider), C(cloudmail_verify_server_certificate), C(cloudmail_add_cn_to_verification),
     C(cloudmail_microsoft_tenant) or C(cloudmail_microsoft_authority_url), C(cloudmail_google_client_id),
-    C(cloudmail_google_client_secret), C(cloudmail_google_update_secret)): read back after the write, the connection
+    C(cloudmail_google_client_secret), C(cloudmail_google_update_secret)), read back after the write, the connection
     status waited for when a sign-in follows (O(authorize)). A printer whose settings are on but that cannot reach
     its provider then fails with reason C(not_connected).
   - The SMTP settings when the host has C(cloudmail_smtp_sender), as M(printfleet.cloudmail.smtp_settings) does it.
@@ -34,11 +34,13 @@ description:
     own entry in RV(printers) (with the step, the module of that step and the reason the fleet report derives its
     next action from); the task itself does not fail. When the run is stopped (SIGTERM, Ctrl-C), printers not yet
     started are left alone and the sessions in progress log out.
-  - What each printer ends with is set as the fact C(fleet_outcomes) (host -> C(printer_error),
+  - >-
+    What each printer ends with is returned as the fact C(fleet_outcomes) (host -> C(printer_error),
     C(printer_error_action), C(printer_error_reason), C(printer_preflight), C(printer_pending),
-    C(printer_authorization)) on every host of the batch, merged with what earlier steps recorded, for
+    C(printer_authorization)), merged with what earlier steps recorded, for
     M(printfleet.cloudmail.authorization_summary), M(printfleet.cloudmail.authorization_wait) and
-    M(printfleet.cloudmail.fleet_report). Use with C(run_once).
+    M(printfleet.cloudmail.fleet_report). Use it with C(run_once), C(delegate_to: localhost) and
+    C(delegate_facts: true), as C(rollout.yml) does; the fact is read from localhost.
 author:
   - printfleet.cloudmail contributors (@printfleet)
 extends_documentation_fragment:
@@ -91,6 +93,8 @@ EXAMPLES = r'''
   printfleet.cloudmail.fleet_rollout:
     authorize: "{{ not ansible_check_mode }}"
   run_once: true
+  delegate_to: localhost
+  delegate_facts: true
   register: fleet_rollout
 
 - name: Start a sign-in where the token is not active, without pushing anything (as reauthorize.yml does)
@@ -98,6 +102,8 @@ EXAMPLES = r'''
     preflight: false
     settings: false
   run_once: true
+  delegate_to: localhost
+  delegate_facts: true
 '''
 
 RETURN = r'''

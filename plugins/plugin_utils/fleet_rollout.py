@@ -259,8 +259,8 @@ def _submit_google_code(printer, device, authorization, run_started_at, clock, w
     codes, problems = codes_from_variable({printer.name: printer.google_code}, [row])
     if printer.name in problems:
         raise _StepFailed('%s: %s; nothing was sent to the printer. Open its authorization URL, allow access and '
-                          'give the new code, then run reauthorize.yml' % (printer.push.params['host'],
-                                                                            problems[printer.name]), 'missing_code')
+                          'give the new code, then run reauthorize.yml' % (
+                              printer.push.params['host'], problems[printer.name]), 'missing_code')
     if run_started_at is not None and clock() - run_started_at > GOOGLE_CODE_LIFETIME:
         warnings.append('%s: its Google code was given when the run started, %d s ago; Google codes live %d s after '
                         'consent, so the printer will most likely refuse it (docs/user-guide.md, "Google at scale")'

@@ -23,7 +23,7 @@ def serve(answer, trickle_seconds=0.0, connections=1):
     listener.listen(connections)
 
     def run():
-        for _ in range(connections):
+        for _connection in range(connections):
             connection, _address = listener.accept()
             connection.recv(65536)
             try:
@@ -56,7 +56,7 @@ def test_a_trickled_answer_is_cut_at_the_deadline():
 def test_requests_within_their_deadline_are_not_cut_later():
     http = bounded_session()
     threads_before = threading.active_count()
-    for _ in range(20):
+    for _request in range(20):
         assert bounded_request(http, 'GET', serve(OK), 0.3, 1000).content == b'hello'
     time.sleep(0.5)  # every deadline has passed: a late cut would have marked the session
     assert bounded_request(http, 'GET', serve(OK), 5, 1000).content == b'hello'

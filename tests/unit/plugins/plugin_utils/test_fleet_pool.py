@@ -17,8 +17,11 @@ class Printer:
 
 def test_a_large_fleet_is_shared_out_among_processes_and_every_printer_is_read_once():
     printers = [Printer('printer-%04d' % index) for index in range(250)]
-    results = read_fleet(printers, 10, lambda printer: {'changed': False, 'failed': False, 'pid': os.getpid(),
-                                                         'name': printer.name}, processes=2)
+
+    def read(printer):
+        return {'changed': False, 'failed': False, 'pid': os.getpid(), 'name': printer.name}
+
+    results = read_fleet(printers, 10, read, processes=2)
     assert sorted(results) == sorted(printer.name for printer in printers)
     assert all(result['name'] == host and 'seconds' in result for host, result in results.items())
     pids = set(result['pid'] for result in results.values())
