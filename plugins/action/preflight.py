@@ -9,13 +9,10 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError, RemoteUIError
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import naming_host
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import (
-    CONNECTION_VARIABLES,
-    rendered_namespace_variables,
-    session_from_variables,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import naming_host, session_from_params
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import connection_params
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import rendered_namespace_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
     check_device_clock,
     cloud_checks,
@@ -71,14 +68,14 @@ class ActionModule(ActionBase):
         Any other failure of the printer (no answer, login refused, certificate) is raised.
         """
         # The password may be vaulted: rendered here, for this session only, never returned.
-        connection = dict((name, templar.template(task_vars[name])) for name, default in CONNECTION_VARIABLES.values()
-                          if name in task_vars)
+        connection = dict(variables, cloudmail_password=templar.template(task_vars.get('cloudmail_password')))
+        params, problem = connection_params(task_vars.get('inventory_hostname', '?'), connection)
+        if problem:
+            raise RemoteUIError(variables.get('cloudmail_host'), problem)
         tolerance = float(variables.get('cloudmail_clock_tolerance', 300))
         try:
-            with session_from_variables(connection) as session:
+            with session_from_params(params, resolve_profile(params['profile'], params['profile_file'])) as session:
                 login = entry('login_form', True, 'the login page has the fields of the profile')
                 return [login, check_device_clock(session, variables['cloudmail_provider'], tolerance)]
-        except ProfileMismatchError as exc:
-            return [entry('login_form', False, str(exc))]
-        except ProfileError as exc:
+        except (ProfileMismatchError, ProfileError) as exc:
             return [entry('login_form', False, str(exc))]

@@ -82,3 +82,24 @@ def test_a_profile_that_does_not_match_the_login_form_is_stopped_in_the_pre_flig
     counters = fleet.control.counters()
     assert counters['logins'] == 0 and counters['failed_logins'] == 0 and counters['writes'] == 0
     assert fleet.password not in run.output
+
+
+def test_the_preflight_module_checks_each_printer_on_its_own(simulated_fleet, run_playbook, tmp_path):
+    """The per-host module (for playbooks of one's own): the same checks, nothing written, the password unseen."""
+    fleet = simulated_fleet(printers=2, providers='microsoft', settle_seconds=0.5)
+    fleet.control.change_device_clock('printer-0001', 3600)
+    playbook = write_yaml(tmp_path / 'preflight.yml', [{
+        'name': 'Pre-flight every printer', 'hosts': 'printers', 'gather_facts': False,
+        'tasks': [{'name': 'Check the printer before any write', 'printfleet.cloudmail.preflight': {},
+                   'register': 'checked', 'ignore_errors': True},
+                  {'name': 'Show the checks', 'ansible.builtin.debug': {'msg': '{{ checked.checks }}'}}]}])
+    run = run_playbook(str(playbook), fleet.inventory_path)
+    # printer-0001 failed (its failure ignored, so that the checks can be shown), printer-0002 passed.
+    assert re.search(r'^printer-0001\s+:.*failed=0.*ignored=1', run.output, re.MULTILINE), run.output
+    assert re.search(r'^printer-0002\s+:.*failed=0.*ignored=0', run.output, re.MULTILINE), run.output
+    assert re.search(r"printer-0001 \(127\.[\d.]+:\d+\): pre-flight failed, nothing was written to the printer: "
+                     r"the printer's clock is 3[56]\d\d s ahead of the controller's", run.output), run.output
+    for check in ('microsoft_tenant', 'login_form'):
+        assert re.search(r'"name": "%s",\s+"ok": true' % check, run.output), run.output
+    assert fleet.control.counters()['writes'] == 0 and fleet.control.counters()['open_sessions'] == 0
+    assert fleet.password not in run.output

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import wait_for_sign_ins
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import connection_from_variables
 
 
 class FakeTime:
@@ -69,12 +68,3 @@ def test_a_round_polls_the_printers_at_once():
     statuses = wait_for_sign_ins(dict((name, name) for name in 'abcd'), 60, poll, lambda line: None, workers=4)
     assert most[0] == 4
     assert set(statuses.values()) == {('active', '')}
-
-
-def test_connection_from_inventory_variables_uses_the_playbooks_defaults():
-    connection = connection_from_variables({'cloudmail_host': '127.1.0.1', 'cloudmail_username': 'admin',
-                                            'cloudmail_password': 'x', 'cloudmail_profile': 'isensys_mf',
-                                            'cloudmail_port': '8443', 'cloudmail_validate_certs': 'false'})
-    assert connection == {'host': '127.1.0.1', 'port': 8443, 'username': 'admin', 'password': 'x',
-                          'profile': 'isensys_mf', 'profile_file': None, 'validate_certs': False, 'ca_path': None, 'timeout': 10.0,
-                          'retries': 3, 'task_budget': 180.0}
