@@ -42,13 +42,14 @@ class ActionModule(ActionBase):
         hostvars = task_vars.get('hostvars', {})
         rows, outcomes = [], recorded_outcomes(hostvars)
         for host in sorted(set(args['hosts'])):
+            variables = hostvars[host] if host in hostvars else {}
             # The host's own facts, or what the fleet-wide rollout recorded for it.
-            facts = host_facts(hostvars, host, (args['error_var'], args['pending_var'], args['result_var']), outcomes)
+            facts = host_facts(variables, host, (args['error_var'], args['pending_var'], args['result_var']), outcomes)
             if facts.get(args['error_var']) or not facts.get(args['pending_var'], False):
                 continue
             started = plain(facts.get(args['result_var']) or {})
             authorization = started.get('authorization') if isinstance(started, dict) else None
-            provider = hostvars[host].get('cloudmail_provider')
+            provider = variables.get('cloudmail_provider')
             # A Google printer whose code was entered right after its push needs nothing more from the operator.
             if authorization and not (provider == 'google' and started.get('code_submitted')):
                 rows.append(pending_row(host, provider, authorization))

@@ -54,12 +54,13 @@ class ActionModule(FleetAction):
         task_vars = task_vars or {}
         options, hosts, workers = self.fleet_options(task_vars)
         hostvars = task_vars.get('hostvars')
-        pending, outcomes = {}, recorded_outcomes(hostvars)
+        pending, outcomes, raws = {}, recorded_outcomes(hostvars), {}
         for host in hosts:
-            facts = host_facts(hostvars, host, PENDING_FACTS, outcomes)
+            raws[host] = hostvars.raw_get(host) if hostvars is not None and host in hostvars else None
+            facts = host_facts(raws[host], host, PENDING_FACTS, outcomes)
             if facts.get('printer_pending') and not facts.get('printer_error'):
                 pending[host] = plain(facts.get('printer_authorization') or {})
-        printers, refused = self.checked_printers(pending, task_vars)
+        printers, refused = self.checked_printers(pending, task_vars, raws)
         updates = dict((host, failure_facts(outcome['msg'], 'printfleet.cloudmail.validate_inventory', ''))
                        for host, outcome in refused.items())
         codes = dict((str(host), str(code)) for host, code in (options['codes'] or {}).items())
@@ -110,7 +111,7 @@ class ActionModule(FleetAction):
                     AUTHORIZE, outcome)
 
         failed = sorted(host for host, facts in updates.items() if facts.get('printer_error'))
-        active = sorted(host for host, facts in updates.items() if facts == {'printer_pending': False})
+        active = sorted(host for host, status in statuses.items() if status[0] == 'active')
         result.update(
             changed=bool(entered), active=active, failed_hosts=failed, expired=sorted(expired),
             waiting=sorted(host for host, status in statuses.items() if status[0] in STILL_WAITING),

@@ -115,7 +115,7 @@ class ActionModule(ActionBase):
         """The host's report row, and the error that stopped it in this run (empty when none)."""
         variables = hostvars[host] if host in hostvars else {}
         # The host's own facts over what the fleet-wide steps of the run recorded for it.
-        outcome = host_facts(hostvars, host, (args['error_var'],) + OUTCOME_FACTS, outcomes)
+        outcome = host_facts(variables, host, (args['error_var'],) + OUTCOME_FACTS, outcomes)
         row_variables = {}
         for name in ROW_VARIABLES:
             value = plain(variables.get(name))

@@ -81,9 +81,7 @@ class ActionModule(FleetAction):
         changed = sorted(host for host, outcome in results.items() if outcome.get('changed'))
         pending = sorted(host for host, outcome in results.items() if outcome.get('pending'))
         if diff:
-            result['diff'] = [dict(outcome['diff'], before_header=host,
-                                   after_header=' '.join([host] + [outcome['diff'].get('after_header', '')]).strip())
-                              for host, outcome in sorted(results.items()) if outcome.get('changed') and outcome.get('diff')]
+            result['diff'] = self.printer_diffs(results)
         result.update(
             changed=bool(changed), printers=results, failed_hosts=failed, changed_hosts=changed, pending_hosts=pending,
             ansible_facts={OUTCOMES_FACT: merged_outcomes(recorded_outcomes(task_vars.get('hostvars')), updates)},

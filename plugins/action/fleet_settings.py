@@ -41,10 +41,7 @@ class ActionModule(FleetAction):
         failed = self.summary(result, results)
         changed = sorted(host for host, outcome in results.items() if outcome.get('changed'))
         if diff:
-            # One diff per printer, each headed by its host, as the per-host task would show them.
-            result['diff'] = [dict(outcome['diff'], before_header=host,
-                                   after_header=' '.join([host] + [outcome['diff'].get('after_header', '')]).strip())
-                              for host, outcome in sorted(results.items()) if outcome.get('changed') and outcome.get('diff')]
+            result['diff'] = self.printer_diffs(results)
         result.update(changed=bool(changed), printers=results, failed_hosts=failed, changed_hosts=changed,
                       msg='pushed the settings of %d printer(s), %d changed, %d failed%s' % (
                           len(results), len(changed), len(failed),

@@ -50,13 +50,18 @@ class FleetAction(ActionBase):
         """What the pool works on for one valid host (``raw``: its variables), or ``(None, problem)``."""
         return printer, None
 
-    def checked_printers(self, hosts, task_vars):
-        """``(printers, refused)``: what the pool works on for the valid hosts, and host -> failure for the others."""
+    def checked_printers(self, hosts, task_vars, raws=None):
+        """``(printers, refused)``: what the pool works on for the valid hosts, and host -> failure for the others.
+
+        ``raws``: host -> variables, for the hosts whose variables the caller has gathered already.
+        """
         validator, profiles = InventoryValidator(PRINTER_SCHEMA), ProfileCache()
         printers, refused = [], {}
         hostvars = task_vars.get('hostvars')
         for host in sorted(set(hosts)):
-            raw = hostvars.raw_get(host) if hostvars is not None and host in hostvars else None
+            raw = (raws or {}).get(host)
+            if raw is None and hostvars is not None and host in hostvars:
+                raw = hostvars.raw_get(host)
             variables, printer, problems = printer_from_hostvars(
                 self._templar, host, hostvars, validator, profiles, self.SECRET_VARIABLES, raw=raw)
             if not problems:
@@ -81,6 +86,13 @@ class FleetAction(ActionBase):
             results.update(read_in_threads(printers, threads, work))
             return results
         return in_processes(sorted(set(hosts)), workers, run_share)
+
+    @staticmethod
+    def printer_diffs(results):
+        """One diff per changed printer, each headed by its host, as the per-host task would show them."""
+        return [dict(outcome['diff'], before_header=host,
+                     after_header=' '.join([host] + [outcome['diff'].get('after_header', '')]).strip())
+                for host, outcome in sorted(results.items()) if outcome.get('changed') and outcome.get('diff')]
 
     @staticmethod
     def summary(result, results):

@@ -26,7 +26,6 @@ import threading
 import time
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError, RemoteUIError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import (
@@ -43,14 +42,11 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     push_settings,
     start_in_session,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
-    NEXT_PLAYBOOK,
-    in_inventory_terms,
-    naming_host,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within, redact
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import published
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
@@ -148,8 +144,8 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
     """
     result = dict(changed=False, failed=False, provider=printer.provider)
     warnings, checks = [], []
-    first_step = 'preflight' if printer.preflight else ('settings' if push else 'authorize')
-    step = first_step
+    # A failure of the login is charged to the first step the printer was to go through.
+    step = 'preflight' if printer.preflight else ('settings' if push else 'authorize')
     pending, code_submitted, authorization = False, False, None
     settings_task = Task(printer.push.params, printer.push.profile, check_mode=check_mode, diff=diff)
     session = None
@@ -249,8 +245,7 @@ def printer_label(name, params):
 
 
 def _failure(result, step, reason, msg):
-    return dict(result, failed=True, step=step, action=STEP_ACTIONS[step], reason=reason or '', msg=msg,
-                changed=result.get('changed', False))
+    return dict(result, failed=True, step=step, action=STEP_ACTIONS[step], reason=reason or '', msg=msg)
 
 
 def _submit_google_code(printer, device, authorization, run_started_at, clock, warnings):
@@ -271,13 +266,8 @@ def _submit_google_code(printer, device, authorization, run_started_at, clock, w
 
 def _published(printer, result):
     """The result as the task returns it: named by host, no secret in it, with its outcome facts."""
-    result = naming_host(result, printer.name, printer.push.params['host'])
-    secrets = sorted(printer.no_log_values)
-    if result.get('msg'):
-        result['msg'] = redact(result['msg'], secrets)
-    if result.get('warnings'):
-        result['warnings'] = [redact(warning, secrets) for warning in result['warnings']]
-    result = remove_values(result, printer.no_log_values)
+    result = published(result, printer.name, printer.push.params['host'], sorted(printer.no_log_values),
+                       printer.no_log_values)
     result['facts'] = outcome_facts(result)
     return result
 
@@ -321,13 +311,15 @@ def recorded_outcomes(hostvars):
     return plain(raw.get(OUTCOMES_FACT) or {})
 
 
-def host_facts(hostvars, host, names, outcomes):
-    """The host's facts among ``names``: its own (set by a per-host task) over its fleet-wide outcome."""
+def host_facts(variables, host, names, outcomes):
+    """The host's facts among ``names``: its own (set by a per-host task) over its fleet-wide outcome.
+
+    ``variables`` are the host's variables as the caller already has them (gathering them is the
+    costly part), or None.
+    """
     facts = dict((name, value) for name, value in (outcomes.get(host) or {}).items() if name in names)
-    if hostvars is None or host not in hostvars:
-        return facts
-    raw = hostvars.raw_get(host) if hasattr(hostvars, 'raw_get') else hostvars[host]
-    for name in names:
-        if raw.get(name) is not None:
-            facts[name] = raw[name]
+    for name in names if variables is not None else ():
+        value = variables.get(name)
+        if value is not None:
+            facts[name] = value
     return facts

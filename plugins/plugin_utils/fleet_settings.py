@@ -12,7 +12,6 @@ for the connection status, check and diff mode. A failing printer only fails its
 from __future__ import annotations
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import (
     SETTINGS_SPEC,
@@ -20,8 +19,8 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     TaskFailed,
     run_settings,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms, naming_host
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import published
 
 __metaclass__ = type
 
@@ -94,10 +93,4 @@ def push_printer(printer, check_mode=False, diff=False, connection_required=Fals
             printer.name, type(exc).__name__, exc))
     if task.warnings:
         result['warnings'] = list(task.warnings)
-    result = naming_host(result, printer.name, printer.params['host'])
-    secrets = sorted(printer.no_log_values)
-    if result['failed']:
-        result['msg'] = redact(result['msg'], secrets)
-    if 'warnings' in result:
-        result['warnings'] = [redact(warning, secrets) for warning in result['warnings']]
-    return remove_values(result, printer.no_log_values)
+    return published(result, printer.name, printer.params['host'], sorted(printer.no_log_values), printer.no_log_values)

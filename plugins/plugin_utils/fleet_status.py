@@ -20,6 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed, run_info
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
@@ -104,12 +105,20 @@ def read_printer(printer):
             printer.name, type(exc).__name__, exc))
     if task.warnings:
         result['warnings'] = list(task.warnings)
-    result = naming_host(result, printer.name, printer.params['host'])
-    if result['failed']:
-        result['msg'] = redact(result['msg'], printer.secrets())
-    if 'warnings' in result:
-        result['warnings'] = [redact(warning, printer.secrets()) for warning in result['warnings']]
-    return result
+    return published(result, printer.name, printer.params['host'], printer.secrets())
+
+
+def published(result, name, address, secrets, no_log_values=()):
+    """A printer's result as a fleet task returns it: named by its inventory host, no secret in its texts.
+
+    ``secrets`` are cut out of the message and warnings; ``no_log_values`` also out of every other value.
+    """
+    result = naming_host(result, name, address)
+    if result.get('msg'):
+        result['msg'] = redact(result['msg'], secrets)
+    if result.get('warnings'):
+        result['warnings'] = [redact(warning, secrets) for warning in result['warnings']]
+    return remove_values(result, no_log_values) if no_log_values else result
 
 
 class FleetInterrupted(Exception):

@@ -85,8 +85,8 @@ def test_a_hosts_own_fact_wins_over_its_fleet_outcome():
     hostvars = HostVars(localhost={'fleet_outcomes': outcomes}, a={'printer_pending': False}, b={})
     recorded = recorded_outcomes(hostvars)
     assert recorded == outcomes
-    assert host_facts(hostvars, 'a', ('printer_error', 'printer_pending'), recorded) == {
+    assert host_facts(hostvars['a'], 'a', ('printer_error', 'printer_pending'), recorded) == {
         'printer_error': 'from the fleet step', 'printer_pending': False}
-    assert host_facts(hostvars, 'b', ('printer_error', 'printer_pending'), recorded) == {'printer_pending': True}
-    assert host_facts(hostvars, 'c', ('printer_error',), recorded) == {}
+    assert host_facts(hostvars['b'], 'b', ('printer_error', 'printer_pending'), recorded) == {'printer_pending': True}
+    assert host_facts(None, 'c', ('printer_error',), recorded) == {}
     assert recorded_outcomes(HostVars(a={})) == {}
