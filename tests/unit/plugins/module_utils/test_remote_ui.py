@@ -20,6 +20,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     PageNotUnderstoodError,
     RemoteUIError,
     SessionExpiredError,
+    SessionLimitError,
     WriteRejectedError,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
@@ -113,7 +114,7 @@ def test_missing_form_field_is_a_clear_error():
 
 # --------------------------------------------------------------------------- the scripted device
 
-def html_response(status=200, body='', location=None):
+def html_response(status=200, body='', location=None, set_cookie=None):
     response = requests.Response()
     response.status_code = status
     response._content = body.encode('utf-8')
@@ -122,6 +123,8 @@ def html_response(status=200, body='', location=None):
     response.headers['Content-Type'] = 'text/html; charset=utf-8'
     if location:
         response.headers['Location'] = location
+    if set_cookie:
+        response.headers['Set-Cookie'] = set_cookie
     return response
 
 
@@ -144,8 +147,8 @@ class ScriptedDevice:
         return html_response(200, form % (login['path'], login['username_field'], login['password_field']))
 
     def login_ok(self, session):
-        session.cookies.set(self.profile['login']['session_cookie'], 'a' * 32)
-        return html_response(302, location='/rps/')
+        return html_response(302, location='/rps/', set_cookie='%s=%s; Path=/; Secure; HttpOnly' % (
+            self.profile['login']['session_cookie'], 'a' * 32))
 
     def __call__(self, session, method, url, **kwargs):
         path = '/' + url.split('/', 3)[3]
@@ -324,12 +327,19 @@ def test_a_lockout_is_never_retried(device, sleeps):
     assert device.paths('POST') == ['/login'] and sleeps == []
 
 
-def test_another_administrator_is_waited_for(device, sleeps):
-    device.on('POST', '/login', message_page('session_limit'), message_page('session_limit'), device.login_ok)
-    with session(sleeps):
-        pass
-    assert device.paths() == ['/login'] * 4 + ['/rps/', '/logout']
-    assert sleeps == [0.5, 1.0]
+def test_a_device_holding_every_session_is_reported_without_retries(device, sleeps):
+    device.on('POST', '/login', message_page('session_limit'))
+    remote = session(sleeps)
+    with pytest.raises(SessionLimitError) as error:
+        with remote:
+            pass
+    assert device.paths() == ['/login', '/login', '/logout']
+    assert sleeps == []
+    message = str(error.value)
+    assert 'still holds every administrator session' in message and 'Another administrator is logged in.' in message
+    assert '300 s in the profile' in message and 'playbooks/status.yml after that time' in message
+    # Not a failed password: nothing stays in the ledger.
+    assert remote.ledger.entry(remote._ledger_key) is None
 
 
 def test_an_expired_session_gets_one_new_login(device, sleeps):
@@ -495,21 +505,16 @@ def test_the_login_posts_the_forms_own_fields_to_its_resolved_action(device, sle
 def test_cookies_set_on_the_login_redirect_and_after_login_pages_are_kept_and_sent_by_path(device, sleeps):
     profile = dict(PROFILES['imagerunner_advance'], after_login=['/rps/nativetop.cgi'])
 
-    def login_ok(http):
-        response = html_response(302, location='/rps/')
-        http.cookies.set('sessionid', 's' * 32, path='/rps')
-        return response
-
-    def portal(http):
-        http.cookies.set('com.canon.meap.service.login.session', 'p' * 16, path='/')
-        return html_response(200, '<p>portal</p>')
-
-    device.on('POST', '/login', login_ok)
-    device.on('GET', '/rps/nativetop.cgi', portal)
+    device.on('POST', '/login', html_response(302, location='/rps/', set_cookie='sessionid=%s; Path=/rps' % ('s' * 32)))
+    device.on('GET', '/rps/nativetop.cgi', html_response(
+        200, '<p>portal</p>', set_cookie='com.canon.meap.service.login.session=%s; Path=/' % ('p' * 16)))
     device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
     with session(sleeps, profile=profile) as remote:
         remote.get_page('/rps/oauthms.cgi')
-        cookies = dict((cookie.name, cookie.path) for cookie in remote._http.cookies)
+        cookies = dict((cookie.name, cookie.path) for cookie in remote.cookies)
+        # Each page gets the cookies whose path covers it, as a browser sends them.
+        assert device.calls[-1]['headers']['Cookie'] == 'sessionid=%s; com.canon.meap.service.login.session=%s' % (
+            's' * 32, 'p' * 16)
     assert cookies == {'sessionid': '/rps', 'com.canon.meap.service.login.session': '/'}
     assert device.paths() == ['/login', '/login', '/rps/', '/rps/nativetop.cgi', '/rps/oauthms.cgi', '/logout']
     # /logout is outside Path=/rps: the session cookie goes there explicitly, and the user is told.
@@ -523,11 +528,7 @@ def test_a_logout_the_profile_moves_inside_the_cookie_path_needs_no_warning(devi
     profile = dict(PROFILES['imagerunner_advance'], logout={'path': '/rps/logout.cgi', 'method': 'POST',
                                                             'fields': {'Flag': 'Logout'}})
 
-    def login_ok(http):
-        http.cookies.set('sessionid', 's' * 32, path='/rps')
-        return html_response(302, location='/rps/')
-
-    device.on('POST', '/login', login_ok)
+    device.on('POST', '/login', html_response(302, location='/rps/', set_cookie='sessionid=%s; Path=/rps' % ('s' * 32)))
     device.on('POST', '/rps/logout.cgi', html_response(302, location='/login'))
     with session(sleeps, profile=profile) as remote:
         pass
