@@ -12,8 +12,9 @@ or the directory of ``cloudmail_state_dir``), keyed by ``host:port user``. It
 holds counts, times and the kind of the last answer, never a secret.
 
 The fleet tasks run printers in threads and in forked processes at once: every
-change is a read-modify-write under an exclusive ``fcntl`` lock, and the file is
-replaced atomically (written 0600 in a 0700 directory).
+change is a read-modify-write under an exclusive ``fcntl`` record lock (and a
+thread lock within the process), and the file is replaced atomically (written
+0600 in a 0700 directory).
 """
 
 from __future__ import annotations
@@ -26,10 +27,23 @@ import fcntl
 import json
 import os
 import tempfile
+import threading
 import time
 
 LEDGER_FILE = 'login-failures.json'
 LOCK_FILE = 'login-failures.lock'
+# Threads of one process share its POSIX record locks: they take turns on this lock first.
+_THREADS = {'lock': threading.Lock()}
+
+
+def _after_fork_in_child():
+    # A lock held by another thread at the fork would never be released in the child.
+    _THREADS['lock'] = threading.Lock()
+
+
+if hasattr(os, 'register_at_fork'):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
 # Attempts left to a person (at the panel or in a browser) below the device's threshold: see allowed_attempts.
 MARGIN = 2
 
@@ -123,19 +137,23 @@ class LoginLedger:
 
     @contextlib.contextmanager
     def _locked(self):
-        try:
-            os.makedirs(self.directory, mode=0o700, exist_ok=True)
-            if os.stat(self.directory).st_mode & 0o077:
-                os.chmod(self.directory, 0o700)     # makedirs' mode is cut by the umask, and only for new ones
-            handle = os.open(os.path.join(self.directory, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise LedgerError('cannot use the login ledger directory %s (%s)' % (self.directory, exc.strerror or exc))
-        try:
-            # flock locks the open file description: threads (each with its own open) and processes wait alike.
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(handle)
+        # A POSIX record lock belongs to the process and is not inherited by a fork (an flock on an
+        # inherited descriptor would be). The threads of a process share its record locks, and closing
+        # any descriptor of the file drops them all: so a thread holds _THREADS from open to close.
+        with _THREADS['lock']:
+            try:
+                os.makedirs(self.directory, mode=0o700, exist_ok=True)
+                if os.stat(self.directory).st_mode & 0o077:
+                    os.chmod(self.directory, 0o700)     # makedirs' mode is cut by the umask, and only for new ones
+                handle = os.open(os.path.join(self.directory, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:
+                raise LedgerError('cannot use the login ledger directory %s (%s)' % (
+                    self.directory, exc.strerror or exc))
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(handle)
 
     def _read(self):
         try:

@@ -16,7 +16,9 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     CertificateError,
     DeviceUnreachableError,
     LockedOutError,
+    LoginPausedError,
     LoginRejectedError,
+    LoginUnconfirmedError,
     PageNotUnderstoodError,
     RemoteUIError,
     SessionExpiredError,
@@ -134,6 +136,7 @@ class ScriptedDevice:
     def __init__(self, profile='imagerunner_advance'):
         self.profile = PROFILES[profile]
         self.calls = []
+        self.urls = []
         self.scripts = {}
 
     def on(self, method, path, *answers):
@@ -152,6 +155,7 @@ class ScriptedDevice:
 
     def __call__(self, session, method, url, **kwargs):
         path = '/' + url.split('/', 3)[3]
+        self.urls.append(url)
         self.calls.append(dict(method=method, path=path, **kwargs))
         answers = self.scripts.get((method, path))
         if answers is None:
@@ -626,3 +630,135 @@ def test_firmware_that_shows_the_code_after_saving_is_authorized_without_an_auth
     # OK pressed on the form as it stands: the checkbox stays as the device showed it.
     post = [call for call in device.calls if call['method'] == 'POST' and call['path'] == '/rps/oauthmsedit.cgi'][0]
     assert ('Execute', 'OK') in post['data'] and ('AuthServerURL', 'old') in post['data']
+
+
+# --------------------------------------------------------------------------- accounts: whatever the device answers
+
+def test_a_login_under_another_cookie_name_works_and_names_the_cookie(device, sleeps):
+    device.on('POST', '/login', html_response(302, location='/rps/', set_cookie='RUISESSIONID=%s; Path=/' % ('r' * 32)))
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+    assert device.calls[-2]['headers']['Cookie'] == 'RUISESSIONID=' + 'r' * 32
+    assert device.paths()[-1] == '/logout' and device.calls[-1]['headers']['Cookie'] == 'RUISESSIONID=' + 'r' * 32
+    assert (remote.logins_accepted, remote.logouts_sent) == (1, 1)
+    assert len(remote.warnings) == 1 and "set the cookie 'RUISESSIONID', not 'sessionid'" in remote.warnings[0]
+    assert 'login.session_cookie: RUISESSIONID' in remote.warnings[0] and 'r' * 32 not in remote.warnings[0]
+
+
+def test_a_session_carried_in_the_url_is_kept_on_every_request_and_the_logout(device, sleeps):
+    device.on('POST', '/login', html_response(302, location='/rps/?SID=s3ss10n'))
+    device.on('GET', '/rps/?SID=s3ss10n', html_response(200, '<a href="/rps/oauthms.cgi?SID=s3ss10n">OAuth</a>'))
+    device.on('GET', '/rps/oauthms.cgi?SID=s3ss10n', html_response(200, STATUS))
+    device.on('GET', '/logout?SID=s3ss10n', html_response(302, location='/login'))
+    with session(sleeps) as remote:
+        assert remote.get_page('/rps/oauthms.cgi').value('token_status').text == 'Active'
+    assert device.paths() == ['/login', '/login', '/rps/?SID=s3ss10n', '/rps/oauthms.cgi?SID=s3ss10n',
+                              '/logout?SID=s3ss10n']
+    assert remote.warnings == [] and remote.url_session == [('SID', 's3ss10n')]
+
+
+def test_the_login_form_actions_own_query_is_not_taken_for_a_session(device, sleeps):
+    device.on('GET', '/login', html_response(200, '<form method="post" action="/login?lang=en"><input name="deptid">'
+                                                  '<input type="password" name="password"></form>'))
+    device.on('POST', '/login?lang=en', device.login_ok)
+    with session(sleeps) as remote:
+        pass
+    assert remote.url_session == []
+
+
+def test_an_unknown_login_answer_stops_the_printer_shows_the_device_text_and_logs_out(device, sleeps):
+    unknown = html_response(200, '<p>Anmeldung fehlgeschlagen: Benutzer-ID oder Passwort falsch.</p>'
+                                 '<form><input name="deptid"><input type="password" name="password"></form>')
+    device.on('POST', '/login', unknown)
+    remote = session(sleeps)
+    with pytest.raises(LoginUnconfirmedError) as error:
+        with remote:
+            pass
+    message = str(error.value)
+    assert 'Benutzer-ID oder Passwort falsch' in message and PASSWORD not in message
+    assert 'cloudmail_username / cloudmail_password' in message and 'cloudmail_profile' in message
+    assert 'playbooks/status.yml' in message and '1 failed or unconfirmed login(s)' in message
+    assert device.paths('POST') == ['/login'] and sleeps == []
+    assert device.paths()[-1] == '/logout' and remote.logouts_sent == 1 and remote.logins_accepted == 0
+    assert remote.ledger.entry(remote._ledger_key)['last'] == 'unknown_answer'
+
+
+def test_a_wrong_password_shows_the_device_text_and_is_counted_across_runs(device, sleeps):
+    device.on('POST', '/login', message_page('login_failed'))
+    for run in range(3):
+        with pytest.raises(LoginRejectedError) as error:
+            with session(sleeps):
+                pass
+        assert 'the device says: "The ID or password is incorrect."' in str(error.value)
+    # The device locks after 5: with 3 recorded, one more could be the one a person's own try makes the 5th.
+    with pytest.raises(LoginPausedError) as error:
+        with session(sleeps):
+            pass
+    message = str(error.value)
+    assert device.paths('POST') == ['/login'] * 3
+    assert 'no password posted: 3 failed or unconfirmed login(s)' in message and 'after 5' in message
+    assert "127.0.0.5:443 7654321" in message and 'login-failures.json' in message
+    assert 'a lockout would last about 300 s' in message
+
+
+def test_a_good_login_clears_the_recorded_failures(device, sleeps):
+    device.on('POST', '/login', message_page('login_failed'), device.login_ok)
+    remote = session(sleeps)
+    with pytest.raises(LoginRejectedError):
+        with remote:
+            pass
+    assert remote.ledger.entry(remote._ledger_key)['failures'] == 1
+    with session(sleeps) as remote:
+        pass
+    assert remote.ledger.entry(remote._ledger_key) is None
+
+
+def test_a_login_that_never_reached_the_device_is_not_counted(device, sleeps):
+    device.on('POST', '/login', requests.exceptions.ConnectionError('[Errno 111] Connection refused'))
+    remote = session(sleeps, retries=1)
+    with pytest.raises(DeviceUnreachableError):
+        with remote:
+            pass
+    assert remote.ledger.entry(remote._ledger_key) is None and remote.logouts_sent == 0
+
+
+def test_a_login_whose_answer_timed_out_is_logged_out_and_stays_counted(device, sleeps):
+    device.on('POST', '/login', requests.exceptions.ReadTimeout('read timed out'))
+    remote = session(sleeps)
+    with pytest.raises(DeviceUnreachableError):
+        with remote:
+            pass
+    assert device.paths()[-1] == '/logout' and remote.logouts_sent == 1
+    assert remote.ledger.entry(remote._ledger_key)['failures'] == 1
+
+
+def test_a_login_answer_without_any_session_that_leads_back_to_the_login_is_not_a_success(device, sleeps):
+    device.on('POST', '/login', html_response(302, location='/rps/'))
+    device.on('GET', '/rps/', html_response(302, location='/login'))
+    remote = session(sleeps)
+    with pytest.raises(LoginUnconfirmedError, match='sent the client back to the login page'):
+        with remote:
+            pass
+    assert device.paths()[-1] == '/logout' and remote.logins_accepted == 0
+
+
+def test_a_redirect_to_the_devices_own_address_is_the_same_device(device, sleeps):
+    remote = session(sleeps, host='localhost')
+    device.on('POST', '/login', html_response(302, location='https://127.0.0.1:443/rps/',
+                                              set_cookie='sessionid=%s; Path=/' % ('a' * 32)))
+    with remote:
+        pass
+    # The client stays on the name it was given: its cookies are for that name.
+    assert device.paths() == ['/login', '/login', '/rps/', '/logout']
+    assert all(call_url.startswith('https://localhost:443/') for call_url in device.urls)
+
+
+def test_a_redirect_to_another_host_is_still_refused_and_logged_out(device, sleeps):
+    remote = session(sleeps, host='localhost')
+    device.on('POST', '/login', html_response(302, location='https://127.0.0.9/rps/',
+                                              set_cookie='sessionid=%s; Path=/' % ('a' * 32)))
+    with pytest.raises(DeviceUnreachableError, match='redirects to another host'):
+        with remote:
+            pass
+    assert device.paths()[-1] == '/logout' and remote.logouts_sent == 1
