@@ -300,7 +300,7 @@ class RemoteUISession:
     def _login_refused(self, page, post_path, sent_back=False):
         """The error for a login answer that is not a success; always raises."""
         kind = self._refusal(page)
-        said = self._device_text(page)
+        said = self._device_text(page, kind)
         if kind == 'locked_out':
             seconds = self.profile['login'].get('lockout_seconds')
             self._ledger('describe', 'locked_out', locked_seconds=seconds)
@@ -332,8 +332,16 @@ class RemoteUISession:
             'not repeated (%s). Check %s for this printer, then %s' % (
                 self._failures_text(), LOGIN_VARIABLES, NEXT_LOGIN_PLAYBOOK)
 
-    def _device_text(self, page):
-        """The visible text of a device's page, trimmed, with the password cut out should it be echoed."""
+    def _device_text(self, page, known=None):
+        """The device's words: the known message as the page shows it, else the page's visible text, trimmed.
+
+        The password is cut out should the page echo it.
+        """
+        shown = ' '.join((page.text or '').split())
+        for message in (self.profile.get('messages') or {}).get(known, ()) if known else ():
+            found = shown.casefold().find(' '.join(message.split()).casefold())
+            if found >= 0:
+                return shown[found:found + len(' '.join(message.split()))]
         text = page.text or ''
         if self._password:
             text = text.replace(self._password, '********')
@@ -840,7 +848,7 @@ class RemoteUISession:
             if page.shows('session_limit'):
                 # Retrying cannot help before a session ends: say which, and until when.
                 raise self._session_limit_error(getattr(response, 'request_method', '?'), response.request_path,
-                                                self._device_text(page))
+                                                self._device_text(page, 'session_limit'))
         if status == 503:
             self.busy_answers += 1
             if self._page(response.request_path, response).shows('busy'):

@@ -66,8 +66,8 @@ class DeviceCookiePolicy(http.cookiejar.DefaultCookiePolicy):
         return True     # return_ok_domain decides for each cookie
 
 
-class RefuseAllPolicy(http.cookiejar.CookiePolicy):
-    """For requests' own jar, which must neither keep nor send a cookie."""
+class RefuseAllPolicy(http.cookiejar.DefaultCookiePolicy):
+    """For requests' own jar, which must neither keep nor send a cookie (the jar reads the standard attributes)."""
 
     def set_ok(self, cookie, request):
         return False

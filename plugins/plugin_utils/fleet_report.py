@@ -63,6 +63,17 @@ STATES = {
     'locked_out': State(
         'blocked', 'the printer refuses logins after repeated failures',
         'wait until the lockout ends (about 5 minutes), check cloudmail_password, then run rollout.yml'),
+    'login_paused': State(
+        'blocked', 'no password was posted: the failed logins recorded for this account could lock it',
+        'check cloudmail_username / cloudmail_password, delete the entry the message names from the login ledger '
+        '(cloudmail_state_dir), then run status.yml'),
+    'login_unconfirmed': State(
+        'blocked', 'the printer answered the login with a page its profile does not know (see the last error)',
+        'check cloudmail_username / cloudmail_password (or add the device\'s text to the profile\'s '
+        'messages.login_failed in cloudmail_profile_file), then run status.yml'),
+    'session_held': State(
+        'failed', 'the printer holds every administrator session it allows',
+        'log the other administrator out, or wait for the idle timeout the last error names, then run status.yml'),
     'certificate_rejected': State(
         'blocked', "the printer's TLS certificate was not accepted",
         'set cloudmail_ca_path to the CA that signed the printer certificate (or cloudmail_validate_certs: false '
@@ -138,6 +149,9 @@ STATES = {
 
 # Why a step failed, from the module's own reason or from its message (the modules name no class).
 _MESSAGE_KINDS = (
+    ('login_paused', re.compile(r'no password posted: \d+ failed', re.I)),
+    ('login_unconfirmed', re.compile(r'knows neither as a success nor as a refusal|did not accept the session', re.I)),
+    ('session_held', re.compile(r'still holds every administrator session', re.I)),
     ('locked_out', re.compile(r'refuses logins after repeated', re.I)),
     ('wrong_password', re.compile(r'login refused|wrong user name or password', re.I)),
     ('certificate_rejected', re.compile(r'TLS certificate .* not accepted|certificate verify failed', re.I)),
