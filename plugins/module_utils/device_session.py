@@ -236,6 +236,9 @@ class RemoteUISession:
                                   {login['username_field']: self.username, login['password_field']: self._password})
         post_path = self._action_path(page.path, form.action or login['path'])
         before = self.cookies.names()
+        # A fresh login (also after an expired session) gets its own session id and cookies.
+        self.url_session = []
+        self._session_cookies = set()
         self._ledger('record', 'unconfirmed')
         self._reached = False
         try:
@@ -413,21 +416,25 @@ class RemoteUISession:
     # -- sessions carried in the URL
 
     def _take_url_session(self, links, action_pairs):
-        """Query pairs that every link after the login carries and the login form's action did not: the session id."""
+        """Query pairs that most links after the login carry and the login form's action did not: the session id.
+
+        Most, not all: a page may also hold a link of its own query (a language switch, a help page).
+        """
         if self.url_session:
             return
-        common = None
+        counts = {}
+        carrying = 0
         for link in links:
             parts = urlsplit(link)
             if parts.netloc and not self._is_this_device(link):
                 continue
             pairs = set(parse_qsl(parts.query, keep_blank_values=True))
-            if not pairs:
-                continue
-            common = pairs if common is None else common & pairs
-        if common:
-            known = set(name for name, _value in action_pairs)
-            self.url_session = sorted((name, value) for name, value in common if name not in known and value)
+            carrying += 1 if pairs else 0
+            for pair in pairs:
+                counts[pair] = counts.get(pair, 0) + 1
+        known = set(name for name, _value in action_pairs)
+        self.url_session = sorted(pair for pair, count in counts.items()
+                                  if 2 * count >= carrying and pair[0] not in known and pair[1])
 
     def _with_url_session(self, path):
         """``path`` with the URL-carried session id, unless it carries it already."""
@@ -541,6 +548,8 @@ class RemoteUISession:
         except Exception as exc:  # noqa: BLE001 - logging out must never hide the real outcome
             self.warnings.append('%s: logout at %s failed (%s); the device ends the session when it is idle'
                                  % (self.host, path, type(exc).__name__))
+        finally:
+            self.url_session = []   # the id of an ended session is no use to any later request
 
     def _quiet_logout(self):
         warnings = list(self.warnings)

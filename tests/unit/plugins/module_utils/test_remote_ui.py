@@ -653,9 +653,10 @@ def test_a_session_carried_in_the_url_is_kept_on_every_request_and_the_logout(de
     device.on('GET', '/logout?SID=s3ss10n', html_response(302, location='/login'))
     with session(sleeps) as remote:
         assert remote.get_page('/rps/oauthms.cgi').value('token_status').text == 'Active'
+        assert remote.url_session == [('SID', 's3ss10n')]
     assert device.paths() == ['/login', '/login', '/rps/?SID=s3ss10n', '/rps/oauthms.cgi?SID=s3ss10n',
                               '/logout?SID=s3ss10n']
-    assert remote.warnings == [] and remote.url_session == [('SID', 's3ss10n')]
+    assert remote.warnings == []
 
 
 def test_the_login_form_actions_own_query_is_not_taken_for_a_session(device, sleeps):
@@ -762,3 +763,25 @@ def test_a_redirect_to_another_host_is_still_refused_and_logged_out(device, slee
         with remote:
             pass
     assert device.paths()[-1] == '/logout' and remote.logouts_sent == 1
+
+
+def test_a_portal_answered_with_200_gives_the_url_session_of_its_links(device, sleeps):
+    device.on('POST', '/login', html_response(200, '<a href="/rps/oauthms.cgi?SID=p0rt">OAuth</a>'
+                                                   '<a href="/help.html?lang=en">Help</a>'
+                                                   '<form action="/rps/x.cgi?SID=p0rt"><input name="a"></form>'))
+    device.on('GET', '/rps/oauthms.cgi?SID=p0rt', html_response(200, STATUS))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+        assert remote.url_session == [('SID', 'p0rt')]
+    assert device.paths()[-1] == '/logout?SID=p0rt'
+
+
+def test_a_fresh_login_after_an_expired_session_takes_the_new_url_session(device, sleeps):
+    device.on('POST', '/login', html_response(302, location='/rps/?SID=first'),
+              html_response(302, location='/rps/?SID=second'))
+    device.on('GET', '/rps/oauthms.cgi?SID=first', html_response(302, location='/login'))
+    device.on('GET', '/rps/oauthms.cgi?SID=second', html_response(200, STATUS))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+    assert '/logout?SID=first' in device.paths() and device.paths()[-1] == '/logout?SID=second'
+    assert remote.logins_accepted == 2 and remote.logouts_sent == 2
