@@ -60,7 +60,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.login_ledger 
     allowed_attempts,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, decode_body
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.session_cookies import RefuseAllPolicy, SessionCookies
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.session_cookies import SessionCookies
 
 # A Remote UI page is a few tens of kilobytes: anything far larger is not one, and is not read.
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
@@ -150,8 +150,9 @@ class RemoteUISession:
         if self._http is None:
             self._http = bounded_session(self.verify)
             self._http.trust_env = False
-            # requests would copy the cookies into a jar of the standard policy: the session sends its own.
-            self._http.cookies.set_policy(RefuseAllPolicy())
+            # requests keeps cookies in the session's jar (RFC 6265 policy); _send builds the Cookie header,
+            # since requests would copy them into a jar of the standard policy to send them.
+            self._http.cookies = self.cookies.jar
             self._proxies = requests.utils.get_environ_proxies(self.base_url)
             self._install_sigterm_handler()
         return self

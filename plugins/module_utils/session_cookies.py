@@ -15,9 +15,9 @@ replaces exactly those domain checks with RFC 6265 section 5.1.3 and 5.3
 its domain and, for host names, its subdomains; an IP address matches only
 itself), and keeps everything else of the standard library.
 
-requests would copy the cookies into a jar of the standard policy before every
-request, so the session keeps its own jar and builds the Cookie header itself;
-requests' own jar refuses every cookie.
+requests copies the cookies into a jar of the standard policy before every
+request, so the session builds the Cookie header itself from this jar (which is
+also the requests session's own, so that requests keeps cookies by this policy).
 """
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ __metaclass__ = type
 import http.cookiejar
 import ipaddress
 import urllib.request
+
+try:
+    from requests.cookies import RequestsCookieJar as _Jar
+except ImportError:  # pragma: no cover - the session reports the missing library
+    _Jar = http.cookiejar.CookieJar
 
 
 def _is_address(host):
@@ -66,22 +71,6 @@ class DeviceCookiePolicy(http.cookiejar.DefaultCookiePolicy):
         return True     # return_ok_domain decides for each cookie
 
 
-class RefuseAllPolicy(http.cookiejar.DefaultCookiePolicy):
-    """For requests' own jar, which must neither keep nor send a cookie (the jar reads the standard attributes)."""
-
-    def set_ok(self, cookie, request):
-        return False
-
-    def return_ok(self, cookie, request):
-        return False
-
-    def domain_return_ok(self, domain, request):
-        return False
-
-    def path_return_ok(self, path, request):
-        return False
-
-
 class _Headers:
     """The answer's headers as http.cookiejar reads them (every Set-Cookie header on its own)."""
 
@@ -114,7 +103,7 @@ class SessionCookies:
     """The cookie jar of one session: cookies taken from every answer, sent by RFC 6265's rules."""
 
     def __init__(self):
-        self.jar = http.cookiejar.CookieJar(policy=DeviceCookiePolicy())
+        self.jar = _Jar(policy=DeviceCookiePolicy())
 
     def __iter__(self):
         return iter(list(self.jar))
