@@ -226,10 +226,36 @@ class Form:
         return [control for control in self.inputs if control.name == name]
 
     def get(self, name):
-        """The control a person would change for ``name``: a checkbox wins over its hidden "off" twin."""
+        """The control a person would change for ``name``: a checkbox wins over its hidden "off" twin, an
+        enabled control over a disabled decoy of the same name."""
         controls = self.controls(name)
         visible = [control for control in controls if control.kind != 'hidden']
-        return (visible or controls or [None])[0]
+        enabled = [control for control in visible if not control.disabled]
+        return (enabled or visible or controls or [None])[0]
+
+    def current_choice(self, name):
+        """The value ``name`` would send as the form stands, in the terms of ``choice`` (None: nothing)."""
+        controls = self.controls(name)
+        boxes = [c for c in controls if c.kind in ('checkbox', 'radio')]
+        if boxes:
+            return next((c.value for c in boxes if c.checked), None)
+        return self.text(name)
+
+    def choice_means(self, name, value, on=None, off=None):
+        """Whether sending ``value`` for ``name`` means on (True), off (False) or neither (None)."""
+        controls = self.controls(name)
+        if any(c.kind == 'checkbox' for c in controls):
+            return value is not None
+        for control in controls:
+            if control.kind == 'radio' and control.value == value:
+                meaning = boolean_meaning(value, on, off)
+                return meaning if meaning is not None else boolean_meaning(control.caption, on, off)
+            if control.kind == 'select':
+                for option in control.options:
+                    if option.value == value:
+                        meaning = boolean_meaning(value, on, off)
+                        return meaning if meaning is not None else boolean_meaning(option.text, on, off)
+        return boolean_meaning(value, on, off) if any(c.kind != 'hidden' for c in controls) else None
 
     def names(self):
         seen = []
