@@ -308,7 +308,8 @@ class Form:
             options = []
             for control in controls:
                 if control.kind == 'radio':
-                    options.append((control.value, control.caption, control.disabled))
+                    # A disabled radio is still the option to choose: the caller decides whether it is sent.
+                    options.append((control.value, control.caption, False))
                 elif control.kind == 'select':
                     options += [(option.value, option.text, option.disabled) for option in control.options]
             if isinstance(wanted, str):
@@ -538,6 +539,7 @@ class _Reader:
         self.cells = []
         self.text_parts = []
         self.links = []
+        self.link_places = []   # (container, heading) provider of each link, as for cells
         self.frames = []
         self.title = ''
         self.language = None
@@ -644,6 +646,7 @@ class _Reader:
         if tag == 'a' and attributes.get('href') is not None and not skipped:
             links = [attributes['href']] + links
             self.links.append((attributes['href'], normalize_text(text)))
+            self.link_places.append((self._container(), self._heading[0] if self._heading else None))
         if tag in HEADING_TAGS:
             # A heading naming a provider opens its section; another heading of its level or above closes it.
             level = HEADING_TAGS[tag]
@@ -822,7 +825,8 @@ class Page:
     Public: ``title``, ``text``, ``cells``, ``pairs``, ``forms``, ``links`` ((href, text) in tree
     order), ``frames`` (frame/iframe sources), ``refresh`` (a meta refresh URL), ``language``,
     ``base`` (the document base URL, ``<base href>`` resolved against the path), ``resolve(url)``,
-    ``find/value/labels/shows/shows_marker/form_with`` and ``in_section(provider)``.
+    ``find/value/labels/shows/shows_marker/form_with`` and ``in_section(provider)`` (the same page
+    narrowed to one provider's cells and links).
     """
 
     def __init__(self, host, path, status_code, body, profile):
@@ -838,6 +842,7 @@ class Page:
         self.cells = reader.cells
         self.forms = reader.forms
         self.links = reader.links
+        self._link_places = reader.link_places
         self.frames = reader.frames
         self.refresh = reader.refresh
         self.language = reader.language
@@ -856,11 +861,13 @@ class Page:
         A section is a container whose id or class names the provider (``<div id="google">``), else
         the part after a heading that names it; a page with one provider's section (or none) is itself.
         """
-        for attribute in ('container', 'heading'):
+        for index, attribute in enumerate(('container', 'heading')):
             named = set(getattr(cell, attribute) for cell in self.cells) - set([None])
             if len(named) > 1 or (named and provider not in named and attribute == 'container'):
                 view = copy.copy(self)
                 view.cells = [cell for cell in self.cells if getattr(cell, attribute) in (provider, None)]
+                # The section's links too (its own Edit link), and the links outside every section.
+                view.links = [link for link, place in zip(self.links, self._link_places) if place[index] in (provider, None)]
                 view.section = provider
                 return view
         return self
