@@ -37,6 +37,7 @@ except ImportError as exc:  # pragma: no cover - exercised by ansible-test's imp
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
     PageNotUnderstoodError,
+    RemoteUIError,
     profile_hint,
 )
 
@@ -835,6 +836,9 @@ class Page:
         self.status_code = status_code
         self.profile = profile
         self.profile_name = profile.get('name', '?')
+        if not HAS_HTML5LIB:
+            raise RemoteUIError(host, 'the Python library html5lib (>= 1.1) is required to read the Remote UI pages '
+                                '(%s); install the collection\'s requirements.txt on the controller' % HTML5LIB_IMPORT_ERROR)
         root, owners = parse_html(body or '')
         reader = _Reader(root, owners, path)
         self.title = normalize_text(reader.title)

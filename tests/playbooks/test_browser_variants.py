@@ -8,8 +8,6 @@ fills, an mm:ss expiry, a <button formaction>, multipart forms, nested and disab
 families and both UI languages; the device's own record is the reference.
 """
 
-import pytest
-
 from conftest import load_report, mixed_fleet, write_yaml
 from test_robustness import GOOGLE_ROW, operator_inventory, secrets_of
 

@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'playbooks'))
 
 from har_capture import Browser as Chromium  # noqa: E402
-from simulator.printer import LANGUAGES, TEXT  # noqa: E402
+from simulator.printer import LANGUAGES, TEXT, profiles  # noqa: E402
 
 ADVANCE, MF = 'imagerunner_advance', 'isensys_mf'
 # (variant, family, language): each form variant, on a family whose profile it applies to
@@ -52,9 +52,9 @@ async def set_boolean(browser, name, on):
 
 async def press_ok(browser, language):
     ok = TEXT['ok'][LANGUAGES.index(language)]
-    await browser._click('Array.from(document.querySelectorAll("input[type=submit], button")).filter(function (b) {'
-                         f' return (b.tagName === "BUTTON" ? b.textContent : b.value).trim() === {json.dumps(ok)}; }})[0]',
-                         ok)
+    locate = ('Array.from(document.querySelectorAll("input[type=submit], button")).filter(function (b) {'
+              f' return (b.tagName === "BUTTON" ? b.textContent : b.value).trim() === {json.dumps(ok)}; }})[0]')
+    await browser._click(locate, ok)
 
 
 async def edit_and_save(browser, fleet, name, profile, language):
@@ -75,11 +75,9 @@ async def edit_and_save(browser, fleet, name, profile, language):
 
 
 def test_chromium_saves_the_settings_on_every_form_variant(simulated_fleet):
-    settings = {f'printer-{index:04d}': {'family': family, 'language': language, 'provider': 'microsoft',
-                                          'variants': variant}
+    settings = {f'printer-{index:04d}': dict(family=family, language=language, provider='microsoft', variants=variant)
                 for index, (variant, family, language) in enumerate(FORM_VARIANTS, start=1)}
     fleet = simulated_fleet(printers=len(FORM_VARIANTS), printer_settings=settings, settle_seconds=0.5)
-    from simulator.printer import profiles
 
     async def drive():
         async with Chromium() as browser:
