@@ -418,15 +418,18 @@ class RemoteUISession:
         return pairs
 
     def _enabled_by_post(self, form, chosen, on, off):
-        """The disabled controls this post must send: those it changes, when it also turns on what enables them."""
+        """The disabled controls this post must send: all it sets when it turns on a box or choice (which the page's
+        script would enable them with); none when it changes none of them; else an error naming them."""
         disabled = [name for name in chosen if form.controls(name) and all(c.disabled for c in form.controls(name))]
-        changed = [name for name in disabled if chosen[name] != form.current_choice(name)]
-        if not changed:
+        if not disabled:
             return ()
         turned_on = [name for name in chosen if name not in disabled and form.boolean(name, on, off) is False
                      and form.choice_means(name, chosen[name], on, off) is True]
         if turned_on:
             return tuple(disabled)
+        changed = [name for name in disabled if chosen[name] != form.current_choice(name)]
+        if not changed:
+            return ()   # as a browser posts it: the disabled controls left out, their values unchanged
         raise PageNotUnderstoodError(
             self.host, 'the form of %s keeps %s disabled, and nothing this write turns on enables %s: a browser would '
             'not send %s, so nothing was written; %s' % (

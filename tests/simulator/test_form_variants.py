@@ -69,7 +69,7 @@ def test_select_and_radio_booleans_need_one_of_their_options(simulated_fleet):
 def test_inputs_disabled_until_enabled(simulated_fleet):
     fleet, browser = advance(simulated_fleet, 'disabled_until_enabled')
     text = edit_page(browser)
-    assert f'name="AuthServerURL" value="" maxlength="256" disabled data-enabled-by="OAuthUse">' in text
+    assert 'name="AuthServerURL" value="" maxlength="256" disabled data-enabled-by="OAuthUse">' in text
     assert 'name="OAuthUse" value="1" data-enables="OAuthUse">' in text
     assert refused(save(browser, url=None))                  # turned on without the inputs it enables
     assert writes(fleet) == 0
