@@ -756,7 +756,7 @@ class _Reader:
             shown = ' '.join(option.text for option in chosen)
         else:
             value = ''.join(element.itertext())
-            control = FormInput(name, 'textarea', value[1:] if value.startswith('\n') else value, **common)
+            control = FormInput(name, 'textarea', value, **common)     # the parser drops the first newline itself
         if owner is None:
             if self._formless is None:
                 self._formless = Form('', 'get', document_path=self.document_path, base=self.base)
