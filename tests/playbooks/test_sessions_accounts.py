@@ -168,3 +168,24 @@ def test_a_printer_holding_every_session_is_reported_without_a_retry_storm(simul
     # The login form, the login post, the logout: no retry can help before a session ends.
     assert fleet.control.printer('printer-0001')['counters']['requests'] - before == 3
     other.get(fleet.url('printer-0001', logout['path']), verify=fleet.ca_path, allow_redirects=False, timeout=10)
+
+
+def test_rollout_with_a_wrong_password_stops_before_the_lockout(simulated_fleet, run_playbook, tmp_path):
+    # A rollout logs in more than once per printer (the step, then the report): the ledger still stops at 3.
+    fleet = simulated_fleet(printers=1, session_limit=1, auto_approve_seconds=1, poll_interval=1, printer_settings=(
+        printer_settings({'family': MF, 'language': 'fr', 'provider': 'microsoft',
+                          'variants': ['unknown_login_answer', 'session_in_url']})))
+    inventory = yaml.safe_load(fleet.inventory_path.read_text())
+    hosts_of(inventory)['printer-0001']['cloudmail_password'] = 'Wrong-Passw0rd-4711'
+    wrong = write_yaml(tmp_path / 'inventory.yml', inventory)
+    settings = {'cloudmail_report_dir': str(tmp_path / 'reports'), 'cloudmail_authorization_timeout': 30}
+    for run_number in range(1, 5):
+        run = run_playbook('rollout.yml', wrong, extra_vars=settings, timeout=300)
+        assert run.returncode != 0
+        assert 'Wrong-Passw0rd-4711' not in run.output and fleet.password not in run.output
+        state = fleet.control.printer('printer-0001')
+        assert state['counters']['failed_logins'] <= 3, (run_number, state['counters'], run.output)
+        assert not state['login']['locked'] and state['login']['open_sessions'] == 0, (run_number, state['login'])
+        assert 'Benutzer-ID oder Passwort falsch' in run.output or 'no password posted' in run.output, run.output
+    assert 'no password posted' in run.output
+    assert fleet.control.printer('printer-0001')['counters']['writes'] == 0
