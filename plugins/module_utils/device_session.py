@@ -746,21 +746,22 @@ class RemoteUISession:
                 self._sleep(wait)
         seconds, limit = self._request_seconds(logout=logout)
         started = self._clock()
+        # May have reached the device from here on (a stop signal mid-request included), unless it surely did not.
+        reached_before, self._reached = self._reached, True
         try:
             response = bounded_request(
                 self._http, method, url, seconds, MAX_RESPONSE_BYTES, data=data, headers=headers,
                 verify=self.verify, proxies=self._proxies, allow_redirects=False)
         except LimitExceeded as exc:
-            self._reached = True
             raise self._limit_error(method, path, exc, limit)
         except requests.exceptions.RequestException as exc:
-            self._reached = self._reached or not _never_reached_device(exc)
+            if _never_reached_device(exc):
+                self._reached = reached_before
             raise
         finally:
             self._last_request = self._clock()
             if not logout:
                 self._budget_used += self._last_request - started
-        self._reached = True
         self.cookies.extract(url, response)
         response.request_path = path
         response.request_method = method

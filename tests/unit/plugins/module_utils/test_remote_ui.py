@@ -22,6 +22,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     PageNotUnderstoodError,
     RemoteUIError,
     SessionExpiredError,
+    SessionInterruptedError,
     SessionLimitError,
     WriteRejectedError,
 )
@@ -785,3 +786,13 @@ def test_a_fresh_login_after_an_expired_session_takes_the_new_url_session(device
         remote.get_page('/rps/oauthms.cgi')
     assert '/logout?SID=first' in device.paths() and device.paths()[-1] == '/logout?SID=second'
     assert remote.logins_accepted == 2 and remote.logouts_sent == 2
+
+
+def test_a_stop_signal_during_the_login_post_still_logs_out(device, sleeps):
+    device.on('POST', '/login', SessionInterruptedError(HOST, 'stopped by signal 15'))
+    remote = session(sleeps)
+    with pytest.raises(SessionInterruptedError):
+        with remote:
+            pass
+    assert device.paths()[-1] == '/logout' and remote.logouts_sent == 1
+    assert remote.ledger.entry(remote._ledger_key)['failures'] == 1
