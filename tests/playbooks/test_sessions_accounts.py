@@ -189,3 +189,25 @@ def test_rollout_with_a_wrong_password_stops_before_the_lockout(simulated_fleet,
         assert 'Benutzer-ID oder Passwort falsch' in run.output or 'no password posted' in run.output, run.output
     assert 'no password posted' in run.output
     assert fleet.control.printer('printer-0001')['counters']['writes'] == 0
+
+
+def test_probe_on_every_session_carrier(simulated_fleet, run_playbook, tmp_path):
+    fleet = simulated_fleet(printers=4, session_limit=1, printer_settings=printer_settings(
+        {'family': ADVANCE, 'language': 'en', 'provider': 'microsoft', 'variants': ['session_cookie_renamed']},
+        {'family': MF, 'language': 'fr', 'provider': 'google', 'variants': ['session_in_url']},
+        {'family': MF, 'language': 'en', 'provider': 'microsoft', 'variants': ['cookie_domain', 'redirect_by_ip'],
+         'address': '127.0.0.1'},
+        {'family': ADVANCE, 'language': 'fr', 'provider': 'google', 'variants': ['unknown_login_answer']}))
+    inventory = yaml.safe_load(fleet.inventory_path.read_text())
+    hosts_of(inventory)['printer-0003']['cloudmail_host'] = 'localhost'
+    inventory_path = write_yaml(tmp_path / 'inventory.yml', inventory)
+    reports = tmp_path / 'reports'
+    run = run_playbook('probe.yml', inventory_path, extra_vars={'cloudmail_report_dir': str(reports)})
+    rows = {row['host']: row for row in load_report(reports, 'probe')['printers']}
+    for name, printer in fleet.printers.items():
+        assert rows[name]['family_guess'] == printer['family'], (name, rows[name], run.output)
+        state = fleet.control.printer(name)
+        assert state['counters']['writes'] == 0 and state['counters']['failed_logins'] == 0, (name, state['counters'])
+        assert state['login']['open_sessions'] == 0, (name, state['login'])
+        assert state['counters']['logins'] == state['counters']['logouts'] == 1, (name, state['counters'])
+    assert fleet.password not in run.output
