@@ -545,7 +545,7 @@ class Printer:
         if location and not location.startswith(self.profile['login']['path']):
             response.headers['Location'] = carry(location)
         if response.body is not None and 'html' in (response.content_type or ''):
-            pattern = re.compile(rb'(\b(?:href|src|action|HREF|SRC|ACTION)=)(["\']?)([^"\' >]*)\2')
+            pattern = re.compile(rb'(\b(?:href|src|action|formaction)=)(["\']?)([^"\' >]*)\2', re.IGNORECASE)
             response.body = pattern.sub(lambda m: m.group(1) + m.group(2) + carry(m.group(3).decode('latin-1')).encode(
                 'latin-1') + m.group(2), response.body)
         return response
