@@ -325,6 +325,11 @@ class Probe:
                 continue
             spec = found.providers.setdefault(provider, {'status_path': status_path.partition('?')[0], 'fields': {}})
             own_links = [(to, text) for origin, to, text in links if origin == status_path]
+            section = pages[status_path].in_section(provider) if status_path in pages else None
+            if section is not None and section is not pages[status_path]:
+                # A page with every provider's section: this provider's own Edit / Register links.
+                kept = set(self._same_site(self._base, status_path, href) for href, _text in section.links)
+                own_links = [(to, text) for to, text in own_links if to in kept]
             for key in ('edit', 'register', 'authorize'):
                 target = next((to for to, text in own_links if _matches(text, MENU_TEXTS[key])), None)
                 if target:
@@ -332,8 +337,8 @@ class Probe:
             if status_path in found.sent_to_login:
                 found.notes.append('%s: %s answered with the login page: the firmware needs a page visited after '
                                    'login (after_login)' % (provider, status_path))
-            if status_path in pages:
-                self._read_status(provider, pages[status_path])
+            if section is not None:
+                self._read_status(provider, section)
             for key in ('edit_path', 'register_path'):
                 if spec.get(key) in pages:
                     self._read_fields(provider, spec, pages[spec[key]])
@@ -354,11 +359,15 @@ class Probe:
 
     def _read_fields(self, provider, spec, page):
         captions = page.scan.captions
+        # A control's <label for> (or enclosing <label>) names it too, where the text before it does not.
+        labels = dict((control.name, control.label) for form in page.forms for control in form.inputs
+                      if control.name and control.label)
         for name, caption in captions.items():
             for key, texts in FIELD_CAPTIONS[provider].items():
-                if _matches(caption, texts) and key not in spec['fields']:
+                if (_matches(caption, texts) or _matches(labels.get(name, ''), texts)) and key not in spec['fields']:
                     spec['fields'][key] = name
-            if provider == 'google' and _matches(caption, SECRET_CHANGE_CAPTIONS):
+            if provider == 'google' and (_matches(caption, SECRET_CHANGE_CAPTIONS)
+                                         or _matches(labels.get(name, ''), SECRET_CHANGE_CAPTIONS)):
                 spec['secret_change_flag'] = {'field': name, 'value': page.scan.input_values.get(name) or 'on'}
 
     # -- comparing with the profiles
