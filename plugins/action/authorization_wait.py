@@ -90,8 +90,7 @@ class ActionModule(FleetAction):
             else:
                 waiting.append(printer)
 
-        sheet = sign_in_sheet(pending, dict((printer.name, printer.provider) for printer in printers), options['report_dir'],
-                              options['report_slice'], options['timeout'], display.warning)
+        sheet = sign_in_sheet(pending, printers, updates, options, display.warning)
         statuses = wait_for_sign_ins(
             dict((printer.name, printer) for printer in waiting), options['timeout'], poll_printer, display.display,
             workers=workers, interval=options['interval'], progress_every=min(options['progress_every'], 30),

@@ -62,24 +62,29 @@ def progress_line(waiting, seconds_left):
         len(waiting), ', '.join(sorted(waiting)), max(0, int(seconds_left)))
 
 
-def sign_in_sheet(pending, providers, directory, slice_name, timeout, warn, now=None):
+def sign_in_sheet(pending, printers, ended, options, warn, now=None):
     """A writer of the sign-in sheet for the wait: ``write(statuses, done=False)`` after each poll round.
 
-    ``pending``: host -> its ``oauth_authorize state=started`` result; ``providers``: host -> provider;
-    ``statuses``: host -> ``(outcome, detail)`` (a host not in it is shown as its ``failed`` default).
-    Only the outcome is shown, never a device's detail. A write that fails is reported once by ``warn``.
+    ``pending``: host -> its ``oauth_authorize state=started`` result; ``printers``: the checked printers;
+    ``ended``: host -> facts of the printers whose sign-in already failed (their reason is shown);
+    ``options``: the task's (report_dir, report_slice, timeout); ``statuses``: host -> ``(outcome, detail)``.
+    Only outcomes are shown, never a device's text. A write that fails is reported once by ``warn``.
     """
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    deadline = now + datetime.timedelta(seconds=float(timeout))
+    deadline = now + datetime.timedelta(seconds=float(options['timeout']))
+    providers = dict((printer.name, printer.provider) for printer in printers)
     # As in the table: a Google printer whose code was entered at its push needs nothing from the operator.
     rows = [pending_row(host, providers[host], started['authorization']) for host, started in sorted(pending.items())
             if host in providers and started.get('authorization')
             and not (providers[host] == 'google' and started.get('code_submitted'))]
-    path = sheet_path(report_directory(directory), slice_name)
+    failed = dict((host, facts.get('printer_error_reason') or 'failed') for host, facts in ended.items()
+                  if facts.get('printer_error'))
+    path = sheet_path(report_directory(options['report_dir']), options['report_slice'])
     failures = []
 
     def write(statuses, done=False):
-        outcomes = dict((host, (statuses.get(host) or ('failed', ''))[0]) for host in pending)
+        outcomes = dict((row['host'], failed.get(row['host']) or (statuses.get(row['host']) or ('waiting', ''))[0])
+                        for row in rows)
         try:
             write_private(path, render_sign_in_sheet(rows, deadline, outcomes, done))
         except (OSError, ValueError) as exc:

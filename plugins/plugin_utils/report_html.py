@@ -19,6 +19,7 @@ import datetime
 import hashlib
 import os
 import tempfile
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -41,6 +42,11 @@ MAX_ROW_HEIGHT = 120
 # How often the sign-in sheet reloads itself while a run waits for the sign-ins.
 SHEET_REFRESH_SECONDS = 5
 SHEET_NAME = 'sign-in-%s.html'
+# What a printer's row says, from the outcome of its last poll or why its sign-in ended.
+SHEET_STATUS = {'active': 'signed in', 'waiting': 'waiting', 'unreadable': 'waiting', 'missing_code': 'no code given',
+                'code_expired': 'code expired', 'declined': 'declined', 'code_rejected': 'code rejected',
+                'timeout': 'not signed in in time'}
+_WAITING = tuple(outcome for outcome, text in SHEET_STATUS.items() if text == 'waiting')
 
 
 def _script(name):
@@ -157,8 +163,12 @@ def render_sign_in_sheet(rows, deadline, statuses=None, done=False, now=None):
     printers = []
     for row in sorted(rows, key=lambda item: item['host']):
         outcome = statuses.get(row['host'], 'waiting')
-        printers.append(dict(row, outcome=outcome, signed_in=outcome == 'active',
-                             waiting=outcome in ('waiting', 'unreadable') and not done,
+        if done and outcome in _WAITING:
+            outcome = 'timeout'
+        printers.append(dict(row, outcome=outcome, waiting=outcome in _WAITING,
+                             status=SHEET_STATUS.get(outcome, outcome.replace('_', ' ')),
+                             # A device gives the address: only a web page becomes a link, never a script.
+                             link=urlsplit(row.get('open') or '').scheme in ('https', 'http'),
                              expires=row.get('expires_at') or _utc(deadline)))
     counts = collections.Counter(printer['outcome'] for printer in printers)
     return _ENVIRONMENT.get_template('sign_in.html.j2').render(

@@ -8,6 +8,8 @@
   var inputs = Array.prototype.slice.call(table.tHead.querySelectorAll('tr.filters input'));
   var shown = document.getElementById('shown-count');
   var stateColumn = -1;
+  // Ties keep the report's own order (problems first, then host), whatever was clicked before.
+  var written = new Map(Array.prototype.map.call(body.rows, function (row, index) { return [row, index]; }));
   var groupFilter = '';
 
   Array.prototype.forEach.call(table.querySelectorAll('col'), function (col, index) {
@@ -32,7 +34,7 @@
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
       var order = compare(value(a, index), value(b, index));
-      return descending ? -order : order;
+      return (descending ? -order : order) || written.get(a) - written.get(b);
     });
     rows.forEach(function (row) { body.appendChild(row); });
   }
