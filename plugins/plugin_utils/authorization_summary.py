@@ -94,8 +94,9 @@ def write_sign_in_sheet(rows, directory, slice_name, wait_timeout, lines, now=No
     A sheet that cannot be written costs the operator a click, never the sign-in: the table is still shown.
     """
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    path = sheet_path(report_directory(directory), slice_name)
+    path = os.path.join(report_directory(directory), 'sign-in-%s.html' % slice_name)
     try:
+        path = sheet_path(report_directory(directory), slice_name)
         write_private(path, render_sign_in_sheet(rows, now + datetime.timedelta(seconds=float(wait_timeout)), now=now))
     except (OSError, ValueError) as exc:
         lines.append('The sign-in sheet could not be written in %s (cloudmail_report_dir): %s' % (

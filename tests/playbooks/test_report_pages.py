@@ -21,7 +21,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 import yaml
 
 from conftest import BIN, PLAYBOOKS, load_report, write_yaml
