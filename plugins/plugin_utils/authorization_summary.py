@@ -94,13 +94,12 @@ def write_sign_in_sheet(rows, directory, slice_name, wait_timeout, lines, now=No
     A sheet that cannot be written costs the operator a click, never the sign-in: the table is still shown.
     """
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    path = os.path.join(report_directory(directory), 'sign-in-%s.html' % slice_name)
+    directory = report_directory(directory)
     try:
-        path = sheet_path(report_directory(directory), slice_name)
+        path = sheet_path(directory, slice_name)
         write_private(path, render_sign_in_sheet(rows, now + datetime.timedelta(seconds=float(wait_timeout)), now=now))
     except (OSError, ValueError) as exc:
-        lines.append('The sign-in sheet could not be written in %s (cloudmail_report_dir): %s' % (
-            os.path.dirname(path), exc))
+        lines.append('The sign-in sheet could not be written in %s (cloudmail_report_dir): %s' % (directory, exc))
         return None
     lines.append('The same sign-ins to click (copy buttons, links, time left), in a browser: %s' % path)
     return path

@@ -510,6 +510,7 @@ def render_csv(document):
 
 
 def render_html(document):
+    """The HTML page (report_html renders it from its template)."""
     return report_html.render_report(document, report_columns(document['printers']), KEY_COLUMNS, STATES, _state_rank)
 
 

@@ -181,15 +181,12 @@ def write_private(path, content):
     """Write a file only its owner can read, atomically (a reader never sees half a page)."""
     directory = os.path.dirname(path) or '.'
     os.makedirs(directory, exist_ok=True)
+    # mkstemp creates the file with mode 0600, in the target's directory so that the rename is atomic.
     descriptor, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
     try:
         with os.fdopen(descriptor, 'w', encoding='utf-8', newline='') as target:
             target.write(content)
-        os.chmod(temporary, 0o600)
         os.replace(temporary, path)
-    except BaseException:
-        try:
+    finally:
+        if os.path.exists(temporary):
             os.unlink(temporary)
-        except OSError:
-            pass
-        raise
