@@ -170,7 +170,7 @@ def render_sign_in_sheet(rows, deadline, statuses=None, done=False, now=None):
                              # A device gives the address: only a web page becomes a link, never a script.
                              link=urlsplit(row.get('open') or '').scheme in ('https', 'http'),
                              expires=row.get('expires_at') or _utc(deadline)))
-    counts = collections.Counter(printer['outcome'] for printer in printers)
+    counts = collections.Counter(printer['status'] for printer in printers)
     return _ENVIRONMENT.get_template('sign_in.html.j2').render(
         printers=printers, generated_at=_utc(now), deadline=_utc(deadline), done=done, counts=dict(counts),
         waiting=sum(1 for printer in printers if printer['waiting']), refresh=SHEET_REFRESH_SECONDS,

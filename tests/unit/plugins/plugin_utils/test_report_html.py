@@ -118,6 +118,7 @@ def test_the_sheet_reloads_while_the_run_waits_and_says_when_it_is_done():
     done = report_html.render_sign_in_sheet([GOOGLE, MICROSOFT], deadline, {'mfp-1': 'active', 'mfp-2': 'waiting'},
                                             done=True, now=NOW)
     assert 'http-equiv="refresh"' not in done and 'data-done="true"' in done
+    assert 'Done: the run waits no more (not signed in in time 1, signed in 1)' in done
     assert re.findall(r'<td class="status">([^<]+)</td>', done) == ['signed in', 'not signed in in time']
     assert 'class="countdown" data-until="2026-12-03T12:15:00Z"' not in done
 
