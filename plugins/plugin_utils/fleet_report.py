@@ -248,10 +248,6 @@ CORE_COLUMNS = (
     Column('connection_status', 'Connection', None, None),
     Column('token_status', 'Token', None, None),
 )
-# The columns that decide what to do with a printer: the HTML page keeps them in view.
-KEY_COLUMNS = tuple(column.key for column in CORE_COLUMNS)
-# The printer's inventory groups (sites, batches), when it is in any: the HTML page pictures each group.
-GROUP_COLUMNS = (Column('groups', 'Groups', None, None),)
 
 
 def preflight_summary(checks):
@@ -314,6 +310,10 @@ EXPIRY_COLUMNS = (
     Column('token_lapses_in_days', 'Days left', None, None),
     Column('token_lapse_basis', 'Lapse basis', None, None),
 )
+# The columns that decide what to do with a printer: the HTML page keeps them in view.
+KEY_COLUMNS = tuple(column.key for column in CORE_COLUMNS)
+# The printer's inventory groups (sites, batches), when it is in any: the HTML page pictures each group.
+GROUP_COLUMNS = (Column('groups', 'Groups', None, None),)
 
 
 def preflight_passed(checks):

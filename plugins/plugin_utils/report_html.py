@@ -89,6 +89,11 @@ def _strip(counts, total, states, rank):
             for state, number in sorted(counts.items(), key=lambda item: rank(item[0]))]
 
 
+def _needs_action(row):
+    """A row asks for an action unless its state is one a run is meant to end in (severity ok)."""
+    return row.get('severity', 'failed') != 'ok'
+
+
 def row_groups(row):
     return [name for name in (row.get('groups') or '').split(', ') if name]
 
@@ -104,7 +109,7 @@ def group_pictures(rows, states, rank):
         if len(grouped) == len(rows):
             continue
         counts = collections.Counter(row.get('state', 'unknown') for row in grouped)
-        pictures.append({'name': name, 'total': len(grouped), 'need_action': sum(1 for row in grouped if row.get('state') != 'ok'),
+        pictures.append({'name': name, 'total': len(grouped), 'need_action': sum(1 for row in grouped if _needs_action(row)),
                          'segments': _strip(counts, len(grouped), states, rank)})
     return pictures
 
@@ -126,7 +131,7 @@ def render_report(document, columns, key_columns, states, rank):
             # The state column sorts by severity, as the report does, not by name.
             cells.append(_cell(column.key, value, '%02d %s' % rank(value) if column.key == 'state' else None))
         table.append({'row': row, 'severity': row.get('severity', 'failed'), 'cells': cells,
-                      'needs_action': row.get('state') != 'ok', 'groups': row_groups(row)})
+                      'needs_action': _needs_action(row), 'groups': row_groups(row)})
     by_state = [dict(segment, meaning=states[segment['state']].meaning if segment['state'] in states else '',
                      advice=states[segment['state']].next_action if segment['state'] in states else '')
                 for segment in _strip(summary['by_state'], summary['printers'], states, rank)]
