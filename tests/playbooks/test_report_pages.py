@@ -165,8 +165,7 @@ def test_the_fleet_report_reads_at_a_glance_at_1366_and_1920(simulated_fleet, ru
         layout = seen[width]['layout']
         titles = {title['key']: title for title in layout['titles']}
         assert set(KEY_COLUMNS) <= set(titles) and all(titles[key]['isKey'] for key in KEY_COLUMNS), layout['titles']
-        for key in KEY_COLUMNS:
-            title = titles[key]
+        for title in (title for title in layout['titles'] if title['isKey']):
             # Never narrower than its title, and in view: no scrolling sideways to read a key column.
             assert title['width'] + 0.5 >= title['needed'], (width, title)
             assert title['right'] <= layout['viewport'] + 0.5, (width, title, layout['viewport'])
