@@ -59,6 +59,16 @@ options:
     description: Seconds between two progress lines (at most 30).
     type: float
     default: 20
+  report_dir:
+    description:
+      - Directory of the sign-in sheet C(sign-in-<report_slice>.html) that M(printfleet.cloudmail.authorization_summary)
+        wrote; it is rewritten after each round of polls (each printer's status, the time left) and marked done when
+        the wait ends. By default C(reports/) in the directory ansible-playbook runs in.
+    type: path
+  report_slice:
+    description: Name part of the sign-in sheet's file (C(cloudmail_report_slice)).
+    type: str
+    default: all
 attributes:
   check_mode:
     support: none
