@@ -17,8 +17,6 @@ __metaclass__ = type
 
 import os
 import re
-import signal
-import threading
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -40,7 +38,6 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     ProfileMismatchError,
     RemoteUIError,
     SessionExpiredError,
-    SessionInterruptedError,
     TransportLimitError,
     WriteRejectedError,
     profile_hint,
@@ -50,6 +47,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.bounded_http 
     bounded_request,
     bounded_session,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, decode_body
 
 # A Remote UI page is a few tens of kilobytes: anything far larger is not one, and is not read.
@@ -153,19 +151,16 @@ class RemoteUISession:
             self._http = None
 
     def _install_sigterm_handler(self):
-        # A killed task (timeout, Ctrl-C in the controller) should still log out.
-        if threading.current_thread() is not threading.main_thread():
-            return
-
-        def interrupted(signum, frame):
-            raise SessionInterruptedError(self.host, 'stopped by signal %d' % signum)
-
-        self._previous_sigterm = signal.signal(signal.SIGTERM, interrupted)
+        # A stop (Ctrl-C, SIGTERM, the controller gone: see interrupts.py) lets the request in flight
+        # finish; every later request but the logout is refused before it is sent, so the session
+        # still ends. In the main thread SIGINT and SIGTERM set the stop while the session is open.
+        if not getattr(self._send, 'stop_guarded', False):
+            self._send = interrupts.guarded(self._send, self.host)
+        self._previous_sigterm = interrupts.install_handlers()
 
     def _restore_sigterm_handler(self):
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)
-            self._previous_sigterm = None
+        interrupts.restore_handlers(self._previous_sigterm)
+        self._previous_sigterm = None
 
     # -- login / logout
 

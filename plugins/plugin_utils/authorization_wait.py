@@ -16,9 +16,11 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice, token_outcome
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import FleetInterrupted
 
 __metaclass__ = type
 
@@ -56,12 +58,13 @@ def progress_line(waiting, seconds_left):
 
 
 def wait_for_sign_ins(printers, timeout, poll, show, workers=1, interval=5.0, progress_every=20.0,
-                      sleep=time.sleep, clock=time.monotonic):
+                      sleep=interrupts.pause, clock=time.monotonic):
     """Poll every waiting printer until none waits or the timeout passes.
 
     ``printers`` maps host -> what ``poll`` takes; ``poll`` returns ``(outcome, detail)``.
     ``show`` gets a progress line at the start and at least every ``progress_every`` seconds.
     Returns host -> last ``(outcome, detail)``; ``waiting`` or ``unreadable`` means still waiting at the end.
+    A stop (interrupts.py) ends the wait after the polls in progress: ``FleetInterrupted``.
     """
     start = clock()
     statuses = dict((host, ('waiting', '')) for host in printers)
@@ -73,6 +76,14 @@ def wait_for_sign_ins(printers, timeout, poll, show, workers=1, interval=5.0, pr
             for host, status in zip(polled, pool.map(lambda name: poll(printers[name]), polled)):
                 statuses[host] = status
             waiting = [host for host, status in statuses.items() if status[0] in STILL_WAITING]
+            reason = interrupts.stop_reason()
+            if reason is not None:
+                raise FleetInterrupted(reason, dict(
+                    (host, {'changed': False, 'failed': status[0] != 'active', 'outcome': status[0],
+                            'msg': '%s: %s when the run was stopped (%s)' % (
+                                host, 'signed in' if status[0] == 'active' else 'still waiting for a sign-in'
+                                if status[0] in STILL_WAITING else status[0], reason)})
+                    for host, status in statuses.items()))
             left = timeout - (clock() - start)
             if not waiting or left <= 0:
                 return statuses
