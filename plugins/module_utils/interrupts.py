@@ -96,7 +96,10 @@ def guarded(send, host):
 
 def _handler(signum, frame):
     announce = _state['announce'] if not _stop.is_set() else None
-    request_stop(signal_name(signum))
+    parent = _state['parent']
+    # The parent-death signal, or a signal from anyone else.
+    request_stop('the controller (process %d) is gone' % parent if parent is not None and os.getppid() != parent
+                 else signal_name(signum))
     if announce is not None:
         # Not from the handler itself: the interrupted thread may hold the lock that showing a line takes.
         threading.Thread(target=announce, args=(signum,), daemon=True).start()
@@ -144,6 +147,11 @@ def watch_parent(parent=None):
     # The parent may have died before the signal was asked for: then no signal comes.
     if os.getppid() != parent:
         request_stop('the controller (process %d) is gone' % parent)
+
+
+def controller_alive():
+    """False once the watched parent (see ``watch_parent``) is gone."""
+    return _state['parent'] is None or os.getppid() == _state['parent']
 
 
 def tell_controller(line):

@@ -153,7 +153,8 @@ class FleetAction(ActionBase):
     @staticmethod
     def tell(line):
         """A line for the operator: on the controller's terminal, else through Ansible's display."""
-        if not interrupts.tell_controller(line):
+        # Nobody reads the display of a worker whose controller is gone.
+        if not interrupts.tell_controller(line) and interrupts.controller_alive():
             display.display(line)
 
     def announce_stop(self, signum):

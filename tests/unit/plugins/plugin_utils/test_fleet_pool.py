@@ -72,3 +72,61 @@ def test_a_stop_lets_the_printers_in_progress_finish_and_starts_no_other(tmp_pat
     ended = set(line.split()[1] for line in lines if line.startswith('end'))
     assert started and started == ended
     assert len(started) < len(printers)
+
+
+def _stop_pool_in_a_child(log, signum=None, kill_parent=False):
+    """A process that reads 40 printers in 2 forked processes; stopped after 0.3 s; returns its exit code."""
+    printers = [Printer('printer-%04d' % index) for index in range(40)]
+
+    def read(printer):
+        with open(log, 'a', encoding='utf-8') as out:
+            out.write('start %s %d\n' % (printer.name, os.getpid()))
+        time.sleep(0.6)  # a session in progress; it must still end ("logged out")
+        with open(log, 'a', encoding='utf-8') as out:
+            out.write('end %s %d\n' % (printer.name, os.getpid()))
+        return {'changed': False, 'failed': False}
+
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            read_fleet(printers, 4, read, processes=2)
+        except FleetInterrupted as exc:
+            code = 7 if len(exc.results) == len(printers) else 8
+        finally:
+            os._exit(code)
+    time.sleep(0.3)
+    os.kill(pid, signal.SIGKILL if kill_parent else signum)
+    status = os.waitpid(pid, 0)[1]
+    return os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
+
+
+def _log(log):
+    lines = [line.split() for line in log.read_text().splitlines()]
+    started = set(line[1] for line in lines if line[0] == 'start')
+    ended = set(line[1] for line in lines if line[0] == 'end')
+    return started, ended, set(int(line[2]) for line in lines)
+
+
+def test_ctrl_c_stops_the_pool_as_sigterm_does_and_every_printer_has_a_result(tmp_path):
+    log = tmp_path / 'log'
+    assert _stop_pool_in_a_child(log, signal.SIGINT) == 7
+    started, ended, _pids = _log(log)
+    assert started and started == ended and len(started) < 40
+
+
+def test_the_forked_processes_end_with_the_process_that_started_them_even_killed(tmp_path):
+    log = tmp_path / 'log'
+    assert _stop_pool_in_a_child(log, kill_parent=True) == -signal.SIGKILL
+    deadline = time.monotonic() + 5
+    started, ended, pids = _log(log)
+    while time.monotonic() < deadline:
+        if not any(os.path.exists('/proc/%d' % pid) for pid in pids):
+            break
+        time.sleep(0.05)
+    assert not any(os.path.exists('/proc/%d' % pid) for pid in pids), 'a forked process outlived its parent'
+    started, ended, _pids = _log(log)
+    # Each printer in progress finished (logged out); none was started after the parent was gone.
+    assert started and started == ended and len(started) < 40
+    time.sleep(1)
+    assert _log(log)[0] == started
