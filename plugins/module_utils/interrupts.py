@@ -31,7 +31,7 @@ __metaclass__ = type
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _PR_SET_PDEATHSIG = 1
 _stop = threading.Event()
-_state = {'reason': None, 'parent': None, 'announce': None}
+_state = {'reason': None, 'parent': None, 'announce': None, 'gone': False}
 _callbacks = []
 
 
@@ -63,15 +63,22 @@ def pause(seconds):
 def stop_reason():
     """Why the work stops, or None while it goes on (the controller's death is noticed here too)."""
     parent = _state['parent']
-    if not _stop.is_set() and parent is not None and os.getppid() != parent:
-        request_stop('the controller (process %d) is gone' % parent)
+    if parent is not None and not _state['gone'] and os.getppid() != parent:
+        _state['gone'] = True
+        gone = 'the controller (process %d) is gone' % parent
+        if _stop.is_set():
+            # A signal came first (sent by the controller before it ended, or its death signal
+            # while its last threads were ending).
+            _state['reason'] = '%s, and %s' % (_state['reason'], gone)
+        else:
+            request_stop(gone)
     return _state['reason'] if _stop.is_set() else None
 
 
 def reset():
     """A new unit of work in a process that may have stopped before (a test, or a forked child)."""
     _stop.clear()
-    _state.update(reason=None, parent=None, announce=None)
+    _state.update(reason=None, parent=None, announce=None, gone=False)
     del _callbacks[:]
 
 
@@ -96,10 +103,9 @@ def guarded(send, host):
 
 def _handler(signum, frame):
     announce = _state['announce'] if not _stop.is_set() else None
-    parent = _state['parent']
-    # The parent-death signal, or a signal from anyone else.
-    request_stop('the controller (process %d) is gone' % parent if parent is not None and os.getppid() != parent
-                 else signal_name(signum))
+    # The parent-death signal (the controller gone, see stop_reason), or a signal from anyone else.
+    stop_reason()
+    request_stop(signal_name(signum))
     if announce is not None:
         # Not from the handler itself: the interrupted thread may hold the lock that showing a line takes.
         threading.Thread(target=announce, args=(signum,), daemon=True).start()
@@ -145,8 +151,7 @@ def watch_parent(parent=None):
     _state['parent'] = parent
     parent_death_signal(signal.SIGTERM)
     # The parent may have died before the signal was asked for: then no signal comes.
-    if os.getppid() != parent:
-        request_stop('the controller (process %d) is gone' % parent)
+    stop_reason()
 
 
 def controller_alive():

@@ -7,6 +7,8 @@ import os
 import signal
 import time
 
+import pytest
+
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import FleetInterrupted, read_fleet
 
 
@@ -43,37 +45,6 @@ def test_the_printers_of_a_process_that_died_fail_and_the_others_are_kept():
     assert not any(results[printer.name]['failed'] for printer in printers[0::2])
 
 
-def test_a_stop_lets_the_printers_in_progress_finish_and_starts_no_other(tmp_path):
-    log = tmp_path / 'log'
-    printers = [Printer('printer-%04d' % index) for index in range(40)]
-
-    def read(printer):
-        with open(log, 'a', encoding='utf-8') as out:
-            out.write('start %s\n' % printer.name)
-        time.sleep(0.6)  # a session in progress; it must still end ("logged out")
-        with open(log, 'a', encoding='utf-8') as out:
-            out.write('end %s\n' % printer.name)
-        return {'changed': False, 'failed': False}
-
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            read_fleet(printers, 4, read, processes=2)
-        except FleetInterrupted:
-            code = 7
-        finally:
-            os._exit(code)
-    time.sleep(0.3)
-    os.kill(pid, signal.SIGTERM)
-    assert os.WEXITSTATUS(os.waitpid(pid, 0)[1]) == 7
-    lines = log.read_text().splitlines()
-    started = set(line.split()[1] for line in lines if line.startswith('start'))
-    ended = set(line.split()[1] for line in lines if line.startswith('end'))
-    assert started and started == ended
-    assert len(started) < len(printers)
-
-
 def _stop_pool_in_a_child(log, signum=None, kill_parent=False):
     """A process that reads 40 printers in 2 forked processes; stopped after 0.3 s; returns its exit code."""
     printers = [Printer('printer-%04d' % index) for index in range(40)]
@@ -108,9 +79,10 @@ def _log(log):
     return started, ended, set(int(line[2]) for line in lines)
 
 
-def test_ctrl_c_stops_the_pool_as_sigterm_does_and_every_printer_has_a_result(tmp_path):
+@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGINT], ids=['sigterm', 'ctrl-c'])
+def test_a_stop_lets_the_printers_in_progress_finish_starts_no_other_and_every_printer_has_a_result(tmp_path, signum):
     log = tmp_path / 'log'
-    assert _stop_pool_in_a_child(log, signal.SIGINT) == 7
+    assert _stop_pool_in_a_child(log, signum) == 7
     started, ended, _pids = _log(log)
     assert started and started == ended and len(started) < 40
 
