@@ -234,3 +234,32 @@ def test_a_killed_controller_leaves_no_process_and_no_write(slow_fleet, ansible_
              'sessions_at_exit': at_kill['open_sessions'], 'sessions_left': later['open_sessions'],
              'writes_after': later['writes'] - at_kill['writes'], 'writes_after_end': later['writes'] - at_exit['writes'],
              'states': sorted(entry['state'] for entry in record[0]['printers'].values()), 'rerun': converged})
+
+
+def test_ctrl_c_during_the_wait_for_sign_ins_ends_it_at_once(simulated_fleet, ansible_env, run_playbook, tmp_path):
+    fleet = simulated_fleet(printers=6, providers='microsoft', poll_interval=1, settle_seconds=0.5)
+    rollout = Rollout(ansible_env, fleet, tmp_path, 'waiting')
+    deadline = time.monotonic() + 120
+    while 'Waiting for sign-ins' not in rollout.output():
+        assert rollout.process.poll() is None and time.monotonic() < deadline, rollout.output()
+        time.sleep(0.1)
+    sent = time.monotonic()
+    os.killpg(rollout.process.pid, signal.SIGINT)
+    code = rollout.wait(timeout=60)
+    seconds = time.monotonic() - sent
+    output = rollout.output()
+    assert code == 99, output
+    # The wait's pause ends at the stop: no need to wait for its next round, let alone its timeout.
+    assert seconds < 5, output
+    assert fleet.control.counters()['open_sessions'] == 0
+    record = [entry for entry in records(rollout.reports) if entry['task'] == 'authorization_wait']
+    assert len(record) == 1, output
+    assert sorted(record[0]['printers']) == sorted(fleet.printers)
+    assert all('still waiting for a sign-in' in entry['msg'] for entry in record[0]['printers'].values()), record
+    # The codes shown are still valid: a person signs in, and the re-run (reauthorize) finds the tokens.
+    for pending in fleet.control.entra_pending():
+        fleet.control.entra_approve(pending['user_code'])
+    run = run_playbook('reauthorize.yml', fleet.inventory_path, extra_vars={
+        'cloudmail_report_dir': str(rollout.reports), 'cloudmail_authorization_timeout': 60})
+    assert run.returncode == 0, run.output
+    assert {fleet.control.printer(name)['token']['microsoft']['status'] for name in fleet.printers} == {'active'}
