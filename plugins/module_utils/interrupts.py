@@ -65,7 +65,7 @@ def stop_reason():
     parent = _state['parent']
     if parent is not None and not _state['gone'] and os.getppid() != parent:
         _state['gone'] = True
-        gone = 'the controller (process %d) is gone' % parent
+        gone = 'the controller (process %s) is gone' % parent
         if _stop.is_set():
             # A signal came first (sent by the controller before it ended, or its death signal
             # while its last threads were ending).
@@ -169,7 +169,7 @@ def tell_controller(line):
     if parent is None or os.getppid() != parent:
         return False
     try:
-        descriptor = os.open('/proc/%d/fd/2' % parent, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | os.O_NONBLOCK)
+        descriptor = os.open('/proc/%s/fd/2' % parent, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | os.O_NONBLOCK)
     except OSError:
         return False
     try:
