@@ -62,10 +62,10 @@ def alive(pids):
 class Rollout:
     """``rollout.yml`` started in a process group of its own, its output in a file."""
 
-    def __init__(self, ansible_env, fleet, tmp_path, name):
+    def __init__(self, ansible_env, fleet, tmp_path, name, playbook='rollout.yml'):
         self.output_path = tmp_path / ('%s.log' % name)
         self.reports = tmp_path / 'reports'
-        command = [str(BIN / 'ansible-playbook'), '-i', str(fleet.inventory_path), str(PLAYBOOKS / 'rollout.yml'),
+        command = [str(BIN / 'ansible-playbook'), '-i', str(fleet.inventory_path), str(PLAYBOOKS / playbook),
                    '-f', str(FORKS), '-e', json.dumps({
                        'cloudmail_report_dir': str(self.reports), 'cloudmail_authorization_timeout': 60,
                        'cloudmail_retries': 1})]
@@ -263,3 +263,25 @@ def test_ctrl_c_during_the_wait_for_sign_ins_ends_it_at_once(simulated_fleet, an
         'cloudmail_report_dir': str(rollout.reports), 'cloudmail_authorization_timeout': 60})
     assert run.returncode == 0, run.output
     assert {fleet.control.printer(name)['token']['microsoft']['status'] for name in fleet.printers} == {'active'}
+
+
+def test_ctrl_c_during_a_task_per_printer_ends_every_session(simulated_fleet, ansible_env, tmp_path):
+    # probe.yml: one task per printer (a worker process each), each a long session of page reads.
+    fleet = simulated_fleet(printers=12, settle_seconds=0.5, latency=0.3)
+    rollout = Rollout(ansible_env, fleet, tmp_path, 'probe', playbook='probe.yml')
+    deadline = time.monotonic() + 120
+    while fleet.control.counters()['open_sessions'] < MID_SESSION:
+        assert rollout.process.poll() is None and time.monotonic() < deadline, rollout.output()
+        time.sleep(0.05)
+    group = descendants(rollout.process.pid)
+    sent = time.monotonic()
+    os.killpg(rollout.process.pid, signal.SIGINT)
+    code = rollout.wait(timeout=60)
+    at_exit = fleet.control.counters()
+    assert code == 99, rollout.output()
+    assert time.monotonic() - sent < EXIT_BOUND
+    # Each worker's session stopped after its request in flight and logged out before the run exited.
+    assert at_exit['open_sessions'] == 0, at_exit
+    wait_for_end(group, sent)
+    time.sleep(LATENCY + 2)
+    assert fleet.control.counters()['requests'] == at_exit['requests']
