@@ -103,9 +103,9 @@ def guarded(send, host):
 
 def _handler(signum, frame):
     announce = _state['announce'] if not _stop.is_set() else None
-    # The parent-death signal (the controller gone, see stop_reason), or a signal from anyone else.
-    stop_reason()
     request_stop(signal_name(signum))
+    # The parent-death signal, or the controller passing a signal on before it ends: named too.
+    stop_reason()
     if announce is not None:
         # Not from the handler itself: the interrupted thread may hold the lock that showing a line takes.
         threading.Thread(target=announce, args=(signum,), daemon=True).start()

@@ -87,8 +87,8 @@ interrupted:
   description:
     - True when the run was stopped during this task (Ctrl-C, SIGTERM, the controller gone); the task then fails.
       No printer was started after the stop; each printer in progress finished its request in flight and logged out.
-    - C(printers) then has every printer's result; C(interrupted) in a result is C(not started) (nothing was sent to
-      that printer) or C(stopped mid-way, logged out).
+    - RV(record) then lists every printer, C(done), C(stopped mid-way, logged out) or C(not started) (nothing was
+      sent to it); C(counts) has how many of each.
   returned: when the run was stopped
   type: bool
   sample: true

@@ -80,6 +80,8 @@ def wait_for_sign_ins(printers, timeout, poll, show, workers=1, interval=5.0, pr
             if reason is not None:
                 raise FleetInterrupted(reason, dict(
                     (host, {'changed': False, 'failed': status[0] != 'active', 'outcome': status[0],
+                            'interrupted': None if status[0] == 'active' else 'waiting for a sign-in'
+                            if status[0] in STILL_WAITING else status[0],
                             'msg': '%s: %s when the run was stopped (%s)' % (
                                 host, 'signed in' if status[0] == 'active' else 'still waiting for a sign-in'
                                 if status[0] in STILL_WAITING else status[0], reason)})

@@ -46,6 +46,9 @@ __metaclass__ = type
 display = Display()
 DEFAULT_REPORT_DIRECTORY = 'reports'
 RECORD_FORMAT = 'printfleet.cloudmail.interrupted/1'
+# A printer's state in the record of a stopped task, and how the summary line says it.
+STATE_ORDER = ['done', STOPPED, NOT_STARTED]
+STATE_WORDS = {'done': 'printer(s) done', STOPPED: 'stopped mid-way (logged out)', NOT_STARTED: 'not started'}
 
 
 def _stoppable(run):
@@ -170,17 +173,21 @@ class FleetAction(ActionBase):
         return os.path.abspath(os.path.expanduser(directory or os.path.join(os.getcwd(), DEFAULT_REPORT_DIRECTORY)))
 
     def interrupted(self, exc, task_vars):
-        """The task's result after a stop, and its record on disk (see the module docstring)."""
-        counts = {'done': [], STOPPED: [], NOT_STARTED: []}
-        printers = {}
+        """The task's result after a stop, and its record on disk (see the module docstring).
+
+        The result stays small: the controller no longer reads it, and a large one would fill the
+        pipe to it and keep this worker from ending. Every printer's state is in the record.
+        """
+        printers, counts = {}, {}
         for host, outcome in sorted(exc.results.items()):
             state = outcome.get('interrupted') or 'done'
-            counts.setdefault(state, []).append(host)
+            counts[state] = counts.get(state, 0) + 1
             printers[host] = {'state': state, 'changed': bool(outcome.get('changed')),
                               'failed': bool(outcome.get('failed')), 'msg': outcome.get('msg') or ''}
         stopped_at = datetime.datetime.now(datetime.timezone.utc)
-        summary = '%d printer(s) done, %d stopped mid-way (logged out), %d not started' % (
-            len(counts['done']), len(counts[STOPPED]), len(counts[NOT_STARTED]))
+        summary = ', '.join('%d %s' % (counts.get(state, 0), STATE_WORDS.get(state, state))
+                            for state in STATE_ORDER + sorted(set(counts) - set(STATE_ORDER))
+                            if counts.get(state) or state in STATE_WORDS)
         path = os.path.join(self.record_directory(task_vars), 'interrupted-%s-%s.json' % (
             stopped_at.strftime('%Y%m%dT%H%M%SZ'), self.NAME))
         record = {'format': RECORD_FORMAT, 'task': self.NAME, 'reason': exc.reason,
@@ -196,5 +203,4 @@ class FleetAction(ActionBase):
             self.NAME, exc.reason, summary, where)
         self.tell(msg)
         return {'failed': True, 'changed': bool(record['changed_hosts']), 'interrupted': True, 'msg': msg,
-                'printers': exc.results, 'record': path, 'changed_hosts': record['changed_hosts'],
-                'failed_hosts': sorted(host for host, entry in printers.items() if entry['failed'])}
+                'record': path, 'counts': counts}

@@ -249,8 +249,8 @@ def test_ctrl_c_during_the_wait_for_sign_ins_ends_it_at_once(simulated_fleet, an
     seconds = time.monotonic() - sent
     output = rollout.output()
     assert code == 99, output
-    # The wait's pause ends at the stop: no need to wait for its next round, let alone its timeout.
-    assert seconds < 5, output
+    # The wait ends at the stop, not at its timeout (60 s): only the polls in progress finish.
+    assert seconds < EXIT_BOUND, output
     assert fleet.control.counters()['open_sessions'] == 0
     record = [entry for entry in records(rollout.reports) if entry['task'] == 'authorization_wait']
     assert len(record) == 1, output
