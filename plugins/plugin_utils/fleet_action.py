@@ -57,10 +57,17 @@ def _stoppable(run):
     def stoppable_run(self, tmp=None, task_vars=None):
         interrupts.watch_parent()
         previous = interrupts.install_handlers(announce=self.announce_stop)
+        # Ansible's own handlers come back only once the record is written: they end the process at once.
         try:
-            return run(self, tmp, task_vars)
-        except FleetInterrupted as exc:
-            return self.interrupted(exc, task_vars or {})
+            try:
+                result = run(self, tmp, task_vars)
+            except FleetInterrupted as exc:
+                return self.interrupted(exc, task_vars or {})
+            reason = interrupts.stop_reason()
+            if reason is not None:
+                # Stopped as it ended: the controller is stopping too and reads no (large) result.
+                return self.interrupted(FleetInterrupted(reason, result.get('printers') or {}), task_vars or {})
+            return result
         finally:
             interrupts.restore_handlers(previous)
     return stoppable_run
