@@ -163,8 +163,12 @@ def test_an_interrupt_stops_the_rollout_and_every_session_ends(slow_fleet, ansib
     assert len(record) == 1, output
     states = [entry['state'] for entry in record[0]['printers'].values()]
     assert len(states) == PRINTERS and 'not started' in states, record
-    # (After SIGTERM the controller passes it on, then ends: the worker sees both.)
-    assert record[0]['reason'].startswith({signal.SIGINT: 'Ctrl-C (SIGINT)', signal.SIGTERM: 'SIGTERM'}[signum]), record
+    if signum == signal.SIGINT:
+        assert record[0]['reason'] == 'Ctrl-C (SIGINT)', record
+    else:
+        # The controller passes SIGTERM on, then ends at once: the worker may notice either first.
+        assert 'SIGTERM' in record[0]['reason'] or 'the controller (process %d) is gone' % rollout.process.pid in \
+            record[0]['reason'], record
     # The operator was told, on the controller's output, while ansible-playbook still runs.
     if signum == signal.SIGINT:
         assert 'no other printer is started' in output and 'recorded in %s' % rollout.reports in output, output
