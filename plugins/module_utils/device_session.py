@@ -17,9 +17,7 @@ __metaclass__ = type
 
 import os
 import re
-import signal
 import socket
-import threading
 import time
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
@@ -43,7 +41,6 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     ProfileMismatchError,
     RemoteUIError,
     SessionExpiredError,
-    SessionInterruptedError,
     SessionLimitError,
     TransportLimitError,
     WriteRejectedError,
@@ -59,6 +56,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.login_ledger 
     LoginLedger,
     allowed_attempts,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, decode_body, encode_multipart
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.session_cookies import SessionCookies
 
@@ -196,19 +194,13 @@ class RemoteUISession:
             self._http = None
 
     def _install_sigterm_handler(self):
-        # A killed task (timeout, Ctrl-C in the controller) should still log out.
-        if threading.current_thread() is not threading.main_thread():
-            return
-
-        def interrupted(signum, frame):
-            raise SessionInterruptedError(self.host, 'stopped by signal %d' % signum)
-
-        self._previous_sigterm = signal.signal(signal.SIGTERM, interrupted)
+        # In the main thread SIGINT and SIGTERM set the stop (interrupts.py) while the session is open;
+        # _send refuses every request but the logout once it is set.
+        self._previous_sigterm = interrupts.install_handlers()
 
     def _restore_sigterm_handler(self):
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)
-            self._previous_sigterm = None
+        interrupts.restore_handlers(self._previous_sigterm)
+        self._previous_sigterm = None
 
     # -- login / logout
 
@@ -728,6 +720,9 @@ class RemoteUISession:
 
     def _send(self, method, path, data=None, referer=None, extra_headers=None, logout=False):
         """One request as a browser sends it: the session's cookies and URL-carried session id, no redirect followed."""
+        if not logout:
+            # After a stop (Ctrl-C, SIGTERM, the controller gone) only the logout is still sent.
+            interrupts.check(self.host, method, path)
         self._latest_page = None    # any request may end the validity of the latest page's token
         headers = dict(extra_headers or {})
         url = self.base_url + self._with_url_session(path)

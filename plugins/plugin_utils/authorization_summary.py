@@ -15,8 +15,8 @@ import os
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_html import (
     render_sign_in_sheet,
     sheet_path,
-    write_private,
 )
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import write_private
 
 __metaclass__ = type
 

@@ -17,6 +17,7 @@ import datetime
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice, token_outcome
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task
@@ -24,8 +25,10 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_html import (
     render_sign_in_sheet,
     sheet_path,
-    write_private,
 )
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import FleetInterrupted
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import write_private
 
 __metaclass__ = type
 
@@ -95,13 +98,14 @@ def sign_in_sheet(pending, printers, ended, options, warn, now=None):
 
 
 def wait_for_sign_ins(printers, timeout, poll, show, workers=1, interval=5.0, progress_every=20.0,
-                      sleep=time.sleep, clock=time.monotonic, on_round=None):
+                      sleep=interrupts.pause, clock=time.monotonic, on_round=None):
     """Poll every waiting printer until none waits or the timeout passes.
 
     ``printers`` maps host -> what ``poll`` takes; ``poll`` returns ``(outcome, detail)``.
     ``show`` gets a progress line at the start and at least every ``progress_every`` seconds.
     ``on_round`` (when given) gets the statuses after each round of polls (the sign-in sheet's refresh).
     Returns host -> last ``(outcome, detail)``; ``waiting`` or ``unreadable`` means still waiting at the end.
+    A stop (interrupts.py) ends the wait after the polls in progress: ``FleetInterrupted``.
     """
     start = clock()
     statuses = dict((host, ('waiting', '')) for host in printers)
@@ -115,6 +119,16 @@ def wait_for_sign_ins(printers, timeout, poll, show, workers=1, interval=5.0, pr
             if on_round:
                 on_round(statuses)
             waiting = [host for host, status in statuses.items() if status[0] in STILL_WAITING]
+            reason = interrupts.stop_reason()
+            if reason is not None:
+                raise FleetInterrupted(reason, dict(
+                    (host, {'changed': False, 'failed': status[0] != 'active', 'outcome': status[0],
+                            'interrupted': None if status[0] == 'active' else 'waiting for a sign-in'
+                            if status[0] in STILL_WAITING else status[0],
+                            'msg': '%s: %s when the run was stopped (%s)' % (
+                                host, 'signed in' if status[0] == 'active' else 'still waiting for a sign-in'
+                                if status[0] in STILL_WAITING else status[0], reason)})
+                    for host, status in statuses.items()))
             left = timeout - (clock() - start)
             if not waiting or left <= 0:
                 return statuses

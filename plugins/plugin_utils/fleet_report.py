@@ -29,6 +29,7 @@ import os
 import re
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_html
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import private_directory, write_private
 
 __metaclass__ = type
 
@@ -562,10 +563,8 @@ def _previous_content(path):
 
 
 def write_atomically(path, content):
-    temporary = '%s.tmp.%d' % (path, os.getpid())
-    with open(temporary, 'w', encoding='utf-8', newline='') as target:
-        target.write(content)
-    os.replace(temporary, path)
+    """The file written whole or not at all, 0600, nothing left behind on failure (see private_files)."""
+    write_private(path, content)
 
 
 def write_report(directory, slice_name, rows, metadata=None):
@@ -575,7 +574,7 @@ def write_report(directory, slice_name, rows, metadata=None):
     """
     if not SLICE_PATTERN.match(slice_name):
         raise ValueError('invalid slice name %r: letters, digits, ".", "-" and "_" only' % slice_name)
-    os.makedirs(directory, exist_ok=True)
+    private_directory(directory)
     document = report_document(rows, slice_name, metadata)
     paths = report_paths(directory, slice_name)
     changed = _previous_content(paths['json']) != _content(document)

@@ -18,7 +18,6 @@ import collections
 import datetime
 import hashlib
 import os
-import tempfile
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -180,18 +179,3 @@ def render_sign_in_sheet(rows, deadline, statuses=None, done=False, now=None):
         printers=printers, generated_at=_utc(now), deadline=_utc(deadline), done=done, counts=dict(counts),
         waiting=sum(1 for printer in printers if printer['waiting']), refresh=SHEET_REFRESH_SECONDS,
         script=script, script_source=script_source)
-
-
-def write_private(path, content):
-    """Write a file only its owner can read, atomically (a reader never sees half a page)."""
-    directory = os.path.dirname(path) or '.'
-    os.makedirs(directory, exist_ok=True)
-    # mkstemp creates the file with mode 0600, in the target's directory so that the rename is atomic.
-    descriptor, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
-    try:
-        with os.fdopen(descriptor, 'w', encoding='utf-8', newline='') as target:
-            target.write(content)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
