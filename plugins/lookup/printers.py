@@ -4,6 +4,12 @@
 
 from __future__ import annotations
 
+from ansible.errors import AnsibleError
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_check import NoPrinters, printers_or_fail
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -40,12 +46,6 @@ _raw:
   type: list
   elements: str
 '''
-
-from ansible.errors import AnsibleError
-from ansible.plugins.lookup import LookupBase
-
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_check import NoPrinters, printers_or_fail
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 
 
 class LookupModule(LookupBase):

@@ -27,7 +27,11 @@ import time
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError, RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
+    ProfileMismatchError,
+    RemoteUIError,
+    error_reason,
+)
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import (
     SMTP_SETTINGS_SPEC,
     checked_desired_mail_settings,
@@ -54,6 +58,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight imp
     check_device_clock,
     cloud_checks,
     entry,
+    status_clock_entry,
 )
 
 __metaclass__ = type
@@ -191,6 +196,13 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
                 device = OAuthDevice(session, printer.provider)
                 if status is None:
                     status = device.wait_for_connection(CONNECTION_SETTLE_SECONDS)
+                if not printer.preflight:
+                    # reauthorize.yml has no pre-flight: a printer whose clock is off would take a sign-in
+                    # and lose the token again; the status page just read says.
+                    clock_check = status_clock_entry(status, printer.clock_tolerance, clock(), 'reauthorize.yml')
+                    if clock_check is not None and not clock_check['ok']:
+                        raise _StepFailed('%s: %s; no sign-in was started' % (
+                            printer_label(printer.name, printer.push.params), clock_check['message']), 'clock_skew')
                 force = printer.force or (status['token_status'] == 'active' and lapses_within(
                     status.get('token_lapses_in_days'), printer.horizon_days))
                 started = start_in_session(device, status, force, False)
@@ -214,7 +226,7 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
         result = _failure(result, step, exc.reason, str(exc))
     except (RemoteUIError, ProfileError) as exc:
         text = str(exc) if step != 'preflight' else '%s; nothing was written to the printer' % exc
-        result = _failure(result, step, '', text)
+        result = _failure(result, step, error_reason(exc), text)
     except TaskFailed as exc:
         result = _failure(result, step, exc.result.get('reason', ''), exc.msg)
     except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet

@@ -97,7 +97,7 @@ def read_printer(printer):
     """One printer's ``oauth_info`` result for its provider, or its failure."""
     task = Task(dict(printer.params, provider=printer.provider), printer.profile)
     try:
-        result = dict(run_info(task), failed=False)
+        result = dict(run_info(task), failed=False, read_at=time.time())   # for the report's clock check
     except TaskFailed as exc:
         result = dict(exc.result, changed=False, failed=True, msg=exc.msg)
     except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet

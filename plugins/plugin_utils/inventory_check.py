@@ -49,6 +49,8 @@ def _pattern_hosts(pattern, groups):
     if not pattern or pattern.startswith('@'):
         return None  # a limit file: ansible reads it; not second-guessed here
     all_hosts = set(host for hosts in groups.values() for host in hosts)
+    if not pattern.startswith('~') and re.search(r'\[[-0-9:]+\]$', pattern):
+        return None  # a subscript (printers[0:9]): ansible's own syntax
     if pattern.startswith('~'):
         try:
             expression = re.compile(pattern[1:])
@@ -61,8 +63,6 @@ def _pattern_hosts(pattern, groups):
     else:
         def match(name):
             return name == pattern
-    if re.search(r'\[[-0-9:]+\]$', pattern):
-        return None  # a host range or subscript: ansible's own syntax
     hosts = set()
     for group, members in groups.items():
         if match(group):
