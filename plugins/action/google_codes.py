@@ -107,6 +107,6 @@ class ActionModule(ActionBase):
             if not text.strip():
                 break
             lines.append(text)
-            prompt = '%d of %d given; next (or Enter on an empty line to end)' % (len(answer_entries('\n'.join(lines))),
-                                                                               len(rows))
+            given = len(answer_entries('\n'.join(lines)))
+            prompt = '%d of %d given; next (or Enter on an empty line to end)' % (given, len(rows))
         return '\n'.join(lines)
