@@ -101,7 +101,8 @@ class ActionModule(ActionBase):
                 # A run of some printers (--limit) updates their rows and keeps the others' as last read.
                 fleet = args['fleet'] if args['fleet'] is not None else \
                     plain((task_vars.get('groups') or {}).get('printers') or [])
-                rows, kept = merged_rows(rows, previous_rows(dest, args['slice']), fleet, metadata['generated_at'])
+                rows, kept = merged_rows(rows, previous_rows(dest, args['slice']), fleet, metadata['generated_at'],
+                                         errors)
                 document, paths, changed = write_report(dest, args['slice'], rows, metadata)
         except (OSError, ValueError) as exc:
             raise AnsibleError('cannot write the fleet report in %s (cloudmail_report_dir): %s' % (dest, exc)) from exc

@@ -476,13 +476,15 @@ def carried_state(row, previous):
     return row
 
 
-def merged_rows(rows, previous, fleet_hosts, read_at):
+def merged_rows(rows, previous, fleet_hosts, read_at, failed=()):
     """``(rows, kept)``: this run's rows (read at ``read_at``), then the earlier rows of the fleet's printers
     this run did not read (a run with --limit), each with the date it was last read.
 
-    ``fleet_hosts``: every printer of the inventory; a row of a printer no longer in it is dropped.
+    ``fleet_hosts``: every printer of the inventory; a row of a printer no longer in it is dropped. ``failed``:
+    the printers a step of this run failed for: their state is this run's.
     """
-    rows = [dict(carried_state(row, previous.get(row['host'])), read_at=read_at) for row in rows]
+    rows = [dict(row if row['host'] in failed else carried_state(row, previous.get(row['host'])), read_at=read_at)
+            for row in rows]
     read = set(row['host'] for row in rows)
     kept = sorted(host for host in previous if host not in read and host in set(fleet_hosts or ()))
     return rows + [previous[host] for host in kept], kept

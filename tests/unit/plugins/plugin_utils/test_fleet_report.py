@@ -404,3 +404,12 @@ def test_a_rolled_back_printer_stays_so_while_oauth_stays_off():
     on_again = build_row('mfp', VARIABLES, status('inactive'))
     assert fleet_report.carried_state(on_again, rolled)['state'] == 'token_inactive'
     assert fleet_report.summarize([rolled])['need_action'] == 0
+
+
+def test_a_failure_of_this_run_is_not_covered_by_an_earlier_rollback():
+    rolled = build_row('mfp', VARIABLES, status('inactive', enabled=False), intended='absent')
+    failed = build_row('mfp', VARIABLES, status('inactive', enabled=False), failure(
+        'mfp: the test e-mail was failed (The OAuth 2.0 token is not active.)', 'printfleet.cloudmail.mail_test',
+        'token_inactive'))
+    rows = fleet_report.merged_rows([failed], {'mfp': rolled}, ['mfp'], 'now', failed={'mfp'})[0]
+    assert rows[0]['state'] == 'not_configured'
