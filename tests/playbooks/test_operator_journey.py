@@ -118,3 +118,21 @@ def test_operator_journey(simulated_fleet, run_playbook, tmp_path):
         for path in reports.iterdir():
             assert secret not in path.read_text()
     assert hosts_file.exists()
+
+
+def test_the_demo_says_what_its_first_pass_shows_before_it(simulated_fleet, ansible_env, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT
+    fleet = simulated_fleet(printers=3, languages='en', auto_approve_seconds=1, poll_interval=1, settle_seconds=0.5)
+    google = sum(1 for printer in fleet.printers.values() if printer['provider'] == 'google')
+    demo = subprocess.run([sys.executable, '-m', 'simulator.demo', '--simulator-dir', str(fleet.directory),
+                           '--report-dir', str(tmp_path / 'reports')], cwd=REPO_ROOT, env=ansible_env,
+                          capture_output=True, text=True, timeout=600, check=False, stdin=subprocess.DEVNULL)
+    output = demo.stdout
+    assert demo.returncode == 0, output + demo.stderr
+    plan = output.index('What you are about to see')
+    first_pass = output.index('$ ')
+    assert plan < first_pass < output.index('[ERROR]', first_pass), output
+    assert 'The %d Google\n  printers cannot' % google in output and 'That is expected' in output
