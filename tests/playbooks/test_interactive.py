@@ -39,12 +39,10 @@ def test_interactive_rollout_with_one_table_and_google_prompt(simulated_fleet, a
             fleet.control.entra_approve(user_code)
         consent = fleet.control.google_consent(google_url)
         child.sendline(consent['redirect_url'])
-        child.expect(pexpect.EOF)
-        transcript.append(child.before)
-    finally:
+    except BaseException:
         child.close()
-    output = ''.join(transcript)
-    assert child.exitstatus == 0, output
+        raise
+    output = run_to_its_end(child, transcript)
     assert token_status(fleet, 'printer-0001', 'microsoft')['status'] == 'active'
     assert token_status(fleet, 'printer-0002', 'microsoft')['status'] == 'active'
     assert token_status(fleet, 'printer-0003', 'google')['status'] == 'active'
@@ -71,6 +69,18 @@ def test_a_terminal_with_nobody_at_it_does_not_hang(simulated_fleet, ansible_env
     assert fleet.password not in output
 
 
+def run_to_its_end(child, transcript):
+    """The whole transcript of a run that must end with exit code 0."""
+    try:
+        child.expect(pexpect.EOF)
+        transcript.append(child.before)
+    finally:
+        child.close()
+    output = ''.join(transcript)
+    assert child.exitstatus == 0, output
+    return output
+
+
 def test_the_google_prompt_takes_what_people_paste_and_asks_again(simulated_fleet, ansible_env, tmp_path):
     fleet = simulated_fleet(printers=2, providers='google', languages='en', poll_interval=1, settle_seconds=0.5)
     settings = {'cloudmail_report_dir': str(tmp_path / 'reports'), 'cloudmail_authorization_timeout': 120}
@@ -93,12 +103,10 @@ def test_the_google_prompt_takes_what_people_paste_and_asks_again(simulated_flee
         child.expect(r'given in the order of the table \(printer-0002\)')
         redirect = consents['printer-0002']['redirect_url']
         child.sendline('%s %s' % (redirect[:40], redirect[40:]))
-        child.expect(pexpect.EOF)
-        transcript.append(child.before)
-    finally:
+    except BaseException:
         child.close()
-    output = ''.join(transcript)
-    assert child.exitstatus == 0, output
+        raise
+    output = run_to_its_end(child, transcript)
     for name in ('printer-0001', 'printer-0002'):
         assert token_status(fleet, name, 'google')['status'] == 'active'
         assert consents[name]['code'] not in output
