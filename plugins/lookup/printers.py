@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from ansible import context
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 
@@ -23,6 +24,8 @@ description:
     matches no host of the group. The message gives the validation command to run. ansible-playbook itself
     only warns and skips every play with C(no hosts matched), exiting 0.
   - Used in the C(hosts) line of the first play of every playbook of the collection.
+  - With C(--syntax-check), C(--list-tasks) or C(--list-tags) it returns the group without any check, since these
+    look at the playbook, not at the printers.
 author:
   - printfleet.cloudmail contributors (@printfleet)
 options:
@@ -53,6 +56,8 @@ class LookupModule(LookupBase):
         variables = variables or {}
         playbook = str(terms[0]) if terms else 'the playbook'
         group = str(terms[1]) if len(terms) > 1 else 'printers'
+        if any(context.CLIARGS.get(option) for option in ('syntax', 'listtasks', 'listtags')):
+            return [group]  # --syntax-check (ansible-lint) and the listings look at the playbook, not at printers
         try:
             return [printers_or_fail(group, plain(variables.get('groups') or {}), variables.get('ansible_limit'),
                                      plain(variables.get('ansible_inventory_sources') or []), playbook)]
