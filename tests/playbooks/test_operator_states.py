@@ -140,7 +140,8 @@ def test_rollback_is_an_end_state_and_the_mail_test_reads_the_printers_own_messa
 
 
 def test_status_states_come_from_the_exception_class(simulated_fleet, run_playbook, tmp_path):
-    fleet = simulated_fleet(printers=3, families='imagerunner_advance', providers='microsoft', settle_seconds=0.5)
+    fleet = simulated_fleet(printers=3, families='imagerunner_advance', providers='microsoft', auto_approve_seconds=1,
+                            poll_interval=1, settle_seconds=0.5)
     profile = tmp_path / 'site-profile.yml'
     profile.write_text('extends: isensys_mf\nlogin: {form_path: /login, path: /login, username_field: i0019, '
                        'password_field: i2101}\n', encoding='utf-8')
@@ -164,3 +165,19 @@ def test_status_states_come_from_the_exception_class(simulated_fleet, run_playbo
     assert rows['printer-0002']['state'] == 'unreachable_read', rows['printer-0002']
     assert 'cloudmail_task_budget' in rows['printer-0002']['last_error']
     assert rows['printer-0003']['state'] == 'not_configured'
+
+    # Their advice, followed: the profile that fits (probe.yml names it), the printer answering again, then the
+    # playbooks each next action names.
+    assert 'cloudmail_profile' in rows['printer-0001']['next_action']
+    assert rows['printer-0002']['next_action'].endswith('then run status.yml')
+    hosts['printer-0001'].pop('cloudmail_profile_file')
+    hosts['printer-0001']['cloudmail_profile'] = 'imagerunner_advance'
+    fleet.control.faults('printer-0002', latency=0)
+    fixed = write_yaml(tmp_path / 'fixed.yml', inventory)
+    settings = {'cloudmail_report_dir': str(reports), 'cloudmail_authorization_timeout': 60}
+    status = run_playbook('status.yml', fixed, extra_vars=settings)
+    assert status.returncode == 2, status.output
+    assert {row['state'] for row in rows_of(reports).values()} == {'not_configured'}
+    rollout = run_playbook('rollout.yml', fixed, extra_vars=settings)
+    assert rollout.returncode == 0, rollout.output
+    assert {row['state'] for row in rows_of(reports).values()} == {'ok'}
