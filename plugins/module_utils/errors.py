@@ -78,9 +78,14 @@ class PageNotUnderstoodError(RemoteUIError):
 
 
 class ProfileMismatchError(PageNotUnderstoodError):
-    """The login form does not hold the profile's fields: nothing was posted."""
+    """The login form does not hold the profile's fields: nothing was posted. ``found_fields``: the field names
+    the page holds, so that the controller can name the built-in profile that fits."""
 
     reason = 'profile_mismatch'
+
+    def __init__(self, host, message, found_fields=()):
+        super(ProfileMismatchError, self).__init__(host, message)
+        self.found_fields = tuple(found_fields)
 
 
 class UnknownStatusError(PageNotUnderstoodError):

@@ -68,6 +68,8 @@ class TaskFailed(Exception):
     def from_error(cls, exc, **result):
         """A device error's failure, keeping its class as the result's ``reason`` (the report's state comes from it)."""
         result.setdefault('reason', error_reason(exc))
+        if getattr(exc, 'found_fields', None):
+            result.setdefault('login_fields', list(exc.found_fields))
         return cls(str(exc), **result)
 
 

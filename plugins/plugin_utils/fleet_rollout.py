@@ -47,7 +47,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     start_in_session,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import published
@@ -167,7 +167,8 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
         except (ProfileMismatchError, ProfileError) as exc:
             if not printer.preflight:
                 raise
-            checks.append(entry('login_form', False, str(exc)))
+            checks.append(entry('login_form', False, str(exc) + fitting_profile_hint(
+                getattr(exc, 'found_fields', ()), printer.push.params.get('profile'))))
             raise _PreflightFailed()
         try:
             status = None
@@ -232,6 +233,7 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
         result = _failure(result, step, exc.reason, str(exc))
     except (RemoteUIError, ProfileError) as exc:
         text = str(exc) if step != 'preflight' else '%s; nothing was written to the printer' % exc
+        text += fitting_profile_hint(getattr(exc, 'found_fields', ()), printer.push.params.get('profile'))
         result = _failure(result, step, error_reason(exc), text)
     except TaskFailed as exc:
         result = _failure(result, step, exc.result.get('reason', ''), exc.msg)

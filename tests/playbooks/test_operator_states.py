@@ -161,6 +161,8 @@ def test_status_states_come_from_the_exception_class(simulated_fleet, run_playbo
     # The login form does not hold the profile's fields: the profile, not a read failure.
     assert rows['printer-0001']['state'] == 'profile_mismatch', rows['printer-0001']
     assert 'profile mismatch' in rows['printer-0001']['last_error']
+    # ... and the built-in profile whose login fields the page holds is named.
+    assert 'set cloudmail_profile: imagerunner_advance' in rows['printer-0001']['last_error']
     # The task budget used up: a printer that does not answer in time.
     assert rows['printer-0002']['state'] == 'unreachable_read', rows['printer-0002']
     assert 'cloudmail_task_budget' in rows['printer-0002']['last_error']
