@@ -18,6 +18,9 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     build_row,
     collection_version,
     merge_reports,
+    merged_rows,
+    needs_action,
+    previous_rows,
     run_metadata,
     summary_lines,
     write_report,
@@ -31,7 +34,8 @@ __metaclass__ = type
 SECRET_VARIABLES = ('cloudmail_password', 'cloudmail_google_client_secret')
 # The host variables a row shows or compares with the printer's settings.
 ROW_VARIABLES = ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host', 'cloudmail_microsoft_tenant',
-                 'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id', 'cloudmail_expiry_horizon_days')
+                 'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id', 'cloudmail_expiry_horizon_days',
+                 'cloudmail_clock_tolerance')
 DEFAULT_REPORT_DIRECTORY = 'reports'
 OUTCOME_FACTS = ('printer_error_action', 'printer_error_reason') + tuple(column.fact for column in FACT_COLUMNS)
 # And what a row names the printer by: its own profile file (which wins over cloudmail_profile), its groups.
@@ -57,7 +61,7 @@ class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = False
     _VALID_ARGS = frozenset(('dest', 'slice', 'hosts', 'status_var', 'error_var', 'statuses', 'merge',
-                             'fail_on_attention'))
+                             'fail_on_attention', 'intended', 'fleet'))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -71,6 +75,8 @@ class ActionModule(ActionBase):
             'statuses': {'type': 'dict'},
             'merge': {'type': 'bool', 'default': False},
             'fail_on_attention': {'type': 'raw', 'default': 'auto'},
+            'intended': {'type': 'str', 'choices': ['present', 'absent'], 'default': 'present'},
+            'fleet': {'type': 'list', 'elements': 'str'},
         })[1]
         # The directory the command runs in, never the collection's own (it may be installed read-only).
         dest = args['dest'] or os.path.join(os.getcwd(), DEFAULT_REPORT_DIRECTORY)
@@ -79,6 +85,7 @@ class ActionModule(ActionBase):
         except TypeError as exc:
             raise AnsibleError('cloudmail_fail_on_attention must be true, false or auto: %s' % exc) from exc
         metadata = run_metadata(plain(task_vars.get('ansible_inventory_sources') or []), collection_version())
+        kept = []
         try:
             if args['merge']:
                 document, paths, changed, sources = merge_reports(dest, metadata=metadata)
@@ -93,6 +100,11 @@ class ActionModule(ActionBase):
                     if error:
                         errors[host] = error
                 result['errors'] = errors
+                # A run of some printers (--limit) updates their rows and keeps the others' as last read.
+                fleet = args['fleet'] if args['fleet'] is not None else \
+                    plain((task_vars.get('groups') or {}).get('printers') or [])
+                rows, kept = merged_rows(rows, previous_rows(dest, args['slice']), fleet, metadata['generated_at'],
+                                         errors)
                 document, paths, changed = write_report(dest, args['slice'], rows, metadata)
         except (OSError, ValueError) as exc:
             raise AnsibleError('cannot write the fleet report in %s (cloudmail_report_dir): %s' % (dest, exc)) from exc
@@ -107,8 +119,8 @@ class ActionModule(ActionBase):
         result.update(
             changed=changed, paths=paths, summary=summary, printers=document['printers'],
             generated_at=document['generated_at'], fail_on_attention=attention_fails,
-            attention={row['host']: row['next_action'] for row in document['printers'] if row['state'] != 'ok'},
-            lines=summary_lines(document, paths),
+            attention={row['host']: row['next_action'] for row in document['printers'] if needs_action(row)},
+            kept_hosts=kept, lines=summary_lines(document, paths, kept),
             msg='fleet report: %d printer(s), %d need an action: %s' % (
                 summary['printers'], summary['need_action'], paths['html']))
         return result
@@ -139,7 +151,8 @@ class ActionModule(ActionBase):
             status = plain(variables.get(args['status_var']) or {})
         facts = {column.fact: plain(outcome.get(column.fact, variables.get(column.fact))) for column in FACT_COLUMNS
                  if outcome.get(column.fact, variables.get(column.fact)) is not None}
-        row = build_row(host, row_variables, status, failure, facts, secrets=self._secrets(variables, host))
+        row = build_row(host, row_variables, status, failure, facts, secrets=self._secrets(variables, host),
+                        intended=args['intended'])
         return row, message
 
     @staticmethod

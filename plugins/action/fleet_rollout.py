@@ -82,6 +82,10 @@ class ActionModule(FleetAction):
         pending = sorted(host for host, outcome in results.items() if outcome.get('pending'))
         if diff:
             result['diff'] = self.printer_diffs(results)
+        if check_mode:
+            # The plan: what the real run would write on each printer (see the diffs with --diff).
+            result['planned_writes'] = dict((host, outcome['planned_writes']) for host, outcome in sorted(results.items())
+                                            if outcome.get('planned_writes'))
         result.update(
             changed=bool(changed), printers=results, failed_hosts=failed, changed_hosts=changed, pending_hosts=pending,
             ansible_facts={OUTCOMES_FACT: merged_outcomes(recorded_outcomes(task_vars.get('hostvars')), updates)},

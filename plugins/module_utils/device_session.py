@@ -221,7 +221,7 @@ class RemoteUISession:
             'was counted. Set cloudmail_profile to the right family, or name a profile file with these field '
             'names in cloudmail_profile_file, check it with playbooks/status.yml, then run again' % (
                 form_path, ' and '.join(repr(name) for name in missing), self.profile_name, wanted[0], wanted[1],
-                ', '.join(found)))
+                ', '.join(found)), found_fields=found)
 
     def login(self):
         """Log in; the device's answer decides whether it worked, the profile's cookie name is a hint.

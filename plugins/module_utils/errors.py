@@ -14,7 +14,13 @@ __metaclass__ = type
 
 
 class RemoteUIError(Exception):
-    """A problem with one printer; the message starts with the host name."""
+    """A problem with one printer; the message starts with the host name.
+
+    ``reason`` is what the fleet report makes its state of (one word per class, never read from the
+    message text): a subclass sets its own.
+    """
+
+    reason = 'device_error'
 
     def __init__(self, host, message):
         super(RemoteUIError, self).__init__('%s: %s' % (host, message))
@@ -23,6 +29,8 @@ class RemoteUIError(Exception):
 
 class DeviceUnreachableError(RemoteUIError):
     """Transient faults (refused, reset, timeouts, 5xx, busy) outlasted the retries."""
+
+    reason = 'unreachable'
 
 
 class TransportLimitError(DeviceUnreachableError):
@@ -36,13 +44,19 @@ class TransportLimitError(DeviceUnreachableError):
 class CertificateError(RemoteUIError):
     """The printer's TLS certificate is not trusted; never retried."""
 
+    reason = 'certificate_rejected'
+
 
 class LoginRejectedError(RemoteUIError):
     """Wrong user name or password; never retried, so that we cause no lockout."""
 
+    reason = 'wrong_password'
+
 
 class LockedOutError(RemoteUIError):
     """The device refuses logins after repeated failures; never retried."""
+
+    reason = 'locked_out'
 
 
 class LoginPausedError(LockedOutError):
@@ -51,6 +65,8 @@ class LoginPausedError(LockedOutError):
     Raised before anything is posted, from the failures recorded across runs (``login_ledger``).
     """
 
+    reason = 'login_paused'
+
 
 class LoginUnconfirmedError(RemoteUIError):
     """The login answer is neither a success nor a refusal the profile knows; never retried.
@@ -58,33 +74,62 @@ class LoginUnconfirmedError(RemoteUIError):
     The device may have counted a failed login: the printer is stopped for the run.
     """
 
+    reason = 'login_unconfirmed'
+
 
 class SessionLimitError(RemoteUIError):
     """The device holds every session it allows (another administrator, or a session left open); not retried."""
+
+    reason = 'session_limit'
 
 
 class SessionExpiredError(RemoteUIError):
     """The session ended again right after a fresh login."""
 
+    reason = 'session_expired'
+
 
 class PageNotUnderstoodError(RemoteUIError):
     """A page did not look as the profile says (unknown page, missing label or field)."""
 
+    reason = 'page_not_understood'
+
 
 class ProfileMismatchError(PageNotUnderstoodError):
-    """The login form does not hold the profile's fields: nothing was posted."""
+    """The login form does not hold the profile's fields: nothing was posted. ``found_fields``: the field names
+    the page holds, so that the controller can name the built-in profile that fits."""
+
+    reason = 'profile_mismatch'
+
+    def __init__(self, host, message, found_fields=()):
+        super(ProfileMismatchError, self).__init__(host, message)
+        self.found_fields = tuple(found_fields)
 
 
 class UnknownStatusError(PageNotUnderstoodError):
     """A status word that the profile does not list."""
 
+    reason = 'status_unknown'
+
 
 class WriteRejectedError(RemoteUIError):
     """The device answered a form post with its error page."""
 
+    reason = 'write_rejected'
+
 
 class SessionInterruptedError(RemoteUIError):
     """The process was asked to stop (SIGTERM) while a session was open."""
+
+    reason = 'interrupted'
+
+
+def error_reason(exc):
+    """The reason word of an exception: its class's for a device error, ``profile_mismatch`` for an unusable
+    profile (device_profiles.ProfileError, which names its variable), else ``''``."""
+    if isinstance(exc, RemoteUIError):
+        return exc.reason
+    return 'profile_mismatch' if hasattr(exc, 'variable') and type(exc).__name__ == 'ProfileError' else ''
 
 
 def profile_hint(profile):

@@ -53,7 +53,8 @@ class MailDevice:
         reply = reply.text if reply is not None and result != 'not_tried' else None
         return {'result': result, 'server_reply': reply,
                 'tested_at': sent_at.text if sent_at is not None and result != 'not_tried' else None,
-                'reason': mail_failure_reason(result, reply)}
+                'reason': mail_failure_reason(result, reply,
+                                              self.session.profile['messages'].get('mail_token_inactive') or ())}
 
     def send_test(self, recipient):
         """[Send Test E-mail]: the device connects to its SMTP server now; answers the result it shows."""

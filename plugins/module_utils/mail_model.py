@@ -18,6 +18,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     profile_hint,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import SettingsPlan
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import comparable
 
 # What Exchange Online and Gmail publish for client submission.
 PROVIDER_SMTP = {
@@ -111,8 +112,14 @@ MAIL_FAILURE_REASONS = (
 )
 
 
-def mail_failure_reason(result, reply):
-    """Why a test e-mail did not go out, as one word; None when it was sent or not tried."""
+def mail_failure_reason(result, reply, token_inactive=()):
+    """Why a test e-mail did not go out, as one word; None when it was sent or not tried.
+
+    ``token_inactive``: the printer's own texts for "no active token" (profile messages ``mail_token_inactive``):
+    the printer then did not try the server at all, and a new sign-in is what fixes it.
+    """
+    if result in ('failed', 'rejected') and any(comparable(text) in comparable(reply or '') for text in token_inactive):
+        return 'token_inactive'
     if result == 'failed':
         return 'connection_failed'
     if result != 'rejected':

@@ -72,7 +72,7 @@ def run_smtp_settings(task):
             result = push_smtp_settings(task, session, desired)
     except RemoteUIError as exc:
         task.warnings.extend(session.warnings)
-        raise TaskFailed(str(exc))
+        raise TaskFailed.from_error(exc)
     task.warnings.extend(session.warnings)
     return result
 
@@ -103,7 +103,7 @@ def run_mail_test(task):
             outcome = device.send_test(params['recipient']) if sends else device.last_test()
     except RemoteUIError as exc:
         task.warnings.extend(session.warnings)
-        raise TaskFailed(str(exc))
+        raise TaskFailed.from_error(exc)
     task.warnings.extend(session.warnings)
     if params['send'] and not sends:
         outcome = dict(NOT_TRIED)

@@ -133,21 +133,22 @@ def status_from_page_lenient(page):
             'error_details': (error.text or None) if error is not None else None}
 
 
-# What to do next, per failure reason of an authorization.
+# What to do next, per failure reason of an authorization: a playbook and the inventory variables to use.
 NEXT_STEPS = {
-    'code_expired': 'the user code expired before the sign-in was completed; run oauth_authorize with '
-                    'state=started to get a new code, and sign in within its expiry',
-    'declined': 'the sign-in was declined; check the account and its consent, then run oauth_authorize '
-                'with state=started for a new code',
-    'code_rejected': 'the device rejected the authorization code (a code is good once, for a few minutes); '
-                     'open the authorization URL again (state=started) and submit the new code',
-    'not_connected': 'the device cannot reach its authorization server; check the settings with '
-                     'oauth_settings/oauth_info, the network, the proxy and the certificate checks',
-    'missing_code': 'no authorization is pending on the device; run oauth_authorize with state=started first',
-    'missing_code/google': 'state=completed needs authorization_code: open the authorization URL (state=started), '
-                           'consent, and pass the code parameter of the address the browser then shows',
-    'timeout': 'no active token yet; the person may not have finished signing in: run oauth_authorize '
-               'with state=completed again to keep waiting, or state=started with force=true for a new code',
+    'code_expired': 'the user code expired before the sign-in was completed; run reauthorize.yml for a new code and '
+                    'sign in within its expiry (raise cloudmail_authorization_timeout to wait longer)',
+    'declined': 'the sign-in was declined; check the account and its consent, then run reauthorize.yml for a new code',
+    'code_rejected': 'the device rejected the authorization code (a code is good once, for a few minutes); run '
+                     'reauthorize.yml, open the new authorization URL, consent and give the new code at the prompt '
+                     'or in cloudmail_google_authorization_codes',
+    'not_connected': 'the device cannot reach its authorization server; check its network, proxy and DNS, and '
+                     'cloudmail_verify_server_certificate and cloudmail_add_cn_to_verification, then run rollout.yml',
+    'missing_code': 'no authorization is pending on the device; run reauthorize.yml to start one',
+    'missing_code/google': 'no Google authorization code was given: open the authorization URL, consent, and give '
+                           'the code (or the whole address the browser then shows) at the prompt of reauthorize.yml '
+                           'or in cloudmail_google_authorization_codes',
+    'timeout': 'no active token yet; the person may not have finished signing in: run reauthorize.yml and sign in '
+               'while it waits (raise cloudmail_authorization_timeout if needed)',
 }
 
 

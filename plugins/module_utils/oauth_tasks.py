@@ -14,7 +14,7 @@ from __future__ import annotations
 
 __metaclass__ = type
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError, error_reason
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import (
     AuthorizationFailed,
     OAuthDevice,
@@ -63,6 +63,14 @@ class TaskFailed(Exception):
         super(TaskFailed, self).__init__(msg)
         self.msg = msg
         self.result = result
+
+    @classmethod
+    def from_error(cls, exc, **result):
+        """A device error's failure, keeping its class as the result's ``reason`` (the report's state comes from it)."""
+        result.setdefault('reason', error_reason(exc))
+        if getattr(exc, 'found_fields', None):
+            result.setdefault('login_fields', list(exc.found_fields))
+        return cls(str(exc), **result)
 
 
 def _spec(**options):
@@ -150,7 +158,7 @@ def run_settings(task):
             result = push_settings(task, session, desired)[0]
     except RemoteUIError as exc:
         task.warnings.extend(session.warnings)
-        raise TaskFailed(str(exc), provider=task.params['provider'])
+        raise TaskFailed.from_error(exc, provider=task.params['provider'])
     task.warnings.extend(session.warnings)
     return result
 
@@ -178,7 +186,7 @@ def run_info(task):
                 providers[provider] = report
     except RemoteUIError as exc:
         task.warnings.extend(session.warnings)
-        raise TaskFailed(str(exc))
+        raise TaskFailed.from_error(exc)
     task.warnings.extend(session.warnings)
     return dict(changed=False, providers=providers)
 
@@ -280,7 +288,7 @@ def run_authorize(task):
         raise TaskFailed(str(exc), reason=exc.reason)
     except RemoteUIError as exc:
         task.warnings.extend(warnings)
-        raise TaskFailed(str(exc))
+        raise TaskFailed.from_error(exc)
     # Returns only after the logout, so that a failed logout still reaches the result as a warning.
     task.warnings.extend(warnings)
     return result
@@ -308,7 +316,7 @@ def run_probe_task(task):
         result, warnings = run_probe(lambda profile: session_from_params(params, profile), candidates,
                                      task.profile, params['host'], params['max_pages'])
     except RemoteUIError as exc:
-        raise TaskFailed(str(exc))
+        raise TaskFailed.from_error(exc)
     task.warnings.extend(warnings)
     # The statuses at the top, as oauth_info returns them, so that the fleet report reads both alike.
     return dict(changed=False, providers=result.pop('providers'), probe=result)

@@ -77,6 +77,21 @@ options:
       - The module itself never fails for printers' states.
     type: raw
     default: auto
+  intended:
+    description:
+      - V(absent) when the run turned OAuth 2.0 off on purpose (C(rollback.yml)): a printer whose OAuth settings
+        are off is then C(rolled_back), a state that needs no action, and stays so in later reports while its
+        settings stay off.
+    type: str
+    choices: [present, absent]
+    default: present
+  fleet:
+    description:
+      - Every printer of the inventory (default the group C(printers)). The report written for O(slice) keeps the
+        rows of the printers of O(fleet) that this run did not read (a run with C(--limit)), each with the date it
+        was last read (column C(read_at)); rows of hosts no longer in the inventory are dropped.
+    type: list
+    elements: str
 attributes:
   check_mode:
     support: none
@@ -119,7 +134,8 @@ generated_at:
 summary:
   description:
     - C(printers), C(by_state), C(by_severity), C(by_token_status), C(by_connection_status), C(need_action)
-      (printers whose state is not C(ok)), C(need_action_hosts) and C(with_error).
+      (printers whose state asks for an action, that is of a severity other than C(ok)), C(need_action_hosts)
+      and C(with_error).
   returned: always
   type: dict
 printers:
@@ -128,7 +144,7 @@ printers:
   type: list
   elements: dict
 attention:
-  description: Host -> next action, for every printer whose state is not C(ok).
+  description: Host -> next action, for every printer whose state asks for an action (severity other than C(ok)).
   returned: always
   type: dict
 errors:
@@ -143,6 +159,11 @@ fail_on_attention:
 lines:
   description: Counts by state, one line per printer needing an action, and the report paths, for a final message.
   returned: always
+  type: list
+  elements: str
+kept_hosts:
+  description: The printers whose rows were kept from the report already there, as last read (not read in this run).
+  returned: when O(merge=false)
   type: list
   elements: str
 sources:

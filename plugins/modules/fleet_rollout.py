@@ -25,8 +25,10 @@ description:
     status waited for when a sign-in follows (O(authorize)). A printer whose settings are on but that cannot reach
     its provider then fails with reason C(not_connected).
   - The SMTP settings when the host has C(cloudmail_smtp_sender), as M(printfleet.cloudmail.smtp_settings) does it.
-  - The start of the sign-in (with O(authorize=true), never in check mode), as M(printfleet.cloudmail.oauth_authorize)
-    with C(state=started) does it; an active token is left alone unless C(cloudmail_force_authorization) is true or
+  - The start of the sign-in (with O(authorize=true)), as M(printfleet.cloudmail.oauth_authorize) with
+    C(state=started) does it; in check mode nothing is started, and the plan (RV(planned_writes), and with C(--diff)
+    one diff per write: OAuth settings, SMTP settings, sign-in, Google code, secrets masked) shows what the real run
+    would write; an active token is left alone unless C(cloudmail_force_authorization) is true or
     it lapses within C(cloudmail_expiry_horizon_days). A Google printer whose code is in its own view of
     C(cloudmail_google_authorization_codes) gets that code entered right away, seconds after its own push, while the
     code is fresh (a warning says when the code is older than Google's 600 s).
@@ -163,6 +165,14 @@ changed_hosts:
   returned: always
   type: list
   elements: str
+planned_writes:
+  description:
+    - In check mode, host -> what the real run would write on it, in order, among C(oauth_settings),
+      C(smtp_settings), C(sign_in) (a sign-in started) and C(google_code) (the given Google code entered).
+  returned: in check mode
+  type: dict
+  sample:
+    printer-0001: [oauth_settings, smtp_settings, sign_in]
 pending_hosts:
   description: Hosts waiting for a sign-in, sorted.
   returned: always

@@ -143,3 +143,26 @@ def _short(error):
     if error.validator == 'required':
         return error.message.replace("is a required property", 'is missing')
     return error.message if len(error.message) < 200 else error.message[:200] + '...'
+
+
+def fitting_profiles(field_names, profile_dir=PROFILE_DIR):
+    """The built-in profiles whose login form fields are all among ``field_names`` (a login page's fields)."""
+    names = set(field_names or ())
+    fitting = []
+    for name in profile_names(profile_dir):
+        try:
+            login = resolve_profile(name, None, profile_dir)['login']
+        except ProfileError:
+            continue
+        if login['username_field'] in names and login['password_field'] in names:
+            fitting.append(name)
+    return fitting
+
+
+def fitting_profile_hint(field_names, current=None, profile_dir=PROFILE_DIR):
+    """' The built-in profile X has these login fields: set cloudmail_profile: X.' or '' when none fits."""
+    fitting = [name for name in fitting_profiles(field_names, profile_dir) if name != current]
+    if not fitting:
+        return ''
+    return ' The login form holds the fields of the built-in profile %s: set cloudmail_profile: %s (and remove ' \
+        'cloudmail_profile_file), then run rollout.yml.' % (' or '.join(fitting), fitting[0])

@@ -145,10 +145,12 @@ class FleetAction(ActionBase):
 
     @staticmethod
     def printer_diffs(results):
-        """One diff per changed printer, each headed by its host, as the per-host task would show them."""
-        return [dict(outcome['diff'], before_header=host,
-                     after_header=' '.join([host] + [outcome['diff'].get('after_header', '')]).strip())
-                for host, outcome in sorted(results.items()) if outcome.get('changed') and outcome.get('diff')]
+        """The diffs of every changed printer, each headed by its host, as the per-host task would show them:
+        the printer's ``diffs`` (one per write, check mode) or else its one ``diff``."""
+        return [dict(diff, before_header=host, after_header=' '.join([host] + [diff.get('after_header', '')]).strip())
+                for host, outcome in sorted(results.items())
+                for diff in (outcome.get('diffs') or ([outcome['diff']] if outcome.get('changed') and outcome.get('diff')
+                                                      else []))]
 
     @staticmethod
     def summary(result, results):

@@ -29,6 +29,7 @@ import os
 import re
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_html
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import status_clock_entry
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import private_directory, write_private
 
 __metaclass__ = type
@@ -82,7 +83,12 @@ STATES = {
         'for a self-signed one), then run rollout.yml'),
     'profile_mismatch': State(
         'blocked', "the printer's pages do not look as its profile says",
-        'set cloudmail_profile to the profile of this printer model and firmware, then run rollout.yml'),
+        'set cloudmail_profile to the profile of this printer model and firmware (playbooks/probe.yml names the '
+        'built-in one that fits), then run rollout.yml'),
+    'clock_skew': State(
+        'blocked', "the printer's clock is off by more than cloudmail_clock_tolerance: it refuses tokens and codes",
+        "set the printer's date and time (or its NTP server) in its Remote UI, then run rollout.yml (its "
+        'pre-flight checks the clock before the sign-in)'),
     'settings_failed': State(
         'failed', 'pushing the OAuth settings failed; the token cannot become active before they are in place',
         'fix what the last error names (cloudmail_microsoft_tenant, cloudmail_google_client_id, '
@@ -117,7 +123,7 @@ STATES = {
         'action', 'a sign-in is pending',
         'sign in with the pending code from the run output, or run reauthorize.yml for a new one'),
     'token_inactive': State(
-        'action', 'the settings are in place but the printer holds no token',
+        'action', 'the settings are in place but the printer holds no token (or says its token is not active)',
         'run reauthorize.yml'),
     'token_expired': State(
         'action', 'the refresh token expired or was revoked',
@@ -146,35 +152,43 @@ STATES = {
         'warning', 'the token is active but is expected to lapse within cloudmail_expiry_horizon_days',
         'run reauthorize.yml before it lapses (it authorizes the printers inside the horizon again; a Google '
         'client in testing status lapses every 7 days: publish it to production to stop that)'),
+    'rolled_back': State(
+        'ok', 'OAuth 2.0 e-mail is turned off on it, as rollback.yml was run to do',
+        'none (rollout.yml turns OAuth 2.0 e-mail on again)'),
     'ok': State('ok', 'the printer holds an active token', 'none'),
 }
 
-# Why a step failed, from the module's own reason or from its message (the modules name no class).
-_MESSAGE_KINDS = (
-    ('login_paused', re.compile(r'no password posted: \d+ failed', re.I)),
-    ('login_unconfirmed', re.compile(r'knows neither as a success nor as a refusal|did not accept the session', re.I)),
-    ('session_held', re.compile(r'still holds every administrator session', re.I)),
-    ('locked_out', re.compile(r'refuses logins after repeated', re.I)),
-    ('wrong_password', re.compile(r'login refused|wrong user name or password', re.I)),
-    ('certificate_rejected', re.compile(r'TLS certificate .* not accepted|certificate verify failed', re.I)),
-    ('profile_mismatch', re.compile(r'may not match this firmware|unknown profile', re.I)),
-    # A device that answers too slowly, too much or from elsewhere (the client's transport limits) is
-    # handled as one that does not answer: check where it is and how fast it is.
-    ('unreachable', re.compile(r'gave up on|no answer to|connection failed|connection refused|timed out|'
-                               r'request .* failed|unreachable|did not answer|no complete answer within|'
-                               r'exceeds the size limit|redirects to another host', re.I)),
-    ('code_missing', re.compile(r'No authorization code for', re.I)),
-    ('not_connected', re.compile(r'cannot reach|not_connected', re.I)),
-)
+# Why a step failed -> the printer's state. The reason is carried from the exception class
+# (module_utils/errors.py: RemoteUIError.reason, kept by TaskFailed) or given by the step itself.
 _REASON_STATES = {
+    # errors.py, one word per class
+    'unreachable': 'unreachable', 'certificate_rejected': 'certificate_rejected', 'wrong_password': 'wrong_password',
+    'locked_out': 'locked_out', 'login_paused': 'login_paused', 'login_unconfirmed': 'login_unconfirmed',
+    'session_limit': 'session_held', 'profile_mismatch': 'profile_mismatch', 'page_not_understood': 'profile_mismatch',
+    'status_unknown': 'status_unknown',
+    # the steps' own reasons
     'code_expired': 'authorization_failed', 'declined': 'authorization_failed', 'code_rejected': 'authorization_failed',
     'missing_code': 'code_missing', 'timeout': 'authorization_timeout', 'not_connected': 'not_connected',
-    'check_failed': 'preflight_failed',
-    # mail_test.yml: why the test e-mail did not go out
+    'check_failed': 'preflight_failed', 'clock_skew': 'clock_skew',
+    # mail_test.yml: why the test e-mail did not go out (the printer's own message: no active token)
+    'token_inactive': 'token_inactive',
     'token_refused': 'mail_test_rejected', 'basic_auth_refused': 'mail_test_rejected',
     'sender_refused': 'mail_test_rejected', 'smtp_auth_disabled': 'mail_test_rejected',
     'connection_failed': 'mail_test_rejected', 'rejected': 'mail_test_rejected',
 }
+# Only for a failure that carries no reason (a report written by an older release, a task of the
+# operator's own): what its message says.
+_MESSAGE_KINDS = (
+    ('locked_out', re.compile(r'refuses logins after repeated', re.I)),
+    ('wrong_password', re.compile(r'login refused|wrong user name or password', re.I)),
+    ('certificate_rejected', re.compile(r'TLS certificate .* not accepted|certificate verify failed', re.I)),
+    ('profile_mismatch', re.compile(r'may not match this firmware|unknown profile|profile mismatch', re.I)),
+    ('unreachable', re.compile(r'gave up on|no answer to|connection failed|connection refused|timed out|'
+                               r'request .* failed|unreachable|did not answer|no complete answer within|'
+                               r'exceeds the size limit|redirects to another host|task budget', re.I)),
+    ('code_missing', re.compile(r'No authorization code for', re.I)),
+    ('not_connected', re.compile(r'cannot reach|not_connected', re.I)),
+)
 # The step of the run that failed, from the failed task's module.
 _ACTION_STEPS = {
     'validate_inventory': 'validate', 'oauth_settings': 'settings', 'oauth_authorize': 'authorize',
@@ -183,36 +197,40 @@ _ACTION_STEPS = {
 
 
 def failure_state(action, reason, message):
-    """The state of a printer whose step failed: what failed (the module) and why (reason or message)."""
+    """The state of a printer whose step failed: what failed (the module) and why (its reason)."""
     step = _ACTION_STEPS.get(str(action or '').rsplit('.', 1)[-1])
     if step == 'validate' or 'are invalid' in (message or ''):
         return 'invalid_inventory'
-    if reason in _REASON_STATES:
-        return _REASON_STATES[reason]
-    kind = next((name for name, pattern in _MESSAGE_KINDS if pattern.search(message or '')), None)
+    kind = _REASON_STATES.get(reason)
+    if kind is None and not reason:
+        kind = next((name for name, pattern in _MESSAGE_KINDS if pattern.search(message or '')), None)
     if kind == 'unreachable' and step == 'read':
         return 'unreachable_read'
     if kind:
         return kind
-    # A failed pre-flight check has its reason; the pre-flight fails for another reason when the printer
-    # did not answer or refused the login, and then the message tells which.
+    # A reason with no state of its own (the device refused a write, a session was interrupted...): the step says
+    # which playbook runs it again.
     return {'settings': 'settings_failed', 'read': 'read_failed', 'preflight': 'preflight_failed'}.get(
         step, 'step_failed')
 
 
-_AUTHORIZATION_FAILURES = ('authorization_failed', 'authorization_timeout', 'code_missing', 'step_failed')
+_AUTHORIZATION_FAILURES = ('authorization_failed', 'authorization_timeout', 'code_missing', 'step_failed',
+                           'token_inactive')
 
 
-def printer_state(failure, preflight_ok, read_ok, connection_status, token_status, settings_match):
+def printer_state(failure, preflight_ok, read_ok, connection_status, token_status, settings_match, clock_ok=None):
     """The one state of a printer at the end of a run.
 
     ``failure`` is the state of the step that failed in this run (``failure_state``) or None;
     ``settings_match`` is whether the printer's OAuth settings are on and match the inventory
     (None when unknown). A failed step comes first: the token status alone cannot tell that
-    the settings never reached the printer.
+    the settings never reached the printer. ``clock_ok`` is False when the printer's clock is off by
+    more than the tolerance: no token can work then, whatever the token status says.
     """
     if preflight_ok is False:
         return 'preflight_failed'
+    if clock_ok is False and failure in (None, 'clock_skew', 'token_inactive') + _AUTHORIZATION_FAILURES:
+        return 'clock_skew'
     if failure in _AUTHORIZATION_FAILURES and settings_match is False:
         return 'not_configured'  # no sign-in can work before the settings are written
     if failure:
@@ -227,6 +245,11 @@ def printer_state(failure, preflight_ok, read_ok, connection_status, token_statu
         return 'not_configured'
     return {'authorizing': 'authorizing', 'inactive': 'token_inactive', 'expired': 'token_expired',
             'error': 'token_error'}.get(token_status, 'status_unknown')
+
+
+def needs_action(row):
+    """Whether a row asks for an action: its state is not one that a run is meant to end in."""
+    return row.get('severity', STATES.get(row.get('state'), STATES['step_failed']).severity) != 'ok'
 
 
 def watched_state(state, lapses_in_days, horizon_days):
@@ -262,7 +285,11 @@ CORE_COLUMNS = (
     Column('profile', 'Profile', None, None),
     Column('connection_status', 'Connection', None, None),
     Column('token_status', 'Token', None, None),
+    Column('oauth', 'OAuth', None, None),
 )
+# When each printer was read: this run's date, or an earlier run's for a row kept from the report already
+# there (a run with --limit); shown when rows have it.
+READ_COLUMNS = (Column('read_at', 'Last read (UTC)', None, None),)
 
 
 def preflight_summary(checks):
@@ -340,12 +367,14 @@ def preflight_passed(checks):
 
 # --------------------------------------------------------------------------- rows
 
-def build_row(host, variables, status_result, failure=None, facts=None, secrets=(), fact_columns=FACT_COLUMNS):
+def build_row(host, variables, status_result, failure=None, facts=None, secrets=(), fact_columns=FACT_COLUMNS,
+              intended=None):
     """One report row.
 
-    ``variables``: the host's cloudmail_* variables; ``status_result``: its ``oauth_info`` result;
-    ``failure``: None or {'message', 'action', 'reason'} of the step that failed in this run;
-    ``facts``: the host's facts named by ``fact_columns``.
+    ``variables``: the host's cloudmail_* variables; ``status_result``: its ``oauth_info`` result (with
+    ``read_at``, when its status page was read, for the clock check); ``failure``: None or
+    {'message', 'action', 'reason'} of the step that failed in this run; ``facts``: the host's facts named
+    by ``fact_columns``; ``intended``: ``absent`` when the run turned OAuth off on purpose (rollback.yml).
     """
     facts = facts or {}
     failure = failure or {}
@@ -357,12 +386,20 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
     connection_status = provider_status.get('connection_status') or UNKNOWN
     token_status = provider_status.get('token_status') or UNKNOWN
     message = failure.get('message') or ''
+    clock = status_clock_entry(provider_status, variables.get('cloudmail_clock_tolerance') or 300,
+                               status_result.get('read_at') if read_ok else None, 'status.yml')
     failed_state = failure_state(failure.get('action'), failure.get('reason'), message) if message else None
+    enabled = (provider_status.get('settings') or {}).get('enabled') if read_ok else None
     state = printer_state(failed_state, preflight_passed(facts.get('printer_preflight')), read_ok,
                           connection_status, token_status,
-                          settings_match(provider, provider_status.get('settings'), variables))
+                          settings_match(provider, provider_status.get('settings'), variables),
+                          clock_ok=clock['ok'] if clock else None)
+    if intended == 'absent' and state == 'not_configured' and enabled is False and not failed_state:
+        state = 'rolled_back'
     state = watched_state(state, provider_status.get('token_lapses_in_days'),
                           variables.get('cloudmail_expiry_horizon_days'))
+    if state == 'clock_skew' and not message:
+        message = '%s: %s' % (host, clock['message'])
     row = {
         'host': host,
         'state': state,
@@ -374,6 +411,7 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
         'profile': profile_label(variables),
         'connection_status': connection_status,
         'token_status': token_status,
+        'oauth': UNKNOWN if enabled is None else ('on' if enabled else 'off'),
     }
     if variables.get('group_names'):
         row['groups'] = ', '.join(sorted(str(name) for name in variables['group_names']))
@@ -436,13 +474,55 @@ def sort_rows(rows):
     return sorted(rows, key=rank)
 
 
+# --------------------------------------------------------------------------- rows kept from the report already there
+
+def previous_rows(directory, slice_name):
+    """host -> row of the report already written for this slice, each with the date it was read (``read_at``)."""
+    try:
+        with open(report_paths(directory, slice_name)['json'], encoding='utf-8') as current:
+            document = json.load(current)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(document, dict) or document.get('format') != REPORT_FORMAT:
+        return {}
+    rows = {}
+    for row in document.get('printers') or ():
+        if isinstance(row, dict) and row.get('host'):
+            rows[row['host']] = dict(row, read_at=row.get('read_at') or document.get('generated_at') or UNKNOWN)
+    return rows
+
+
+def carried_state(row, previous):
+    """A printer rolled back on purpose stays ``rolled_back`` while its OAuth settings stay off (later runs of
+    status.yml), instead of asking for rollout.yml."""
+    if previous and previous.get('state') == 'rolled_back' and row.get('state') == 'not_configured' \
+            and row.get('oauth') == 'off':
+        return dict(row, state='rolled_back', severity=STATES['rolled_back'].severity,
+                    next_action=advice('rolled_back'))
+    return row
+
+
+def merged_rows(rows, previous, fleet_hosts, read_at, failed=()):
+    """``(rows, kept)``: this run's rows (read at ``read_at``), then the earlier rows of the fleet's printers
+    this run did not read (a run with --limit), each with the date it was last read.
+
+    ``fleet_hosts``: every printer of the inventory; a row of a printer no longer in it is dropped. ``failed``:
+    the printers a step of this run failed for: their state is this run's.
+    """
+    rows = [dict(row if row['host'] in failed else carried_state(row, previous.get(row['host'])), read_at=read_at)
+            for row in rows]
+    read = set(row['host'] for row in rows)
+    kept = sorted(host for host in previous if host not in read and host in set(fleet_hosts or ()))
+    return rows + [previous[host] for host in kept], kept
+
+
 # --------------------------------------------------------------------------- document
 
 def summarize(rows):
     """Counts by state, token status and connection status, and the printers that need an action."""
     def count(key):
         return dict(sorted(collections.Counter(row.get(key, UNKNOWN) for row in rows).items()))
-    attention = [row['host'] for row in rows if row.get('state') != 'ok']
+    attention = [row['host'] for row in rows if needs_action(row)]
     return {
         'printers': len(rows),
         'by_state': count('state'),
@@ -493,7 +573,7 @@ def collection_version(root=None):
 
 def report_columns(rows):
     """The core columns, then each fact column that at least one row has."""
-    optional = GROUP_COLUMNS + EXPIRY_COLUMNS + FACT_COLUMNS
+    optional = READ_COLUMNS + GROUP_COLUMNS + EXPIRY_COLUMNS + FACT_COLUMNS
     return list(CORE_COLUMNS) + [column for column in optional if any(column.key in row for row in rows)]
 
 
@@ -543,7 +623,7 @@ def report_paths(directory, slice_name):
 
 # Row fields that move by themselves (the device refreshes its token, time passes) or belong to one
 # kind of run (the send test of mail_test.yml): a new value alone is no change of the fleet.
-UNCOMPARED_FIELDS = tuple(column.key for column in EXPIRY_COLUMNS) + ('mail_test',)
+UNCOMPARED_FIELDS = tuple(column.key for column in EXPIRY_COLUMNS) + ('mail_test', 'read_at')
 
 
 def _content(document):
@@ -608,15 +688,21 @@ def merge_reports(directory, output_slice=MERGED_SLICE, metadata=None):
     return document, paths, changed, sources
 
 
-def summary_lines(document, paths):
-    """What a run prints at its end: counts by state, the printers needing an action, the files."""
+def summary_lines(document, paths, kept=()):
+    """What a run prints at its end: counts by state, the printers needing an action, the files; and, for a run
+    that read only some printers (--limit), how many rows it kept from earlier runs."""
     summary = document['summary']
     lines = ['Fleet report %s: %d printer(s); by state: %s' % (
         document.get('generated_at', ''), summary['printers'],
         ', '.join('%s %d' % (state, number) for state, number in
                   sorted(summary['by_state'].items(), key=lambda item: _state_rank(item[0]))) or 'none')]
     for row in document['printers']:
-        if row.get('state') != 'ok':
+        if needs_action(row):
             lines.append('%s: %s -> %s' % (row['host'], row['state'], row['next_action']))
+    if kept:
+        lines.append('This run read %d printer(s) and updated their rows; the fleet report keeps the rows of the %d '
+                     'other printer(s) of the inventory as last read (see the "Last read" column): %s' % (
+                         summary['printers'] - len(kept), len(kept), ', '.join(kept[:10]) +
+                         (', ...' if len(kept) > 10 else '')))
     lines.extend('%s report: %s' % (kind.upper(), paths[kind]) for kind in ('html', 'csv', 'json'))
     return lines

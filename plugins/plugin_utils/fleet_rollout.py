@@ -27,7 +27,11 @@ import time
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError, RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
+    ProfileMismatchError,
+    RemoteUIError,
+    error_reason,
+)
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import (
     SMTP_SETTINGS_SPEC,
     checked_desired_mail_settings,
@@ -43,7 +47,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     start_in_session,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import published
@@ -54,6 +58,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight imp
     check_device_clock,
     cloud_checks,
     entry,
+    status_clock_entry,
 )
 
 __metaclass__ = type
@@ -162,7 +167,8 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
         except (ProfileMismatchError, ProfileError) as exc:
             if not printer.preflight:
                 raise
-            checks.append(entry('login_form', False, str(exc)))
+            checks.append(entry('login_form', False, str(exc) + fitting_profile_hint(
+                getattr(exc, 'found_fields', ()), printer.push.params.get('profile'))))
             raise _PreflightFailed()
         try:
             status = None
@@ -174,9 +180,11 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
             if push:
                 step = 'settings'
                 # The connection status matters only to the sign-in that follows.
-                settings, status = push_settings(settings_task, session, desired, read_status=start and not check_mode)
-                result.update(settings)
-                if status is not None and settings['settings'].get('enabled') \
+                # Check mode reads the status too: the plan says whether the real run would start a sign-in.
+                settings, status = push_settings(settings_task, session, desired, read_status=start)
+                result.update(settings, oauth_changed=settings['changed'])
+                # Settings not written yet (check mode): the printer's connection is not theirs.
+                if status is not None and settings['settings'].get('enabled') and not (check_mode and settings['changed']) \
                         and status['connection_status'] == 'not_connected':
                     result = not_connected(printer.push, result)
                     raise _StepFailed(result['msg'], 'not_connected')
@@ -186,11 +194,22 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
                 result['smtp'] = push_smtp_settings(smtp_task, session, smtp_desired)
                 result['changed'] = result['changed'] or result['smtp']['changed']
                 warnings.extend(smtp_task.warnings)
+            if start and check_mode:
+                if status is None:
+                    status = OAuthDevice(session, printer.provider).read_status()
+                result['planned_sign_in'] = planned_sign_in(printer, status, push and bool(result.get('drops_token')))
             if start and not check_mode:
                 step = 'authorize'
                 device = OAuthDevice(session, printer.provider)
                 if status is None:
                     status = device.wait_for_connection(CONNECTION_SETTLE_SECONDS)
+                if not printer.preflight:
+                    # reauthorize.yml has no pre-flight: a printer whose clock is off would take a sign-in
+                    # and lose the token again; the status page just read says.
+                    clock_check = status_clock_entry(status, printer.clock_tolerance, clock(), 'reauthorize.yml')
+                    if clock_check is not None and not clock_check['ok']:
+                        raise _StepFailed('%s: %s; no sign-in was started' % (
+                            printer_label(printer.name, printer.push.params), clock_check['message']), 'clock_skew')
                 force = printer.force or (status['token_status'] == 'active' and lapses_within(
                     status.get('token_lapses_in_days'), printer.horizon_days))
                 started = start_in_session(device, status, force, False)
@@ -214,7 +233,8 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
         result = _failure(result, step, exc.reason, str(exc))
     except (RemoteUIError, ProfileError) as exc:
         text = str(exc) if step != 'preflight' else '%s; nothing was written to the printer' % exc
-        result = _failure(result, step, '', text)
+        text += fitting_profile_hint(getattr(exc, 'found_fields', ()), printer.push.params.get('profile'))
+        result = _failure(result, step, error_reason(exc), text)
     except TaskFailed as exc:
         result = _failure(result, step, exc.result.get('reason', ''), exc.msg)
     except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
@@ -225,11 +245,61 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
     warnings = settings_task.warnings + warnings
     if checks:
         result['checks'] = checks
+    if check_mode and not result['failed']:
+        result['planned_writes'] = planned_writes(result)
+        result['changed'] = bool(result['planned_writes'])
+        if diff:
+            result['diffs'] = planned_diffs(result)
     result['pending'] = pending and not result['failed']
     result['code_submitted'] = code_submitted and not result['failed']
     if warnings:
         result['warnings'] = warnings
     return _published(printer, result)
+
+
+def planned_sign_in(printer, status, settings_change_token):
+    """Check mode: the sign-in the real run would start, or None (an active token it leaves alone)."""
+    force = printer.force or (status['token_status'] == 'active' and lapses_within(
+        status.get('token_lapses_in_days'), printer.horizon_days))
+    if status['token_status'] == 'active' and not force and not settings_change_token:
+        return None
+    return {'token_status': status['token_status'], 'provider': printer.provider,
+            'google_code': bool(printer.provider == 'google' and printer.google_code)}
+
+
+def planned_writes(result):
+    """Check mode: what the real run would write on the printer, in order (names of the steps)."""
+    writes = ['oauth_settings'] if result.get('oauth_changed') else []
+    if (result.get('smtp') or {}).get('changed'):
+        writes.append('smtp_settings')
+    sign_in = result.get('planned_sign_in')
+    if sign_in:
+        writes.append('sign_in')
+        if sign_in['google_code']:
+            writes.append('google_code')
+    return writes
+
+
+def planned_diffs(result):
+    """Check mode with --diff: one diff per write of the real run (OAuth, SMTP, the sign-in, the Google code);
+    secrets show as a mask."""
+    diffs = []
+    if result.get('oauth_changed') and result.get('diff'):
+        diffs.append(dict(result['diff'], after_header=result['diff'].get('after_header') or 'OAuth 2.0 settings'))
+    smtp = result.get('smtp') or {}
+    if smtp.get('changed') and smtp.get('diff'):
+        diffs.append(dict(smtp['diff'], after_header='SMTP settings (E-mail/I-Fax)'))
+    sign_in = result.get('planned_sign_in')
+    if sign_in:
+        how = 'the device asks Entra ID for a user code to sign in with' if sign_in['provider'] == 'microsoft' else \
+            'the consent URL is shown and its code asked for'
+        diffs.append({'before': 'token: %s\n' % sign_in['token_status'],
+                      'after': 'token: sign-in started (%s)\n' % how, 'after_header': 'sign-in'})
+        if sign_in['google_code']:
+            diffs.append({'before': 'authorization code: none\n',
+                          'after': 'authorization code: ******** (from cloudmail_google_authorization_codes)\n',
+                          'after_header': 'Google authorization code entered'})
+    return diffs
 
 
 class _StepFailed(Exception):

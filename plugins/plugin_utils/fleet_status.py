@@ -31,7 +31,11 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui imp
     naming_host,
     variable_for,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import (
+    ProfileError,
+    fitting_profile_hint,
+    resolve_profile,
+)
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import checked_namespace_variables
 
@@ -97,9 +101,10 @@ def read_printer(printer):
     """One printer's ``oauth_info`` result for its provider, or its failure."""
     task = Task(dict(printer.params, provider=printer.provider), printer.profile)
     try:
-        result = dict(run_info(task), failed=False)
+        result = dict(run_info(task), failed=False, read_at=time.time())   # for the report's clock check
     except TaskFailed as exc:
-        result = dict(exc.result, changed=False, failed=True, msg=exc.msg)
+        result = dict(exc.result, changed=False, failed=True,
+                      msg=exc.msg + fitting_profile_hint(exc.result.get('login_fields'), printer.params.get('profile')))
     except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
         result = dict(changed=False, failed=True, msg='%s: reading the status failed (%s: %s)' % (
             printer.name, type(exc).__name__, exc))

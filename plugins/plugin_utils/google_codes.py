@@ -5,9 +5,11 @@
 """Google authorization codes as people paste them, checked before any reaches a printer.
 
 A Google code is good for one exchange: a malformed value sent to the printer burns
-it. People paste the code, the code still percent-encoded (``4%2F0A...``), or the
-whole address from the browser's bar; all three are accepted, anything else is
-refused here. Pure functions on plain data, so they are tested without Ansible.
+it. People paste the code, the code still percent-encoded (``4%2F0A...``), the
+whole address from the browser's bar, or a part of it: cut off after the code or
+before it ends at ``&``, with ``code=`` in front, in quotes, or broken by spaces
+where a terminal wrapped it; all are accepted when the code is intact, anything
+else is refused here. Pure functions on plain data, so they are tested without Ansible.
 """
 
 from __future__ import annotations
@@ -26,28 +28,54 @@ class UnusableCode(ValueError):
     """The text holds no code a printer could use; the message says why (never the text itself)."""
 
 
+# Around a pasted value: quotes and brackets that come with it from a chat, a mail or a document.
+_WRAPPING = '\'"`<>()[]{}\u2018\u2019\u201c\u201d'
+
+
 def parse_code(text):
-    """``(code, state)`` from a code, a percent-encoded code or a redirect address; raises UnusableCode."""
-    text = (text or '').strip()
+    """``(code, state)`` from a code, a percent-encoded code or a redirect address (whole or cut off after the
+    code); raises UnusableCode."""
+    text = ''.join((text or '').split()).strip(_WRAPPING)
     if not text:
         raise UnusableCode('no code was given')
     state = None
-    if '?' in text or text.lower().startswith(('http://', 'https://')):
-        parts = urlsplit(text)
+    if '?' in text or '#' in text or text.lower().startswith(('http://', 'https://', 'code=', 'state=')):
+        parts = urlsplit(text if '?' in text or '#' in text else '?' + text)
         query = parse_qs(parts.query or parts.fragment)
         if 'error' in query:
             raise UnusableCode('the address says error=%s: the access was not allowed; open the '
                                'authorization URL again and allow access' % query['error'][0][:40])
         if 'code' not in query:
-            raise UnusableCode('the address has no code= parameter')
+            raise UnusableCode('the address has no code= parameter (copy the whole address from the browser\'s bar, '
+                               'or the value after "code=")')
         text = query['code'][0].strip()
         state = query.get('state', [None])[0]
-    elif '%' in text:
-        text = unquote(text)
+    else:
+        # A code copied with what follows it in the address ("4/0A...&scope=..."): the code ends at "&".
+        text = unquote(text.split('&', 1)[0])
     if not CODE_PATTERN.match(text):
         raise UnusableCode('it is not an authorization code (expected something like 4/0A..., '
                            'the value after "code=" in the address bar)')
     return text, state
+
+
+# Where a new entry of an answer starts: an address, "code=", or a code ("4/..." or "4%2F...").
+_ENTRY_START = re.compile(r'^[\'"`<(\[{\u2018\u201c]*(https?://|code=|state=|[^\s/?]*[?#]|\d+(/|%2F))', re.I)
+
+
+def answer_entries(answer):
+    """The entries of an answer, one per address or code. A line that starts with an address or a code and holds
+    no other start of one is one entry, its pieces joined: a code or address broken by spaces where a terminal
+    wrapped it. Any other line gives one entry per piece."""
+    entries = []
+    for line in (answer or '').splitlines():
+        pieces = line.split()
+        starts = [piece for piece in pieces if _ENTRY_START.match(piece)]
+        if len(pieces) > 1 and len(starts) == 1 and starts[0] is pieces[0]:
+            entries.append(''.join(pieces))
+        else:
+            entries.extend(pieces)
+    return entries
 
 
 def authorization_state(authorization_url):
@@ -65,7 +93,7 @@ def match_codes(answer, rows):
     host -> code, host -> why that printer gets no code (nothing of an unusable entry is sent to any
     printer), and how many entries were left over.
     """
-    entries = (answer or '').split()
+    entries = answer_entries(answer)
     hosts = [row['host'] for row in rows]
     by_state = {authorization_state(row['open']): row['host'] for row in rows if authorization_state(row['open'])}
     codes, problems, in_order = {}, {}, []

@@ -169,6 +169,10 @@ class InventoryValidator:
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             message = 'must be %s%s' % (' or '.join(_TYPE_NAMES.get(name, name) for name in expected),
                                         ', got %s' % _type_article(instance))
+            if 'string' in expected and isinstance(instance, (int, float)) and not isinstance(instance, bool):
+                # A department ID or PIN written as digits: YAML read a number (and dropped any leading zero).
+                message += '; write it in quotes so that YAML reads it as text, for example %s: "%s"' % (
+                    path or 'cloudmail_username', '...' if secret else instance)
         elif error.validator == 'enum':
             message = 'must be one of %s%s' % (', '.join(str(value) for value in error.validator_value), shown)
         elif error.validator == 'const':

@@ -145,13 +145,35 @@ def check_device_clock(session, provider, tolerance, now=None):
     except ValueError:
         return entry('device_clock', True, 'the printer\'s date and time %r is not in the profile\'s format %r; '
                      'its clock was not checked' % (row.text.strip(), time_format))
+    return clock_entry(device, row.text.strip(), tolerance, now)
+
+
+def clock_entry(device, shown, tolerance, now=None, playbook='rollout.yml'):
+    """The clock check itself: ``device`` (seconds since the epoch, UTC) within ``tolerance`` of ``now``.
+
+    Used by the pre-flight, by the sign-in of reauthorize.yml and by the fleet report (with the moment the
+    status page was read), so that one rule says when a clock is off.
+    """
     skew = device - (time.time() if now is None else now)
+    tolerance = float(tolerance)
     if abs(skew) > tolerance:
         return entry('device_clock', False, 'the printer\'s clock is %d s %s the controller\'s (it shows %s UTC), '
                      'more than cloudmail_clock_tolerance (%d s): tokens and codes would be refused. Set its date '
-                     'and time (or its NTP server) in its Remote UI, then run rollout.yml again' % (
-                         abs(skew), 'ahead of' if skew > 0 else 'behind', row.text.strip(), tolerance))
+                     'and time (or its NTP server) in its Remote UI, then run %s again' % (
+                         abs(skew), 'ahead of' if skew > 0 else 'behind', shown, tolerance, playbook))
     return entry('device_clock', True, 'the printer\'s clock is within %d s of the controller\'s' % tolerance)
+
+
+def status_clock_entry(status, tolerance, now=None, playbook='rollout.yml'):
+    """The clock check from a status read (its ``device_time``, ISO 8601 UTC); None when the printer shows no clock."""
+    shown = (status or {}).get('device_time') if isinstance(status, dict) else None
+    if not shown:
+        return None
+    try:
+        device = calendar.timegm(time.strptime(str(shown), '%Y-%m-%dT%H:%M:%SZ'))
+    except ValueError:
+        return None
+    return clock_entry(device, str(shown).replace('T', ' ').rstrip('Z'), tolerance, now, playbook)
 
 
 def _first_line(exc):

@@ -139,3 +139,15 @@ def test_the_schema_catches_a_broken_profile():
     problems = profile_problems(broken)
     assert len(problems) == 4
     assert any(problem.startswith('labels: ') and 'token_status' in problem for problem in problems)
+
+
+def test_the_built_in_profile_whose_login_fields_a_page_holds_is_named():
+    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import (
+        fitting_profile_hint,
+        fitting_profiles,
+    )
+    assert fitting_profiles(['deptid', 'password', 'uri']) == ['imagerunner_advance']
+    assert fitting_profiles(['i0014', 'i0016']) == ['isensys_mf']
+    assert fitting_profiles(['user', 'pin']) == []
+    assert 'set cloudmail_profile: isensys_mf' in fitting_profile_hint(['i0014', 'i0016'], 'imagerunner_advance')
+    assert fitting_profile_hint(['i0014', 'i0016'], 'isensys_mf') == ''

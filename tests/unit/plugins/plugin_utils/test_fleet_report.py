@@ -52,6 +52,14 @@ def lapsing(days):
     return result
 
 
+def skewed(result, seconds, read_at=1796000000.0):
+    """A status read at ``read_at`` from a printer whose clock is ``seconds`` ahead."""
+    shown = datetime.datetime.fromtimestamp(read_at + seconds, datetime.timezone.utc)
+    for provider_status in result['providers'].values():
+        provider_status['device_time'] = shown.strftime('%Y-%m-%dT%H:%M:%SZ')
+    return dict(result, read_at=read_at)
+
+
 def failure(message, action='ansible.builtin.fail', reason=''):
     return {'message': message, 'action': action, 'reason': reason}
 
@@ -74,14 +82,15 @@ CASES = {
         'printfleet.cloudmail.oauth_info'), None, 'rollout.yml'),
     'login_paused': (VARIABLES, {}, failure(
         "Read: mfp: no password posted: 3 failed or unconfirmed login(s) of user 'admin' are recorded on this printer",
-        'printfleet.cloudmail.oauth_info'), None, 'status.yml'),
+        'printfleet.cloudmail.oauth_info', 'login_paused'), None, 'status.yml'),
     'login_unconfirmed': (VARIABLES, {}, failure(
         "Read: mfp: the login at /login was answered with HTTP 200, which the profile 'x' knows neither as a success "
-        'nor as a refusal; the device says: "Benutzer-ID oder Passwort falsch."', 'printfleet.cloudmail.oauth_info'),
-        None, 'status.yml'),
+        'nor as a refusal; the device says: "Benutzer-ID oder Passwort falsch."', 'printfleet.cloudmail.oauth_info',
+        'login_unconfirmed'), None, 'status.yml'),
     'session_held': (VARIABLES, {}, failure(
         'Read: mfp: the printer still holds every administrator session it allows (POST /login: the device says '
-        '"Another administrator is logged in.")', 'printfleet.cloudmail.oauth_info'), None, 'status.yml'),
+        '"Another administrator is logged in.")', 'printfleet.cloudmail.oauth_info', 'session_limit'), None,
+        'status.yml'),
     'certificate_rejected': (VARIABLES, {}, failure(
         'Push: mfp: the TLS certificate of https://mfp:443 was not accepted (self-signed)',
         'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
@@ -119,7 +128,12 @@ CASES = {
         'mfp: the test e-mail was rejected (550 5.7.30 Basic authentication is not supported). The printer still '
         'sends a password', 'printfleet.cloudmail.mail_test', 'basic_auth_refused'), None, 'rollout.yml'),
     'token_lapsing': (dict(GOOGLE, cloudmail_expiry_horizon_days='2'), lapsing(1.2), None, None, 'reauthorize.yml'),
+    # The printer's clock an hour ahead: its token shows inactive, yet a new sign-in would not last.
+    'clock_skew': (VARIABLES, skewed(status('inactive'), 3600), None, None, 'rollout.yml'),
+    # rollback.yml's intended end: OAuth off, no action needed (the case is built with intended='absent').
+    'rolled_back': (VARIABLES, status('inactive', enabled=False), None, None, 'rollout.yml'),
 }
+INTENDED = {'rolled_back': 'absent'}
 
 
 def test_every_state_has_a_case():
@@ -129,7 +143,7 @@ def test_every_state_has_a_case():
 @pytest.mark.parametrize('state', sorted(CASES))
 def test_state_and_its_next_action(state):
     variables, result, failed, facts, playbook = CASES[state]
-    row = build_row('mfp', variables, result, failed, facts)
+    row = build_row('mfp', variables, result, failed, facts, intended=INTENDED.get(state))
     assert row['state'] == state
     assert row['next_action'] == advice(state) == STATES[state].next_action
     assert playbook in row['next_action']
@@ -310,7 +324,7 @@ def test_files_carry_the_run_and_change_only_with_new_rows(tmp_path):
     rows[0] = build_row('mfp-b', VARIABLES, status('expired'))
     assert write_report(str(tmp_path), 'all', rows, later)[2] is True
     assert open(paths['csv']).read().splitlines()[0] == (
-        'host,state,next_action,last_error,address,provider,profile,connection_status,token_status')
+        'host,state,next_action,last_error,address,provider,profile,connection_status,token_status,oauth')
 
 
 def test_merge_joins_slices(tmp_path):
@@ -330,3 +344,83 @@ def test_the_user_guide_lists_every_state_with_its_next_action():
     for state, entry in STATES.items():
         assert '| `%s` | %s |' % (state, entry.severity) in guide
         assert '| %s |' % entry.next_action in guide
+
+
+# The state comes from the reason the exception class carries, not from the message's words.
+@pytest.mark.parametrize('action, reason, message, state', [
+    # status.yml: the login form does not hold the profile's fields
+    ('printfleet.cloudmail.oauth_info', 'profile_mismatch', 'mfp: profile mismatch: the login form at /login has no '
+     "field 'deptid'", 'profile_mismatch'),
+    # an exhausted task budget is a printer that does not answer in time, for a read and for a push
+    ('printfleet.cloudmail.oauth_info', 'unreachable', 'mfp: the task budget of 180 s for this printer (port 443) is '
+     'used up', 'unreachable_read'),
+    ('printfleet.cloudmail.oauth_settings', 'unreachable', 'mfp: the task budget of 180 s for this printer is used up',
+     'unreachable'),
+    # a message that reads like another cause does not override the class's reason
+    ('printfleet.cloudmail.oauth_settings', 'wrong_password', 'mfp: connection refused? no: login refused',
+     'wrong_password'),
+    ('printfleet.cloudmail.oauth_authorize', 'clock_skew', "mfp: the printer's clock is 3600 s ahead", 'clock_skew'),
+    ('printfleet.cloudmail.mail_test', 'token_inactive', 'mfp: the test e-mail was failed (The OAuth 2.0 token is not '
+     'active. Authorize again.)', 'token_inactive'),
+    # a reason without a state of its own: the step's
+    ('printfleet.cloudmail.oauth_settings', 'write_rejected', 'mfp: the device rejected the form', 'settings_failed'),
+])
+def test_failure_state_from_the_carried_reason(action, reason, message, state):
+    assert fleet_report.failure_state(action, reason, message) == state
+
+
+def test_the_mail_test_token_message_after_a_rollback_asks_for_rollout():
+    off = failure('mfp: the test e-mail was failed (The OAuth 2.0 token is not active.)',
+                  'printfleet.cloudmail.mail_test', 'token_inactive')
+    assert build_row('mfp', VARIABLES, status('inactive', enabled=False), off)['state'] == 'not_configured'
+    assert build_row('mfp', VARIABLES, status('inactive'), off)['state'] == 'token_inactive'
+
+
+def test_a_clock_within_the_tolerance_is_no_skew():
+    assert build_row('mfp', VARIABLES, skewed(status('active'), 120))['state'] == 'ok'
+    row = build_row('mfp', dict(VARIABLES, cloudmail_clock_tolerance=60), skewed(status('active'), 120))
+    assert row['state'] == 'clock_skew' and 'cloudmail_clock_tolerance (60 s)' in row['last_error']
+    assert row['severity'] == 'blocked' and 'rollout.yml' in row['next_action']
+
+
+def test_a_limited_run_keeps_the_other_rows_as_last_read(tmp_path):
+    earlier = run_metadata(['inv'], now=datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc))
+    rows = [build_row(host, VARIABLES, status('active')) for host in ('mfp-a', 'mfp-b', 'mfp-c')]
+    write_report(str(tmp_path), 'all', rows, earlier)
+    previous = fleet_report.previous_rows(str(tmp_path), 'all')
+    assert previous['mfp-b']['read_at'] == '2026-11-01T00:00:00Z'
+
+    now = run_metadata(['inv'])
+    merged, kept = fleet_report.merged_rows([build_row('mfp-b', VARIABLES, status('expired'))], previous,
+                                            ['mfp-a', 'mfp-b'], now['generated_at'])
+    # mfp-c left the inventory: its row is dropped; mfp-a was not read: kept as it was.
+    assert kept == ['mfp-a']
+    by_host = {row['host']: row for row in merged}
+    assert sorted(by_host) == ['mfp-a', 'mfp-b']
+    assert (by_host['mfp-b']['state'], by_host['mfp-b']['read_at']) == ('token_expired', now['generated_at'])
+    assert (by_host['mfp-a']['state'], by_host['mfp-a']['read_at']) == ('ok', '2026-11-01T00:00:00Z')
+    document = write_report(str(tmp_path), 'all', merged, now)[0]
+    lines = summary_lines(document, fleet_report.report_paths(str(tmp_path), 'all'), kept)
+    assert any('read 1 printer(s)' in line and 'keeps the rows of the 1 other' in line for line in lines)
+    assert 'read_at' in render_csv(document).splitlines()[0]
+
+
+def test_a_rolled_back_printer_stays_so_while_oauth_stays_off():
+    rolled = build_row('mfp', VARIABLES, status('inactive', enabled=False), intended='absent')
+    assert (rolled['state'], rolled['severity']) == ('rolled_back', 'ok')
+    later = build_row('mfp', VARIABLES, status('inactive', enabled=False))
+    assert later['state'] == 'not_configured'
+    assert fleet_report.carried_state(later, rolled)['state'] == 'rolled_back'
+    # turned on again by hand (or by another tool): the printer is no longer rolled back
+    on_again = build_row('mfp', VARIABLES, status('inactive'))
+    assert fleet_report.carried_state(on_again, rolled)['state'] == 'token_inactive'
+    assert fleet_report.summarize([rolled])['need_action'] == 0
+
+
+def test_a_failure_of_this_run_is_not_covered_by_an_earlier_rollback():
+    rolled = build_row('mfp', VARIABLES, status('inactive', enabled=False), intended='absent')
+    failed = build_row('mfp', VARIABLES, status('inactive', enabled=False), failure(
+        'mfp: the test e-mail was failed (The OAuth 2.0 token is not active.)', 'printfleet.cloudmail.mail_test',
+        'token_inactive'))
+    rows = fleet_report.merged_rows([failed], {'mfp': rolled}, ['mfp'], 'now', failed={'mfp'})[0]
+    assert rows[0]['state'] == 'not_configured'

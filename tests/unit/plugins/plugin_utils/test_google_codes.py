@@ -63,3 +63,25 @@ def test_the_variable_is_parsed_the_same_way():
     codes, problems = codes_from_variable({'mfp-a': REDIRECT, 'mfp-b': REDIRECT + '&state=other'}, ROWS)
     assert codes == {'mfp-a': CODE}
     assert 'cloudmail_google_authorization_codes[mfp-b]' in problems['mfp-b']
+
+
+# What people paste: cut off after the code or before the "&", with "code=" in front, in quotes, wrapped.
+@pytest.mark.parametrize('text', [
+    'http://127.0.0.1/oauth2callback?code=%s' % CODE,                 # the address cut off after the code
+    '127.0.0.1/oauth2callback?code=%s&sco' % CODE,                    # no scheme, cut off inside the next parameter
+    'code=%s&scope=https://mail.google.com/' % CODE,                  # from "code=" on
+    '%s&scope=https://mail.google.com/' % CODE,                       # the code with what follows it
+    '"%s"' % CODE, "'%s'" % REDIRECT, '<%s>' % REDIRECT, '\u201c%s\u201d' % CODE,
+    '%s %s' % (CODE[:30], CODE[30:]),                                 # broken by a space where the terminal wrapped
+    '%s  %s' % (REDIRECT[:50], REDIRECT[50:]),
+])
+def test_what_people_paste_gives_the_code(text):
+    assert parse_code(text)[0] == CODE
+
+
+def test_a_wrapped_line_is_one_entry_and_several_entries_stay_apart():
+    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import answer_entries
+    assert answer_entries('%s %s' % (CODE[:30], CODE[30:])) == [CODE]
+    assert answer_entries('%s %s\n%s' % (CODE, REDIRECT, CODE)) == [CODE, REDIRECT, CODE]
+    codes, problems, _ignored = match_codes('%s %s' % (REDIRECT[:60], REDIRECT[60:]), ROWS[:1])
+    assert codes == {'mfp-a': CODE} and not problems

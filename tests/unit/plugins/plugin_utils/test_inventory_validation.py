@@ -222,3 +222,16 @@ def test_every_referenced_profile_file_is_validated_with_host_and_field(validato
     assert len(problems) == 1
     assert problems[0].startswith('mfp-01: cloudmail_profile_file: the profile %s is not valid: '
                                   "providers.microsoft.status_path: 'oauth.html' does not match" % bad)
+
+
+def test_an_unquoted_numeric_department_id_gets_the_hint_to_quote_it():
+    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import InventoryValidator
+    variables = {'cloudmail_host': 'mfp.example.com', 'cloudmail_provider': 'microsoft', 'cloudmail_profile': 'isensys_mf',
+                 'cloudmail_microsoft_tenant': 'contoso.onmicrosoft.com', 'cloudmail_username': 7654321,
+                 'cloudmail_password': 1234}
+    messages = [str(problem) for problem in InventoryValidator().validate('mfp', variables, set())]
+    assert any('cloudmail_username' in message and 'write it in quotes' in message
+               and 'cloudmail_username: "7654321"' in message for message in messages), messages
+    # A secret's value is never echoed, not even in the hint.
+    assert any('cloudmail_password' in message and 'write it in quotes' in message for message in messages), messages
+    assert not any('1234' in message for message in messages), messages
