@@ -34,6 +34,9 @@ _PUNCTUATION = str.maketrans({
     '\u200b': '', '\ufeff': '',
 })
 _CHARSET = re.compile(br'''<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)''', re.IGNORECASE)
+# A button that navigates: onclick="location.href='/x.html'" (also window.location, location.assign()).
+_ONCLICK_TARGET = re.compile(r'''^\s*(?:window\.|document\.)?location(?:\.href)?\s*(?:=\s*|\.assign\(\s*)(["'])([^"']*)\1''')
+_NO_TEXT_TAGS = frozenset(['script', 'style', 'noscript', 'template'])
 
 
 def normalize_text(text):
@@ -225,6 +228,14 @@ class PageParser(HTMLParser):
         self._select = None
         self._option_selected = False
         self._textarea = None
+        # What a person can click to go somewhere, (target, text) in document order; the page language;
+        # the text shown last before each control (its caption).
+        self.links = []
+        self.language = None
+        self.captions = {}
+        self._link = None
+        self._last_text = ''
+        self._no_text = 0
 
     # -- the element stack, with the end tags HTML lets authors leave out
 
@@ -257,6 +268,7 @@ class PageParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict((name.lower(), value if value is not None else '') for name, value in attrs)
         self._close_implied(tag)
+        self._follow_links(tag, attributes)
         if tag == 'title':
             self._in_title = True
         elif tag == 'a' and attributes.get('href'):
@@ -288,12 +300,38 @@ class PageParser(HTMLParser):
         if tag not in VOID_TAGS:
             self._stack.append(_Open(tag, len(self.cells)))
 
+    def _follow_links(self, tag, attributes):
+        if tag == 'html' and attributes.get('lang'):
+            self.language = attributes['lang'].split('-')[0].lower()
+        elif tag in _NO_TEXT_TAGS:
+            self._no_text += 1
+        elif tag == 'a' and attributes.get('href'):
+            self._end_link()
+            self._link = [attributes['href'], '']
+        elif tag in ('input', 'button') and _ONCLICK_TARGET.match(attributes.get('onclick', '')):
+            text = attributes.get('value', '') if tag == 'input' else ''
+            self.links.append([_ONCLICK_TARGET.match(attributes['onclick']).group(2), text])
+            if tag == 'button':
+                self._link = self.links.pop()
+        if tag in ('input', 'select', 'textarea') and attributes.get('name') \
+                and (attributes.get('type') or '').lower() not in ('hidden', 'submit', 'button', 'reset', 'image'):
+            self.captions.setdefault(attributes['name'], self._last_text)
+
+    def _end_link(self):
+        if self._link is not None:
+            self.links.append((self._link[0], normalize_text(self._link[1])))
+            self._link = None
+
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
         if tag not in VOID_TAGS and self._stack and self._stack[-1].tag == tag:
             self._finish(self._stack.pop())
 
     def handle_endtag(self, tag):
+        if tag in _NO_TEXT_TAGS and self._no_text:
+            self._no_text -= 1
+        elif tag in ('a', 'button'):
+            self._end_link()
         if tag == 'title':
             self._in_title = False
         elif tag == 'form':
@@ -309,6 +347,11 @@ class PageParser(HTMLParser):
 
     def handle_data(self, data):
         self.text_parts.append(data)
+        if not self._no_text:
+            if self._link is not None:
+                self._link[1] += data
+            if data.strip():
+                self._last_text = normalize_text(data)
         if self._in_title:
             self.title += data
         if self._textarea is not None:
@@ -322,6 +365,8 @@ class PageParser(HTMLParser):
 
     def close(self):
         HTMLParser.close(self)
+        self._end_link()
+        self.links = [tuple(link) for link in self.links]
         self._pop_to(0)
 
     def _add_input(self, control):
@@ -348,8 +393,16 @@ class Page:
         self.text = normalize_text(' '.join(parser.text_parts))
         self.cells = parser.cells
         self.forms = parser.forms
+        # (target, text) of every link and navigating button, in document order
+        self.links = parser.links
+        self.language = parser.language
+        self._captions = parser.captions
         self._comparable_text = comparable(self.text)
         self._known_labels = known_labels(profile)
+
+    def captions(self):
+        """Each named control (not hidden, not a button) with the text shown last before it: its caption."""
+        return dict(self._captions)
 
     @property
     def pairs(self):
