@@ -88,7 +88,28 @@ VARIANTS = {
     'rate_limit': 'requests closer than the rate limit (250 ms unless set) answer 503 busy',
     'login_fields_i0019': 'login fields i0019 / i2101 instead of the profile\'s (contradicts the profile)',
     'login_fields_i0023': 'login fields i0023 / i0025 instead of the profile\'s (contradicts the profile)',
+    'destructive_links': 'every page with the menu carries side-effect GET links of every kind (delete the token, '
+                         'reset, reboot, start an authorization; in several languages, with neutral text, icon only, '
+                         'a bare .cgi, the action in the path or the query only): reading one counts a write',
 }
+# The side-effect GET links of `destructive_links`: (target, link text or None for an icon, what a GET does).
+# Old embedded UIs act on a plain GET; the probe must read none of them.
+DESTRUCTIVE_LINKS = (
+    ('/oauth_ms_tokdel.cgi', 'Delete Authorization Information', 'drop'),
+    ('/oauth_tokdel_fr.cgi', "Supprimer les informations d'autorisation", 'drop'),
+    ('/oauth_tokdel_de.cgi', 'Autorisierungsinformationen löschen', 'drop'),
+    ('/token_it.cgi', 'Elimina le informazioni di autorizzazione', 'drop'),
+    ('/token_es.cgi', 'Eliminar la información de autorización', 'drop'),
+    ('/token_nl.cgi', 'Autorisatiegegevens verwijderen', 'drop'),
+    ('/token_ja.cgi', '認証情報を削除', 'drop'),
+    ('/x01.cgi', 'OK', 'drop'),
+    ('/trash.cgi', None, 'drop'),
+    ('/status_refresh.cgi?cmd=init', 'Refresh', 'drop'),
+    ('/sys/reboot.cgi', 'Details', 'drop'),
+    ('/oauth_start.cgi', 'Start Authorization', 'authorize'),
+    ('/oauth_ms_reset.cgi', 'OAuth 2.0 (Microsoft) zurücksetzen', 'drop'),
+    ('/confirm.cgi', 'onclick:OK', 'drop'),
+)
 LOGIN_FIELD_VARIANTS = {'login_fields_i0019': ('i0019', 'i2101'), 'login_fields_i0023': ('i0023', 'i0025')}
 DEFAULT_RATE_LIMIT_MS = 250
 SUBMIT, CANCEL = 'Submit', 'Cancel'
@@ -205,7 +226,8 @@ class Printer:
 
     # ----- control interface
     def reset(self):
-        self.counters = dict.fromkeys(('writes', 'logins', 'failed_logins', 'requests', 'rate_limited'), 0)
+        self.counters = dict.fromkeys(('writes', 'logins', 'failed_logins', 'requests', 'rate_limited',
+                                        'side_effect_reads'), 0)
         failing_tls = getattr(self, 'faults', {}).get('transport') == 'tls_failure'
         self.faults = {'latency': 0.0, 'http_500': 0, 'drop': 0, 'busy': 0, 'offline_until': 0.0,
                        'transport': '', 'transport_scope': 'pages'}
@@ -338,7 +360,32 @@ class Printer:
                 routes[('GET', spec['register_path'])] = lambda request, p=provider: self.register_page(request, p)
                 routes[('POST', spec['register_path'])] = lambda request, p=provider: self.register_code(request, p)
         routes.update(self.mail.routes())
+        if self._has('destructive_links'):
+            for target, _text, effect in DESTRUCTIVE_LINKS:
+                routes[('GET', target.partition('?')[0])] = lambda request, e=effect: self.side_effect(request, e)
         return routes
+
+    async def side_effect(self, request, effect):
+        """A GET that acts, as old embedded UIs have them: drops every token, or starts an authorization."""
+        self.counters['writes'] += 1
+        self.counters['side_effect_reads'] += 1
+        for provider, oauth in self.oauth.items():
+            if effect == 'authorize' and provider == 'microsoft':
+                await oauth.start_device_authorization()
+            elif effect == 'drop':
+                oauth.drop()
+        return self._redirect(self.look['portal'])
+
+    def _side_effect_links(self):
+        links = []
+        for target, text, _effect in DESTRUCTIVE_LINKS:
+            if text is None:
+                links.append(f'<a href="{target}"><img src="/static/trash.png" alt=""></a>')
+            elif text.startswith('onclick:'):
+                links.append(f'<input type="button" value="{text[8:]}" onclick="location.href=\'{target}\'">')
+            else:
+                links.append(f'<a href="{html.escape(target)}">{html.escape(text)}</a>')
+        return '<div class="tools">' + ' '.join(links) + '</div>'
 
     def _code_after_save(self, provider):
         """Whether this firmware shows the Microsoft user code after saving (no authorize page)."""
@@ -822,6 +869,8 @@ class Printer:
             nav = (f'<div id="nav"><a href="{self.look["portal"]}">{self._t("portal")}</a>'
                    f'<ul><li>{self._t("settings")}<ul><li>{self._t("send")}<ul>{links}</ul>{item_end}</ul>{item_end}</ul>'
                    f'<a href="{self.profile["logout"]["path"]}">{self._t("log_out")}</a></div>')
+        if menu and self._has('destructive_links'):
+            body = self._side_effect_links() + body
         if bare:
             body = body.replace('</p>', '')
         heading = f'{title}: ' if title else ''

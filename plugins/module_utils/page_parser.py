@@ -231,6 +231,8 @@ class PageParser(HTMLParser):
         # What a person can click to go somewhere, (target, text) in document order; the page language;
         # the text shown last before each control (its caption).
         self.links = []
+        # What the page loads without a click: frames, iframes, a meta refresh.
+        self.loads = []
         self.language = None
         self.captions = {}
         self._link = None
@@ -303,6 +305,12 @@ class PageParser(HTMLParser):
     def _follow_links(self, tag, attributes):
         if tag == 'html' and attributes.get('lang'):
             self.language = attributes['lang'].split('-')[0].lower()
+        elif tag in ('frame', 'iframe') and attributes.get('src'):
+            self.loads.append(attributes['src'])
+        elif tag == 'meta' and attributes.get('http-equiv', '').lower() == 'refresh':
+            target = re.search(r'url\s*=\s*["\']?([^"\';]+)', attributes.get('content', ''), re.IGNORECASE)
+            if target:
+                self.loads.append(target.group(1).strip())
         elif tag in _NO_TEXT_TAGS:
             self._no_text += 1
         elif tag == 'a' and attributes.get('href'):
@@ -395,6 +403,7 @@ class Page:
         self.forms = parser.forms
         # (target, text) of every link and navigating button, in document order
         self.links = parser.links
+        self.loads = parser.loads
         self.language = parser.language
         self._captions = parser.captions
         self._comparable_text = comparable(self.text)
