@@ -226,8 +226,8 @@ class Printer:
 
     # ----- control interface
     def reset(self):
-        self.counters = dict.fromkeys(('writes', 'logins', 'failed_logins', 'requests', 'rate_limited',
-                                        'side_effect_reads'), 0)
+        self.counters = dict.fromkeys(
+            ('writes', 'logins', 'failed_logins', 'requests', 'rate_limited', 'side_effect_reads'), 0)
         failing_tls = getattr(self, 'faults', {}).get('transport') == 'tls_failure'
         self.faults = {'latency': 0.0, 'http_500': 0, 'drop': 0, 'busy': 0, 'offline_until': 0.0,
                        'transport': '', 'transport_scope': 'pages'}
