@@ -176,6 +176,14 @@ def parse_variants(value):
 
 
 class Printer:
+    # A firmware generation of its own (simulator/generation_x.py) overrides these three.
+    LOOKS = FAMILY_LOOK
+    LANGUAGES = LANGUAGES
+
+    @staticmethod
+    def built_in_profile(family):
+        return profiles.PROFILES[family]
+
     def __init__(self, name, address, family, language, provider, *, username, password, clock, cloud,
                  settle_seconds=2.0, idle_timeout=300.0, session_limit=2, foreign_cert=False,
                  variants=(), profile_file=None, rate_limit_ms=None, submission=None):
@@ -185,10 +193,10 @@ class Printer:
         if profile_file:
             self.base_profile, family = load_profile_file(profile_file)
         else:
-            self.base_profile = profiles.PROFILES[family]
+            self.base_profile = self.built_in_profile(family)
         self.family = family
-        self.look = FAMILY_LOOK[family]
-        self.lang = LANGUAGES.index(language)
+        self.look = self.LOOKS[family]
+        self.lang = self.LANGUAGES.index(language)
         self.username, self.password = username, password
         self.clock = clock
         self.idle_timeout, self.session_limit = idle_timeout, session_limit
