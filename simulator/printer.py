@@ -88,6 +88,8 @@ VARIANTS = {
     'rate_limit': 'requests closer than the rate limit (250 ms unless set) answer 503 busy',
     'login_fields_i0019': 'login fields i0019 / i2101 instead of the profile\'s (contradicts the profile)',
     'login_fields_i0023': 'login fields i0023 / i0025 instead of the profile\'s (contradicts the profile)',
+    'sign_in_link': 'the link next to the Microsoft endpoint that starts the authorization reads "Sign In" / '
+                    '"Se connecter", not "Authorize"',
     'destructive_links': 'every page with the menu carries side-effect GET links of every kind (delete the token, '
                          'reset, reboot, start an authorization; in several languages, with neutral text, icon only, '
                          'a bare .cgi, the action in the path or the query only): reading one counts a write',
@@ -623,7 +625,8 @@ class Printer:
 
     def _authorize_link(self, oauth, spec, provider):
         if not self._code_after_save(provider):
-            return f' <a href="{spec["authorize_path"]}">{self._t("authorize")}</a>'
+            text = ('Sign In', 'Se connecter')[self.lang] if self._has('sign_in_link') else self._t('authorize')
+            return f' <a href="{spec["authorize_path"]}">{text}</a>'
         if oauth.pending and oauth.status == 'authorizing' and oauth.pending.get('verification_uri'):
             # current firmware: the link opens the sign-in page of the authority itself
             return f' <a href="{self._attr(oauth.pending["verification_uri"])}" target="_blank">{self._t("authorize")}</a>'
