@@ -27,7 +27,7 @@ import time
 from aiohttp import web
 
 from .device_oauth import DEVICE_MESSAGES
-from .printer import CHECKBOXES, LOCKOUT_FAILURES, LOCKOUT_SECONDS, Printer, Session
+from .printer import Printer
 
 FAMILY = 'generation_x'
 LANGUAGES = ('de', 'en')
@@ -157,6 +157,7 @@ PAGE_SCRIPT = '''(function () {
 class GenerationX(Printer):
     LOOKS = {FAMILY: LOOK}
     LANGUAGES = LANGUAGES
+    SECRET_FLAG_FIRST = True
 
     @staticmethod
     def built_in_profile(family):
@@ -203,43 +204,19 @@ class GenerationX(Printer):
                             headers={'Server': LOOK['server']})
 
     # ----- sign-in
-    async def login_page(self, request, message=None):
+    def _login_hidden(self):
+        """A one-time nonce per view of the sign-in form."""
         nonce = secrets.token_hex(12)
         self.nonces.add(nonce)
-        login = self.profile['login']
-        note = self._message(message) if message else ''
-        body = (f'{note}<form method="post" action="{login["path"]}" name="anmeldung">'
-                f'<input type="hidden" name="nonce" value="{nonce}">'
-                + self._rows([(self._t('system_manager_id'), f'<input type="text" name="{login["username_field"]}">'),
-                              (self._t('pin'), f'<input type="password" name="{login["password_field"]}">')])
-                + f'<input type="submit" value="{self._t("log_in")}"></form>')
-        return self._html(self._page(self._t('login'), body, menu=False))
+        return self._hidden('nonce', nonce)
 
     async def login(self, request):
+        """A stale or missing nonce is refused before the credentials are even read (nothing counted)."""
         form = await request.post()
-        login = self.profile['login']
-        now = self.clock.now()
         if form.get('nonce') not in self.nonces:
-            return await self.login_page(request, 'stale_form')     # one-time nonce: nothing counted
-        self.nonces.discard(form.get('nonce'))
-        if now < self.locked_until:
-            self.counters['failed_logins'] += 1
-            return await self.login_page(request, 'locked_out')
-        if (form.get(login['username_field']), form.get(login['password_field'])) != (self.username, self.password):
-            self.counters['failed_logins'] += 1
-            self.consecutive_failures += 1
-            if self.consecutive_failures >= LOCKOUT_FAILURES:
-                self.consecutive_failures, self.locked_until = 0, now + LOCKOUT_SECONDS
-            return await self.login_page(request, 'login_failed')
-        self.consecutive_failures = 0
-        if self.open_sessions() >= self.session_limit:
-            return await self.login_page(request, 'session_limit')
-        session_id = secrets.token_hex(16)
-        self.sessions[session_id] = Session(now)
-        self.counters['logins'] += 1
-        response = self._redirect(LOOK['portal'])
-        response.set_cookie(login['session_cookie'], session_id, path='/', httponly=True, secure=True)
-        return response
+            return await self.login_page(request, 'stale_form')
+        self.nonces.discard(form['nonce'])
+        return await super().login(request)
 
     # ----- pages
     async def portal_page(self, request):
@@ -263,62 +240,24 @@ class GenerationX(Printer):
     def _button(self, text, target):
         return f'<input type="button" value="{text}" onclick="location.href=\'{target}\'">'
 
-    async def status_page(self, request, provider):
-        session = self._viewer(request)
-        if not session:
-            return self._to_login()
-        oauth, spec = self.oauth[provider], self.profile['providers'][provider]
-        await oauth.refresh_if_due()
-        rows = []
-        for key in oauth.settings:
-            if key != 'client_secret':
-                value = self._setting_text(oauth, key)
-                if key == 'authority_url':      # the sign-in starts at the link next to the endpoint
-                    value += f' <a href="{spec["authorize_path"]}">{self._t("authorize")}</a>'
-                rows.append((self._caption(key, provider), value))
+    def _authorize_link(self, oauth, spec, provider):
+        return f' <a href="{spec["authorize_path"]}">{self._t("authorize")}</a>'
+
+    def _status_body(self, oauth, spec, provider, rows):
+        """Edit and Register are onclick buttons; the destructive GET link stands under the rows."""
         body = (f'<h2>{self._t("basic_settings")}</h2>{self._button(self._t("edit"), spec["edit_path"])}'
                 + self._rows(rows) + self._rows(self._oauth_rows(oauth))
                 + f'<p><a href="{spec["delete_path"]}">{self._t("delete")}</a></p>')
         if provider == 'google':
             body += (f'<h2>{self._t("authorization_info")}</h2>'
                      + self._button(self._t('register'), spec['register_path']))
-        return self._html(self._page(self._t(provider), body))
+        return body
 
     def _form(self, session, action, inner):
         return (f'<form method="post" action="{action}" name="wxform">'
                 + self._hidden('ftok', session.form_token) + '<input type="hidden" name="zeit" value="">' + inner
                 + f'<button type="button" value="OK" onclick="wxSubmit(this.form)">{self._t("ok")}</button>'
                 + f'<button type="button" onclick="history.back()">{self._t("cancel")}</button></form>')
-
-    async def edit_page(self, request, provider):
-        session = self._viewer(request)
-        if not session:
-            return self._to_login()
-        oauth, spec = self.oauth[provider], self.profile['providers'][provider]
-        rows = []
-        for key, value in oauth.settings.items():
-            name = spec['fields'][key]
-            if key in CHECKBOXES:
-                checked = ' checked' if value else ''
-                rows.append((self._caption(key, provider), f'<input type="checkbox" name="{name}" value="true"{checked}>'))
-            elif key == 'client_secret':
-                # The "change the secret" box stands before the secret field on this firmware.
-                flag = spec['secret_change_flag']
-                rows.append((self._t('change_secret'), f'<input type="checkbox" name="{flag["field"]}" value="true">'))
-                rows.append((self._t(key), f'<input type="password" name="{name}" value="" autocomplete="off">'))
-            else:
-                rows.append((self._t(key), f'<input type="text" name="{name}" value="{self._attr(value)}">'))
-        return self._html(self._page(self._t('edit_basic'), self._form(session, spec['save_path'], self._rows(rows))))
-
-    async def register_page(self, request, provider):
-        session = self._viewer(request)
-        if not session:
-            return self._to_login()
-        oauth, spec = self.oauth[provider], self.profile['providers'][provider]
-        url = self._attr(oauth.authorization_url())
-        rows = self._rows([(self._label('authorization_url'), f'<a href="{url}" target="_blank">{url}</a>'),
-                           (self._t('authorization_code'), f'<input type="text" name="{spec["fields"]["authorization_code"]}">')])
-        return self._html(self._page(self._t('register_title'), self._form(session, spec['code_path'], rows)))
 
     async def delete_token(self, request, provider):
         """A GET that acts, as old embedded UIs have them: the token is gone."""

@@ -181,6 +181,7 @@ class Printer:
     # A firmware generation of its own (simulator/generation_x.py) overrides these three.
     LOOKS = FAMILY_LOOK
     LANGUAGES = LANGUAGES
+    SECRET_FLAG_FIRST = False   # whether the "change the secret" box stands before the secret field
 
     @staticmethod
     def built_in_profile(family):
@@ -524,9 +525,12 @@ class Printer:
     def _to_login(self):
         return self._redirect(self.profile['login']['path'])
 
+    def _login_hidden(self):
+        return ''.join(self._hidden(name, value) for name, value in self.profile['login']['extra_fields'].items())
+
     async def login_page(self, request, message=None):
         login = self.profile['login']
-        hidden = ''.join(self._hidden(name, value) for name, value in login['extra_fields'].items())
+        hidden = self._login_hidden()
         note = self._message(message) if message else ''
         body = (f'{note}<form method="post" action="{self._action(login["path"])}" name="login">{hidden}'
                 + self._rows([(self._t('system_manager_id'), f'<input type="text" name="{login["username_field"]}">'),
@@ -616,12 +620,15 @@ class Printer:
                 if key == 'authority_url':      # the link next to the endpoint starts the authorization
                     value += self._authorize_link(oauth, spec, provider)
                 rows.append((self._caption(key, provider), value))
+        return self._html(self._page(self._t(provider), self._status_body(oauth, spec, provider, rows)))
+
+    def _status_body(self, oauth, spec, provider, rows):
         body = (f'<h2>{self._t("basic_settings")}</h2><a href="{spec["edit_path"]}">{self._t("edit")}</a>'
                 + self._rows(rows) + self._rows(self._oauth_rows(oauth)))
         if provider == 'google':
             body += (f'<h2>{self._t("authorization_info")}</h2>'
                      f'<a href="{spec["register_path"]}">{self._t("register")}</a>')
-        return self._html(self._page(self._t(provider), body))
+        return body
 
     def _authorize_link(self, oauth, spec, provider):
         if not self._code_after_save(provider):
@@ -646,14 +653,16 @@ class Printer:
                 rows.append((self._caption(key, provider), paired
                              + f'<input type="checkbox" name="{name}" value="{self.profile["checkbox"]["on"]}"{checked}>'))
             elif key == 'client_secret':   # never shown back
-                rows.append((self._t(key), f'<input type="password" name="{name}" value="" autocomplete="off">'))
+                secret = [(self._t(key), f'<input type="password" name="{name}" value="" autocomplete="off">')]
                 flag = spec.get('secret_change_flag')
                 if flag:
-                    rows.append((self._t('change_secret'),
-                                 f'<input type="checkbox" name="{flag["field"]}" value="{flag["value"]}">'))
+                    box = [(self._t('change_secret'), f'<input type="checkbox" name="{flag["field"]}" value="{flag["value"]}">')]
+                    secret = box + secret if self.SECRET_FLAG_FIRST else secret + box
+                rows += secret
             else:
                 rows.append((self._t(key), f'<input type="text" name="{name}" value="{self._attr(value)}" maxlength="256">'))
-        body = self._form(session, spec['edit_path'], self._rows(rows))
+        # Where the form posts: its own page, unless the firmware has a separate target (`save_path`).
+        body = self._form(session, spec.get('save_path', spec['edit_path']), self._rows(rows))
         return self._html(self._page(self._t('edit_basic'), body))
 
     async def authorize_page(self, request, provider):
@@ -673,7 +682,8 @@ class Printer:
         rows = self._rows([(self._label('authorization_url'), f'<a href="{url}" target="_blank">{url}</a>'),
                            (self._t('authorization_code'),
                             f'<input type="text" name="{spec["fields"]["authorization_code"]}" value="">')])
-        return self._html(self._page(self._t('register_title'), self._form(session, spec['register_path'], rows)))
+        return self._html(self._page(self._t('register_title'),
+                                     self._form(session, spec.get('code_path', spec['register_path']), rows)))
 
     # ----- writes
     async def _accept_post(self, request, session):

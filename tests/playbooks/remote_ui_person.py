@@ -15,6 +15,21 @@ def caption(key, language):
     return TEXT[key][LANGUAGES.index(language)]
 
 
+async def fill_settings(browser, provider, spec, values):
+    """Tick OAuth on, the certificate check on, CN off; type the endpoint, or the client ID and a new secret."""
+    fields = spec['fields']
+    await browser.tick(fields['enabled'])
+    await browser.tick(fields['verify_server_certificate'], True)
+    await browser.tick(fields['add_cn_to_verification'], False)
+    if provider == 'microsoft':
+        await browser.type_into(fields['authority_url'], values['authority_url'])
+    else:
+        await browser.type_into(fields['client_id'], values['client_id'])
+        await browser.type_into(fields['client_secret'], values['client_secret'])
+        if spec.get('secret_change_flag'):
+            await browser.tick(spec['secret_change_flag']['field'])
+
+
 async def do_the_procedure(browser, fleet, name, profile, language, values, providers=('microsoft', 'google'),
                            google_consent=None):
     """Everything a person does; ``values`` holds what they type (authority URL, client ID, secret)."""
@@ -34,16 +49,7 @@ async def do_the_procedure(browser, fleet, name, profile, language, values, prov
         fields = spec['fields']
         await browser.click_link(caption(provider, language))
         await browser.click_link(caption('edit', language))
-        await browser.tick(fields['enabled'])
-        await browser.tick(fields['verify_server_certificate'], True)
-        await browser.tick(fields['add_cn_to_verification'], False)
-        if provider == 'microsoft':
-            await browser.type_into(fields['authority_url'], values['authority_url'])
-        else:
-            await browser.type_into(fields['client_id'], values['client_id'])
-            await browser.type_into(fields['client_secret'], values['client_secret'])
-            if spec.get('secret_change_flag'):
-                await browser.tick(spec['secret_change_flag']['field'])
+        await fill_settings(browser, provider, spec, values)
         await browser.click_submit(caption('ok', language))     # the status page, or the form again
         await browser.click_link(caption(provider, language))   # the status page from the menu, to see the result
         if provider == 'microsoft' and spec.get('authorization_flow') != 'code_after_save':
@@ -89,15 +95,7 @@ async def do_the_procedure_x(browser, fleet, name, language, values, providers=(
         await browser.click_link(t('send'))
         await browser.click_link(t(provider))
         await browser.click_button(t('edit'))
-        await browser.tick(fields['enabled'])
-        await browser.tick(fields['verify_server_certificate'], True)
-        await browser.tick(fields['add_cn_to_verification'], False)
-        if provider == 'microsoft':
-            await browser.type_into(fields['authority_url'], values['authority_url'])
-        else:
-            await browser.type_into(fields['client_id'], values['client_id'])
-            await browser.tick(spec['providers']['google']['secret_change_flag']['field'])
-            await browser.type_into(fields['client_secret'], values['client_secret'])
+        await fill_settings(browser, provider, spec['providers'][provider], values)
         await browser.click_button(t('ok'))          # the page script fills the time and adds the commit field
         if provider == 'microsoft':
             await browser.click_link(t('authorize'))    # the link next to the endpoint
