@@ -500,9 +500,10 @@ class Learner:
 
         def is_word(value):
             return bool(value) and not re.search(r'\d|https?:', value) and re.search(r'[^\W\d_]', value)
+        # Before any check, a row may show "-": the word after must have letters, the one before no digits.
         changed = [(label, before[label], value) for label, value in self._rows(last)
-                   if label in before and is_word(value) and is_word(before[label]) and value != before[label]
-                   and normalize_label(label) not in captions]
+                   if label in before and is_word(value) and not re.search(r'\d|https?:', before[label])
+                   and value != before[label] and normalize_label(label) not in captions]
         if len(changed) < 2:
             return False
         labels = self.learnt.setdefault('labels', {})
@@ -518,7 +519,8 @@ class Learner:
         for value in [was_connection] + between:
             _add(connection_words.setdefault('unknown', []), value)
         token_words = words.setdefault('token_status', {})
-        _add(token_words.setdefault('inactive', []), was_token)
+        if is_word(was_token):
+            _add(token_words.setdefault('inactive', []), was_token)
         _add(token_words.setdefault('active', []), now_token)
         for exchange in self.device:
             for label, value in self._rows(exchange) if 'html' in exchange.content_type else ():
