@@ -93,6 +93,28 @@ VARIANTS = {
     'destructive_links': 'every page with the menu carries side-effect GET links of every kind (delete the token, '
                          'reset, reboot, start an authorization; in several languages, with neutral text, icon only, '
                          'a bare .cgi, the action in the path or the query only): reading one counts a write',
+    # Forms and pages as other firmware writes them; each one works in a real browser.
+    'select_boolean': 'on/off settings as a <select> with On/Off options (values true/false); a post without one is refused',
+    'radio_boolean': 'on/off settings as a pair of radio buttons (values enable/disable); a post without the checked one '
+                     'is refused',
+    'disabled_until_enabled': 'while OAuth is off, the other settings inputs are disabled until the enable box is ticked '
+                              '(the page script enables them); a post turning OAuth on without them is refused',
+    'form_attribute': 'the settings inputs stand outside the <form> element and join it with form="..."',
+    'readonly_code': 'the user code shown in an <input readonly> (to copy it) instead of as text',
+    'test_form_first': 'a "test the connection" form with its own action and hidden copies of the settings before the '
+                       'settings form',
+    'both_sections': 'the status page shows the Microsoft and the Google sections with the same labels; their order '
+                     'alternates from one view to the next',
+    'script_flag': 'the forms hold the profile\'s write fields empty (Flag=""); the page script fills them before '
+                   'submit; a post without the right value is refused',
+    'duration_colon': 'the code expiry as mm:ss (14:59) instead of words',
+    'button_formaction': 'the OK button is a <button> whose formaction names the save target; the form\'s own action '
+                         'answers 404',
+    'multipart': 'forms with enctype multipart/form-data; a post in another encoding is refused',
+    'nested_fieldsets': 'settings in nested <fieldset>s, and a disabled fieldset holding a decoy input named as a setting '
+                        '(a post with the decoy\'s value is refused)',
+    'label_for': 'edit forms as rows of <div>s with captions in <label for> (after the box for check boxes)',
+    'output_element': 'status values in <output> elements',
 }
 # The side-effect GET links of `destructive_links`: (target, link text or None for an icon, what a GET does).
 # Old embedded UIs act on a plain GET; the probe must read none of them.
@@ -112,6 +134,9 @@ DESTRUCTIVE_LINKS = (
     ('/oauth_ms_reset.cgi', 'OAuth 2.0 (Microsoft) zurücksetzen', 'drop'),
     ('/confirm.cgi', 'onclick:OK', 'drop'),
 )
+# Option values of on/off settings in the select_boolean and radio_boolean variants: (on, off).
+BOOLEAN_OPTIONS = {'select_boolean': ('true', 'false'), 'radio_boolean': ('enable', 'disable')}
+DECOY_URL = 'https://decoy.invalid/'
 LOGIN_FIELD_VARIANTS = {'login_fields_i0019': ('i0019', 'i2101'), 'login_fields_i0023': ('i0023', 'i0025')}
 DEFAULT_RATE_LIMIT_MS = 250
 SUBMIT, CANCEL = 'Submit', 'Cancel'
@@ -586,9 +611,16 @@ class Printer:
             '  document.addEventListener("submit", function (event) {\n'
             '    var form = event.target;\n'
             '    if (!form.elements[token]) { return; }\n'
-            '    for (var name in extra) { if (!form.elements[name]) { add(form, name, extra[name]); } }\n'
+            '    for (var name in extra) { if (!form.elements[name]) { add(form, name, extra[name]); }'
+            ' else if (form.elements[name].value === "") { form.elements[name].value = extra[name]; } }\n'
             '    if (stamp) { add(form, stamp, String(Date.now())); }\n'
             '  }, true);\n'
+            '  document.addEventListener("change", function (event) {\n'
+            '    var name = event.target.getAttribute("data-enables");\n'
+            '    if (!name) { return; }\n'
+            '    Array.prototype.forEach.call(document.querySelectorAll("[data-enabled-by=\\"" + name + "\\"]"),'
+            ' function (input) { input.disabled = !event.target.checked; });\n'
+            '  });\n'
             '})();\n')
         return web.Response(text=script, content_type='application/javascript', headers={'Server': self.look['server']})
 
@@ -611,6 +643,18 @@ class Printer:
         session = self._viewer(request)
         if not session:
             return self._to_login()
+        shown = [provider]
+        if self._has('both_sections'):
+            # Every provider's section, with the same labels, in an order that alternates between views.
+            self.section_views = getattr(self, 'section_views', 0) + 1
+            shown = sorted(self.oauth, reverse=self.section_views % 2 == 0)
+        body = ''
+        for name in shown:
+            section = await self._status_section(name)
+            body += f'<div class="section"><h2>{self._t(name)}</h2>{section}</div>' if len(shown) > 1 else section
+        return self._html(self._page(self._t(provider), body))
+
+    async def _status_section(self, provider):
         oauth, spec = self.oauth[provider], self.profile['providers'][provider]
         await oauth.refresh_if_due()
         rows = []
@@ -620,13 +664,16 @@ class Printer:
                 if key == 'authority_url':      # the link next to the endpoint starts the authorization
                     value += self._authorize_link(oauth, spec, provider)
                 rows.append((self._caption(key, provider), value))
-        return self._html(self._page(self._t(provider), self._status_body(oauth, spec, provider, rows)))
+        return self._status_body(oauth, spec, provider, rows)
 
     def _status_body(self, oauth, spec, provider, rows):
-        body = (f'<h2>{self._t("basic_settings")}</h2><a href="{spec["edit_path"]}">{self._t("edit")}</a>'
-                + self._rows(rows) + self._rows(self._oauth_rows(oauth)))
+        body = (f'<h3>{self._t("basic_settings")}</h3><a href="{spec["edit_path"]}">{self._t("edit")}</a>'
+                if self._has('both_sections') else
+                f'<h2>{self._t("basic_settings")}</h2><a href="{spec["edit_path"]}">{self._t("edit")}</a>')
+        body += self._rows(rows) + self._rows(self._oauth_rows(oauth))
         if provider == 'google':
-            body += (f'<h2>{self._t("authorization_info")}</h2>'
+            body += (f'<h{3 if self._has("both_sections") else 2}>{self._t("authorization_info")}'
+                     f'</h{3 if self._has("both_sections") else 2}>'
                      f'<a href="{spec["register_path"]}">{self._t("register")}</a>')
         return body
 
@@ -645,13 +692,16 @@ class Printer:
             return self._to_login()
         oauth, spec = self.oauth[provider], self.profile['providers'][provider]
         rows = []
+        # disabled_until_enabled: while OAuth is off, the other settings wait for the enable box.
+        waiting = self._has('disabled_until_enabled') and not oauth.settings['enabled']
+        enabler = spec['fields']['enabled']
         for key, value in oauth.settings.items():
             name = spec['fields'][key]
+            extra = f' disabled data-enabled-by="{enabler}"' if waiting and key in self._dependent_keys() else ''
             if key in CHECKBOXES:
-                checked = ' checked' if value else ''
-                paired = self._hidden(name, '0') if self._has('checkbox_hidden') else ''
-                rows.append((self._caption(key, provider), paired
-                             + f'<input type="checkbox" name="{name}" value="{self.profile["checkbox"]["on"]}"{checked}>'))
+                if key == 'enabled' and self._has('disabled_until_enabled'):
+                    extra = f' data-enables="{enabler}"'
+                rows.append((self._caption(key, provider), self._boolean_control(name, value, extra)))
             elif key == 'client_secret':   # never shown back
                 secret = [(self._t(key), f'<input type="password" name="{name}" value="" autocomplete="off">')]
                 flag = spec.get('secret_change_flag')
@@ -660,10 +710,52 @@ class Printer:
                     secret = box + secret if self.SECRET_FLAG_FIRST else secret + box
                 rows += secret
             else:
-                rows.append((self._t(key), f'<input type="text" name="{name}" value="{self._attr(value)}" maxlength="256">'))
+                rows.append((self._t(key), f'<input type="text" name="{name}" value="{self._attr(value)}" '
+                             f'maxlength="256"{extra}>'))
+        inner = self._rows(rows)
+        if self._has('nested_fieldsets'):
+            text_key = 'authority_url' if 'authority_url' in spec['fields'] else 'client_id'
+            inner = (f'<fieldset><legend>{self._t("basic_settings")}</legend><fieldset><legend>{self._t(provider)}'
+                     f'</legend>{inner}</fieldset></fieldset><fieldset disabled><legend>{self._t("edit")}</legend>'
+                     f'<input type="text" name="{spec["fields"][text_key]}" value="{DECOY_URL}"></fieldset>')
         # Where the form posts: its own page, unless the firmware has a separate target (`save_path`).
-        body = self._form(session, spec.get('save_path', spec['edit_path']), self._rows(rows))
+        body = self._form(session, spec.get('save_path', spec['edit_path']), inner)
+        if self._has('test_form_first'):
+            copies = ''.join(self._hidden(spec['fields'][key], self._plain_value(value))
+                             for key, value in oauth.settings.items() if key != 'client_secret')
+            body = (f'<form method="post" action="{posixpath.dirname(spec["edit_path"]).rstrip("/")}/test_connection.cgi" '
+                    f'name="test">{self._hidden(self.profile["token_field"], session.form_token)}{copies}'
+                    f'<input type="submit" value="Test"></form>') + body
         return self._html(self._page(self._t('edit_basic'), body))
+
+    def _dependent_keys(self):
+        """The settings the enable box enables (disabled_until_enabled)."""
+        return ('verify_server_certificate', 'add_cn_to_verification', 'authority_url', 'client_id')
+
+    def _boolean_options(self):
+        """(on, off) option values of on/off settings in the select/radio variants, or None for check boxes."""
+        return next((BOOLEAN_OPTIONS[variant] for variant in BOOLEAN_OPTIONS if self._has(variant)), None)
+
+    def _plain_value(self, value):
+        if isinstance(value, bool):
+            return self.profile['checkbox']['on'] if value else (self.profile['checkbox']['off'] or '')
+        return value
+
+    def _boolean_control(self, name, value, extra=''):
+        """An on/off setting as a check box (the profiles' markup), a select or a pair of radio buttons."""
+        on_text, off_text = self._t('on'), self._t('off')
+        if self._has('select_boolean'):
+            on, off = BOOLEAN_OPTIONS['select_boolean']
+            return (f'<select name="{name}"{extra}><option value="{on}"{" selected" if value else ""}>{on_text}</option>'
+                    f'<option value="{off}"{"" if value else " selected"}>{off_text}</option></select>')
+        if self._has('radio_boolean'):
+            on, off = BOOLEAN_OPTIONS['radio_boolean']
+            return (f'<label><input type="radio" name="{name}" value="{on}"{" checked" if value else ""}{extra}> {on_text}'
+                    f'</label> <label><input type="radio" name="{name}" value="{off}"{"" if value else " checked"}{extra}>'
+                    f' {off_text}</label>')
+        paired = self._hidden(name, '0') if self._has('checkbox_hidden') else ''
+        return (paired + f'<input type="checkbox" name="{name}" value="{self.profile["checkbox"]["on"]}"'
+                f'{" checked" if value else ""}{extra}>')
 
     async def authorize_page(self, request, provider):
         session = self._viewer(request)
@@ -688,6 +780,9 @@ class Printer:
     # ----- writes
     async def _accept_post(self, request, session):
         """The posted form, or None when the anti-forgery token or the page bookkeeping is wrong."""
+        if self._has('multipart') and request.content_type != 'multipart/form-data':
+            session.form_token = None
+            return None     # this firmware reads multipart/form-data only
         form = await request.post()
         token, session.form_token = session.form_token, None   # one post per page view
         page_fields, session.page_fields = session.page_fields, {}
@@ -733,11 +828,24 @@ class Printer:
         checkbox = self.profile['checkbox']
         settings = dict(oauth.settings)
         off_values = (checkbox['off'], '0') if self._has('checkbox_hidden') else (checkbox['off'],)
+        options = self._boolean_options()
+        enabled_value = form.getall(spec['fields']['enabled'], [None])[-1]
+        turned_on = enabled_value == (options[0] if options else checkbox['on'])
         for key in settings:
             name = spec['fields'][key]
             values = form.getall(name, [])
             value = values[-1] if values else None     # a checked box after its hidden 0: the last wins
-            if key in CHECKBOXES:
+            if DECOY_URL in values:
+                return None     # a browser never sends a control of a disabled fieldset
+            if self._has('disabled_until_enabled') and key in self._dependent_keys() and not turned_on:
+                continue        # disabled while OAuth stays off: a browser does not send them, they stay
+            if self._has('disabled_until_enabled') and key in ('authority_url', 'client_id') and value is None:
+                return None     # enabled without the settings the box enabled: the device keeps nothing
+            if key in CHECKBOXES and options:
+                if value not in options:
+                    return None     # a select or radio group always sends a value
+                settings[key] = value == options[0]
+            elif key in CHECKBOXES:
                 if value is None and checkbox['off'] is not None:
                     continue        # not sent: unchanged
                 if value != checkbox['on'] and value not in off_values:
@@ -827,15 +935,22 @@ class Printer:
         pending = oauth.pending
         if pending and oauth.status == 'authorizing':
             remaining = max(0, int(pending['expires_at'] - self.clock.now()))
+            code = html.escape(pending['user_code'], quote=False)
+            if self._has('readonly_code'):
+                code = f'<input type="text" readonly value="{self._attr(pending["user_code"])}" size="12">'
+            expiry = (f'{remaining // 60}:{remaining % 60:02d}' if self._has('duration_colon')
+                      else f'{remaining // 60} min {remaining % 60} s')
             rows += [(self._label('message'), html.escape(pending['message'], quote=False)),
-                     (self._label('user_code'), html.escape(pending['user_code'], quote=False)),
-                     (self._label('user_code_expires_in'), f'{remaining // 60} min {remaining % 60} s')]
+                     (self._label('user_code'), code),
+                     (self._label('user_code_expires_in'), expiry)]
         if oauth.token:     # expiry watch: when the token was last renewed, and the end the cloud announced
             rows.append((self._label('token_refreshed_at'), self.device_time_text(oauth.refreshed_at)))
             if oauth.refresh_expires_at:
                 rows.append((self._label('refresh_token_expires_at'), self.device_time_text(oauth.refresh_expires_at)))
         if oauth.error:
             rows.append((self._label('error_details'), html.escape(self._error_text(oauth.error), quote=False)))
+        if self._has('output_element'):
+            rows = [(label, f'<output>{value}</output>') for label, value in rows]
         return rows
 
     def _row_label(self, label):
@@ -852,6 +967,8 @@ class Printer:
         rows = [(self._row_label(label), f'\n        {value}\n      ' if self._has('whitespace') else value)
                 for label, value in rows]
         bare = self._has('omit_end_tags')
+        if self._has('label_for') and any(CONTROL.search(value) for _label, value in rows):
+            return ''.join(self._label_for_row(label, value) for label, value in rows)
         if self._has('span_labels'):
             return ''.join(f'<div class="item"><span>{label}</span> <span>{value}</span></div>' for label, value in rows)
         if self._has('td_labels') or self.profile['markup'] == 'table':
@@ -860,6 +977,19 @@ class Printer:
             return '<table>' + ''.join(row.format(c=cell, l=label, v=value) for label, value in rows) + '</table>'
         row = '<dt>{l}<dd>{v}' if bare else '<dt>{l}</dt><dd>{v}</dd>'
         return ''.join('<dl>' + row.format(l=label, v=value) + '</dl>' for label, value in rows)
+
+    @staticmethod
+    def _label_for_row(label, value):
+        """A row of an edit form with its caption in <label for>: after a check box, before other controls."""
+        match = CONTROL.search(value)
+        if match is None:
+            return f'<div class="field"><span>{label}</span> <span>{value}</span></div>'
+        control_id = 'f-' + re.sub(r'[^A-Za-z0-9_-]', '_', match.group(2))
+        value = value[:match.start()] + f'<{match.group(1)} id="{control_id}"' + value[match.start() + len(match.group(1)) + 1:]
+        caption = f'<label for="{control_id}">{label}</label>'
+        if 'type="checkbox"' in match.group(0):
+            return f'<div class="field">{value} {caption}</div>'
+        return f'<div class="field">{caption} {value}</div>'
 
     def _hidden(self, name, value):
         return f'<input type="hidden" name="{name}" value="{self._attr(value)}">'
@@ -872,13 +1002,27 @@ class Printer:
         if self._has('page_hidden_fields'):
             session.page_fields = self.look['page_fields'](posixpath.basename(action))
             hidden += ''.join(self._hidden(name, value) for name, value in session.page_fields.items())
+        if self._has('script_flag'):
+            # Left empty: the page script fills them before submit (and the device checks them).
+            hidden += ''.join(self._hidden(name, '') for name in self.profile['write_fields'] if name not in session.page_fields)
         if self._has('submit_name'):
             buttons = (f'<input type="submit" name="{SUBMIT}" value="{self._t("ok")}">'
                        f'<input type="submit" name="{CANCEL}" value="{CANCEL}">')
+        elif self._has('button_formaction'):
+            buttons = f'<button formaction="{self._action(action)}">{self._t("ok")}</button>'
         else:
             buttons = f'<input type="submit" value="{self._t("ok")}">'
-        return (f'<form method="post" action="{self._action(action)}" name="{self.profile["token_field"]}Form">'
-                + hidden + inner + buttons + '</form>')
+        attributes = f'method="post" action="{self._action(action)}" name="{self.profile["token_field"]}Form"'
+        if self._has('button_formaction'):
+            attributes = attributes.replace(f'action="{self._action(action)}"', f'action="{self._action(action)}.refused"')
+        if self._has('multipart'):
+            attributes += ' enctype="multipart/form-data"'
+        if self._has('form_attribute'):
+            # The controls stand after the form and join it by its id.
+            form_id = f'{self.profile["token_field"]}Form'
+            inner = CONTROL_TAG.sub(lambda match: f'<{match.group(1)} form="{form_id}"', inner)
+            return f'<form id="{form_id}" {attributes}>{hidden}{buttons}</form>{inner}'
+        return f'<form {attributes}>' + hidden + inner + buttons + '</form>'
 
     def _page(self, title, body, menu=True):
         bare = self._has('omit_end_tags')
@@ -945,6 +1089,8 @@ class Printer:
         return web.Response(status=302, headers={'Location': location, 'Server': self.look['server']})
 
 
+CONTROL = re.compile(r'<(input|select)\b(?![^>]*type="hidden")[^>]*name="([^"]+)"[^>]*>')
+CONTROL_TAG = re.compile(r'<(input|select|textarea)\b')
 TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z-]+(?:="[^"]*")?)*)\s*>')
 ATTRIBUTE = re.compile(r'([a-zA-Z-]+)(?:="([^"]*)")?')
 UNQUOTED = re.compile(r'^[A-Za-z0-9_.:-]+$')

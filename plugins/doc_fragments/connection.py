@@ -98,4 +98,5 @@ notes:
   - The proxy environment variables (E(https_proxy), E(no_proxy)) are honoured.
 requirements:
   - requests
+  - html5lib >= 1.1
 '''

@@ -236,6 +236,9 @@ def bounded_request(http, method, url, seconds, max_bytes, **kwargs):
     is hit (the connection is then closed, never reused) and the exceptions of
     requests for other failures.
     """
+    if getattr(kwargs.get('data'), 'content_type', None):
+        # A body encoded beforehand (multipart/form-data) carries its own Content-Type.
+        kwargs['headers'] = dict(kwargs.get('headers') or {}, **{'Content-Type': kwargs['data'].content_type})
     adapter = http.get_adapter(url)
     watch = adapter.watch
     deadline = _WATCHDOG.arm(max(seconds, 0.001), functools.partial(watch.cut, watch.start()))

@@ -50,12 +50,21 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.bounded_http 
     bounded_request,
     bounded_session,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, decode_body
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, decode_body, encode_multipart
 
 # A Remote UI page is a few tens of kilobytes: anything far larger is not one, and is not read.
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 # The logout after a failure gets this long at most, beyond the task budget.
 LOGOUT_SECONDS = 5.0
+
+
+class EncodedBody(bytes):
+    """A request body already encoded (multipart/form-data), with the Content-Type that describes it."""
+
+    def __new__(cls, body, content_type):
+        encoded = bytes.__new__(cls, body)
+        encoded.content_type = content_type
+        return encoded
 
 
 class RemoteUISession:
@@ -339,10 +348,14 @@ class RemoteUISession:
         The form is read afresh before every attempt, because its anti-forgery
         token is valid for one post only; only when the page was the session's
         latest request (read, then [OK], as a person does) the first attempt
-        posts that form as it is. Every successful control of the form is sent
-        with its own value (hidden bookkeeping values included), then
-        the profile's ``write_fields`` the form lacks, then ``values`` (field
-        name to string; None leaves a field out, or unticks a checkbox). Whether
+        posts that form as it is. The form is chosen by its fields (never by its
+        position on the page) and sent as the standard's entry list with its
+        default submit button (its formaction and formenctype count; a multipart
+        form is posted multipart): every control it owns with its own value
+        (hidden bookkeeping values included), ``values`` set first (field name to
+        a string, an option's value or the profile's on/off value, whatever the
+        control; None leaves a field out, or unticks a checkbox), then the
+        profile's ``write_fields`` where the form holds them empty or not at all. Whether
         the write took is for the caller to read back: only the device's error
         marker or an HTTP error counts as refused here.
         """
@@ -350,8 +363,12 @@ class RemoteUISession:
             latest = self._latest_page
             page = latest if latest is not None and latest.path == page_path else self.get_page(page_path)
             form = page.form_with(form_field, *[name for name in values if name != form_field])
-            data = self._form_data(form, values)
-            return self._action_path(page_path, form.action or page_path), data, page_path
+            submitter = form.submitter()
+            action, _method, enctype = form.submission(submitter)
+            data = self._form_data(form, values, submitter)
+            if enctype == 'multipart/form-data':
+                data = EncodedBody(*encode_multipart(data))
+            return self._action_path(page_path, action), data, page_path
 
         response = self._request('POST', None, prepare=prepare, idempotent=idempotent)
         if response.is_redirect:
@@ -365,42 +382,59 @@ class RemoteUISession:
         raise WriteRejectedError(
             self.host, 'the device refused the form of %s: it answered %s; %s' % (page_path, detail, outcome))
 
-    def _form_data(self, form, values):
-        """The form as a browser posts it after a person set ``values``; a list of (name, value)."""
-        on_value = (self.profile.get('checkbox') or {}).get('on')
-        boxes_set = set()
+    def _form_data(self, form, values, submitter=None):
+        """The form as a browser posts it after a person set ``values``; a list of (name, value).
+
+        Each value goes into its control whatever its kind (text, checkbox, radio group, select:
+        an on/off value becomes the page's own option for on/off). Controls the page keeps disabled
+        are sent enabled only when this post turns on a box or choice (the page's script would
+        enable them); otherwise a value they should change fails here, naming them. The profile's
+        ``write_fields`` fill a field the form holds empty (a hidden field the page's script fills)
+        or lacks; a value the form holds itself wins.
+        """
+        checkbox = self.profile.get('checkbox') or {}
+        on, off = checkbox.get('on'), checkbox.get('off')
+        chosen = {}
         explicit_off = []
         for name, wanted in values.items():
-            boxes = [c for c in form.controls(name) if c.kind in ('checkbox', 'radio')]
-            if not boxes:
-                continue
-            boxes_set.add(name)
-            for box in boxes:
-                box.checked = wanted is not None and (
-                    box.value == wanted if box.kind == 'radio' else wanted in (on_value, box.value or 'on'))
-            twin = any(c.kind == 'hidden' for c in form.controls(name))
-            if wanted is not None and not twin and not any(box.checked for box in boxes):
+            controls = form.controls(name)
+            chosen[name] = form.choice(name, wanted, on, off)
+            if any(c.kind == 'checkbox' for c in controls) and chosen[name] is None and wanted is not None \
+                    and not any(c.kind == 'hidden' for c in controls):
                 # No hidden twin carries "off": send the profile's off value, as the page script does.
                 explicit_off.append((name, wanted))
-        pairs = []
-        written = set()
-        for name, value in form.successful_controls():
-            if name in values and name not in boxes_set:
-                if values[name] is not None and name not in written:
-                    pairs.append((name, values[name]))
-                written.add(name)
-            else:
-                pairs.append((name, value))
-        pairs += explicit_off
-        # The profile's constants only fill what the form lacks: a form's own bookkeeping values win.
+        enabled = self._enabled_by_post(form, chosen, on, off)
+        pairs = form.entry_list(submitter, chosen, enabled)
+        pairs += [pair for pair in explicit_off if not form.controls(pair[0])[0].disabled or pair[0] in enabled]
+        write_fields = self.profile.get('write_fields') or {}
         present = set(form.names())
-        pairs += [(name, value) for name, value in (self.profile.get('write_fields') or {}).items()
-                  if name not in present]
+        pairs = [(name, write_fields[name] if name in write_fields and value == '' and name not in values else value)
+                 for name, value in pairs]
+        pairs += [(name, value) for name, value in write_fields.items() if name not in present]
         stamp = self.profile.get('timestamp_field')
         if stamp:
             pairs = [(name, value) for name, value in pairs if name != stamp]
             pairs.append((stamp, str(int(time.time() * 1000))))
         return pairs
+
+    def _enabled_by_post(self, form, chosen, on, off):
+        """The disabled controls this post must send: all it sets when it turns on a box or choice (which the page's
+        script would enable them with); none when it changes none of them; else an error naming them."""
+        disabled = [name for name in chosen if form.controls(name) and all(c.disabled for c in form.controls(name))]
+        if not disabled:
+            return ()
+        turned_on = [name for name in chosen if name not in disabled and form.boolean(name, on, off) is False
+                     and form.choice_means(name, chosen[name], on, off) is True]
+        if turned_on:
+            return tuple(disabled)
+        changed = [name for name in disabled if chosen[name] != form.current_choice(name)]
+        if not changed:
+            return ()   # as a browser posts it: the disabled controls left out, their values unchanged
+        raise PageNotUnderstoodError(
+            self.host, 'the form of %s keeps %s disabled, and nothing this write turns on enables %s: a browser would '
+            'not send %s, so nothing was written; %s' % (
+                form.document_path, ', '.join(repr(name) for name in changed), 'them' if len(changed) > 1 else 'it',
+                'them' if len(changed) > 1 else 'it', profile_hint(self.profile)))
 
     @staticmethod
     def _merge_fields(pairs, fill, override):

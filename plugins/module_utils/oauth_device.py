@@ -45,7 +45,8 @@ class OAuthDevice:
         self.pages = session.profile['providers'][provider]
 
     def read_status(self):
-        page = self.session.get_page(self.pages['status_path'])
+        # Rows are read within this provider's section: a page may show Microsoft and Google with the same labels.
+        page = self.session.get_page(self.pages['status_path']).in_section(self.provider)
         return dict(status_from_page(page), **token_expiry(page, self.provider))
 
     def read_settings(self):
@@ -94,6 +95,7 @@ class OAuthDevice:
             page = self.session.get_page(self.pages['status_path'])
         else:
             page = self.session.get_page(self.pages['authorize_path'])
+        page = page.in_section(self.provider)
         status = status_from_page_lenient(page)
         if status['authorization'] is None:
             details = status['error_details']
@@ -106,7 +108,7 @@ class OAuthDevice:
 
     def google_authorization_url(self):
         """The link next to [URL for Google Authorization Server] on the register page."""
-        page = self.session.get_page(self.pages['register_path'])
+        page = self.session.get_page(self.pages['register_path']).in_section(self.provider)
         row = page.value('authorization_url')
         url = row.links[0] if row.links else row.text
         if not url.startswith('https://'):

@@ -86,9 +86,18 @@ def desired_settings(params):
 
 
 def current_settings(page, provider_profile, provider):
-    """The visible settings as the device's edit form shows them."""
+    """The visible settings as the device's edit form shows them, whatever the control of each.
+
+    A boolean is a ticked box, or the checked radio / selected option whose value or text says
+    on or off (1/0, On/Off, true/false, Activé/Désactivé, Ein/Aus, or the profile's checkbox values).
+    """
     fields = provider_profile['fields']
-    form = page.form_with(fields['enabled'])
+    try:
+        # The form holding every setting, chosen by its fields (a test form with hidden copies loses).
+        form = page.form_with(*[fields[name] for name in VISIBLE_FIELDS[provider] if name in fields])
+    except PageNotUnderstoodError:
+        form = page.form_with(fields['enabled'])    # and the missing field is named below
+    checkbox = page.profile.get('checkbox') or {}
     current = {}
     for name in VISIBLE_FIELDS[provider]:
         control = form.get(fields[name])
@@ -97,9 +106,14 @@ def current_settings(page, provider_profile, provider):
                 page.host, 'the edit form %s has no field %r for %s; %s' % (
                     page.path, fields[name], name, profile_hint(page.profile)))
         if name in BOOLEAN_FIELDS:
-            current[name] = bool(control.checked)
+            value = form.boolean(fields[name], checkbox.get('on'), checkbox.get('off'))
+            if value is None:
+                raise PageNotUnderstoodError(
+                    page.host, 'the edit form %s shows %s (field %r) as %r, which says neither on nor off; %s' % (
+                        page.path, name, fields[name], form.text(fields[name]), profile_hint(page.profile)))
+            current[name] = value
         else:
-            current[name] = control.value or ''
+            current[name] = form.text(fields[name]) or ''
     return current
 
 
@@ -219,12 +233,45 @@ def normalize_status(kind, word, host, profile):
             kind.replace('_', ' '), word, known, profile_hint(profile)))
 
 
-def parse_duration(text, pattern):
-    """Seconds in a duration such as "14 min 59 s" (the profile's ``duration_pattern``); None when no duration."""
-    match = re.match(pattern, normalize_label(text or ''))
-    if not match or not (match.group('minutes') or match.group('seconds')):
-        return None
-    return int(match.group('minutes') or 0) * 60 + int(match.group('seconds') or 0)
+# Duration units printers write, in the UI languages they ship (compared case-folded, a trailing dot dropped).
+DURATION_UNITS = {
+    3600: ('h', 'hr', 'hrs', 'hour', 'hours', 'heure', 'heures', 'std', 'stunde', 'stunden', 'ora', 'ore', 'hora',
+           'horas', 'uur'),
+    60: ('m', 'min', 'mins', 'minute', 'minutes', 'minuten', 'minuto', 'minuti', 'minutos', 'mn'),
+    1: ('s', 'sec', 'secs', 'second', 'seconds', 'seconde', 'secondes', 'sek', 'sekunde', 'sekunden', 'secondo',
+        'secondi', 'segundo', 'segundos', 'seconden'),
+}
+_UNIT_SECONDS = dict((unit, seconds) for seconds, units in DURATION_UNITS.items() for unit in units)
+_CLOCK_DURATION = re.compile(r'^(?:(\d+):)?(\d{1,2}):(\d{2})$')
+_DURATION_PART = re.compile(r'(\d+)\s*([^\W\d_]+)\.?', re.UNICODE)
+_DURATION_GLUE = re.compile(r'^[\s,;]*(?:(?:and|et|und|e|y|en)\b)?[\s,;]*$')
+
+
+def parse_duration(text, pattern=None):
+    """Seconds in a duration, or None when the text is none.
+
+    The profile's ``duration_pattern`` (a regular expression with the groups ``minutes`` and
+    ``seconds``) wins where it matches; it is matched against the text as ``comparable()`` gives
+    it: case-folded, whitespace collapsed, typographic punctuation made plain, a trailing colon
+    dropped. Otherwise the formats printers use are recognized: ``14:59`` (minutes:seconds),
+    ``1:02:03`` (hours:minutes:seconds), ``14 min 59 s``, ``14 Min. 59 Sek.``, ``899 s``, ``1 h 5 min``.
+    """
+    shown = normalize_label(text or '')
+    if pattern:
+        match = re.match(pattern, shown)
+        if match and (match.group('minutes') or match.group('seconds')):
+            return int(match.group('minutes') or 0) * 60 + int(match.group('seconds') or 0)
+    match = _CLOCK_DURATION.match(shown)
+    if match:
+        hours, minutes, seconds = int(match.group(1) or 0), int(match.group(2)), int(match.group(3))
+        return None if seconds > 59 or (match.group(1) and minutes > 59) else hours * 3600 + minutes * 60 + seconds
+    total, position, found = 0, 0, False
+    for part in _DURATION_PART.finditer(shown):
+        unit = _UNIT_SECONDS.get(part.group(2))
+        if unit is None or not _DURATION_GLUE.match(shown[position:part.start()]):
+            return None
+        total, position, found = total + int(part.group(1)) * unit, part.end(), True
+    return total if found and _DURATION_GLUE.match(shown[position:]) else None
 
 
 def verification_url(message):
@@ -286,8 +333,46 @@ def _row_time(page, name, time_format):
     try:
         moment = parse_time(row.text.strip(), time_format)
     except ValueError:
-        return None
+        moment = parse_any_time(row.text)
+        if moment is None:
+            return None
     return moment.replace(tzinfo=datetime.timezone.utc)
+
+
+_TIME_OF_DAY = r'(?:[t ,]+(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\.\d+)?)?\s*(?:z|utc|gmt|\+00:?00)?'
+_DATE_FORMATS = (
+    # year first (ISO 8601, 2026/12/03, 2026.12.03): always year, month, day
+    ('ymd', re.compile(r'^(?P<a>\d{4})[-/.](?P<b>\d{1,2})[-/.](?P<c>\d{1,2})' + _TIME_OF_DAY + r'$')),
+    # day.month.year (German and most European UIs write dots day first)
+    ('dmy', re.compile(r'^(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?P<c>\d{4})' + _TIME_OF_DAY + r'$')),
+    # 03/12/2026 or 12/03/2026: day or month first, known only where one of them is above 12
+    ('?', re.compile(r'^(?P<a>\d{1,2})[-/](?P<b>\d{1,2})[-/](?P<c>\d{4})' + _TIME_OF_DAY + r'$')),
+)
+
+
+def parse_any_time(text):
+    """A date and time in the formats printers show, where unambiguous: ISO and year-first orders,
+    day.month.year, and day/month or month/day where one of them is above 12; None otherwise."""
+    shown = normalize_label(text or '')
+    for order, pattern in _DATE_FORMATS:
+        match = pattern.match(shown)
+        if not match:
+            continue
+        a, b, c = int(match.group('a')), int(match.group('b')), int(match.group('c'))
+        if order == 'ymd':
+            year, month, day = a, b, c
+        elif order == 'dmy' or a > 12 >= b:
+            year, month, day = c, b, a
+        elif b > 12 >= a:
+            year, month, day = c, a, b
+        else:
+            return None     # 03/04/2026: the 3rd of April or the 4th of March
+        try:
+            return datetime.datetime(year, month, day, int(match.group('hour') or 0), int(match.group('minute') or 0),
+                                     int(match.group('second') or 0))
+        except ValueError:
+            return None
+    return None
 
 
 _NUMERIC_DIRECTIVES = {'Y': r'(?P<year>\d{4})', 'm': r'(?P<month>\d{1,2})', 'd': r'(?P<day>\d{1,2})',

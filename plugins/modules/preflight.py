@@ -28,6 +28,7 @@ author:
 requirements:
   - msal
   - requests
+  - html5lib >= 1.1
 options:
   fact:
     description: Name of the fact that receives the list of checks.

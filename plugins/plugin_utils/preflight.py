@@ -135,7 +135,7 @@ def check_device_clock(session, provider, tolerance, now=None):
     if 'device_time' not in session.profile['labels'] or not time_format:
         return entry('device_clock', True, 'the profile %s names no date and time row; the printer\'s clock was '
                      'not checked' % session.profile_name)
-    page = session.get_page(session.profile['providers'][provider]['status_path'])
+    page = session.get_page(session.profile['providers'][provider]['status_path']).in_section(provider)
     row = page.find('device_time')
     if row is None:
         return entry('device_clock', True, 'the printer shows no date and time on %s; its clock was not '

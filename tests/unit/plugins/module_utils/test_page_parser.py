@@ -11,6 +11,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser i
     Page,
     comparable,
     decode_body,
+    encode_multipart,
     normalize_label,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
@@ -176,3 +177,133 @@ def test_select_and_textarea_values():
                 '<select name=t><option value=x>X<option value=y>Y</select><textarea name=m>hi &amp; bye</textarea>'
                 '</form>').forms[0]
     assert form.successful_controls() == [('s', 'b'), ('t', 'x'), ('m', 'hi & bye')]
+
+
+# --------------------------------------------------------------------------- the HTML standard's forms
+
+def test_a_form_popped_in_table_mode_still_owns_its_inputs():
+    """<table><form><tr><td><input>: the parser's form element pointer, not the tree, gives the owner."""
+    form = page('<table><form action="/save" method="post"><tr><td><input name="a" value="1">'
+                '<td><input type="checkbox" name="b" value="x" checked></tr></form></table>'
+                '<input name="outside" value="2">').form_with('a')
+    assert form.action == '/save' and form.entry_list() == [('a', '1'), ('b', 'x')]
+
+
+def test_the_form_attribute_joins_controls_outside_the_form_in_tree_order():
+    forms = page('<input name="before" form="f" value="0"><form id="f" action="/s"><input name="in" value="1"></form>'
+                 '<input name="after" form="f" value="2"><input name="nowhere" form="missing" value="3">'
+                 '<form id="g"><input name="other" form="f" value="4"></form>').forms
+    assert [c.name for c in forms[0].inputs] == ['before', 'in', 'after', 'other']
+    assert forms[0].entry_list() == [('before', '0'), ('in', '1'), ('after', '2'), ('other', '4')]
+    assert all(c.name != 'other' for c in forms[1].inputs)
+
+
+def test_the_entry_list_follows_the_standard():
+    form = page('''<form action="/s" method="post">
+      <input name="t" value="text"><input name="ro" value="shown" readonly><input name="off" value="x" disabled>
+      <input type="checkbox" name="c1" checked><input type="checkbox" name="c2" value="yes">
+      <input type="radio" name="r" value="a"><input type="radio" name="r" value="b" checked>
+      <select name="s"><option disabled>none<option value="1">One<option>Two</select>
+      <select name="m" multiple><option selected>x<option>y<option selected>z</select>
+      <select name="last"><option selected>p<option selected>q</select>
+      <fieldset disabled><legend><input name="in_legend" value="L"></legend><input name="in_fieldset" value="F">
+        <fieldset><input name="deeper" value="D"></fieldset></fieldset>
+      <textarea name="ta">line1
+line2</textarea><input type="file" name="f"><input type="reset" name="re"><button type="button" name="b0">B</button>
+      <input type="submit" name="go" value="Go"><button name="alt" value="other">Other</button>
+      <input name="" value="nameless"><output name="o">42</output>
+    </form>''').forms[0]
+    assert form.entry_list(form.submitter('alt')) == [
+        ('t', 'text'), ('ro', 'shown'), ('c1', 'on'), ('r', 'b'), ('s', '1'), ('m', 'x'), ('m', 'z'), ('last', 'q'),
+        ('in_legend', 'L'), ('ta', 'line1\r\nline2'), ('alt', 'other')]
+    assert form.successful_controls()[-1] == ('go', 'Go')
+    assert form.entry_list()[-1] == ('ta', 'line1\r\nline2')   # no submitter, no button
+    assert form.outputs[0].value == '42'
+
+
+def test_the_submitter_formaction_formmethod_and_formenctype_and_the_base_url():
+    body = ('<head><base href="/rps/sub/"></head><form action="save.cgi" method="get">'
+            '<button name="b" formaction="../other.cgi" formmethod="POST" formenctype="multipart/form-data">OK</button>'
+            '<input type="submit" name="plain"></form><form enctype="multipart/form-data" method="post"><input name="x"></form>'
+            '<a href="next.cgi">Next <script>no</script>page</a><a href="/abs">Abs</a>')
+    parsed = page(body, path='/rps/oauth.cgi')
+    first, second = parsed.forms
+    assert first.submission(first.submitter()) == ('/rps/other.cgi', 'post', 'multipart/form-data')
+    assert first.submission(first.submitter('plain')) == ('/rps/sub/save.cgi', 'get', 'application/x-www-form-urlencoded')
+    assert second.submission() == ('/rps/oauth.cgi', 'post', 'multipart/form-data')     # no action: the document
+    assert parsed.links == [('next.cgi', 'Next page'), ('/abs', 'Abs')]
+    assert parsed.resolve('next.cgi') == '/rps/sub/next.cgi'
+
+
+def test_multipart_encoding_is_what_a_browser_sends():
+    body, content_type = encode_multipart([('a', '1'), ('b"c', 'é')], boundary='XX')
+    assert content_type == 'multipart/form-data; boundary=XX'
+    assert body == ('--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n'
+                    '--XX\r\nContent-Disposition: form-data; name="b%22c"\r\n\r\n\u00e9\r\n--XX--\r\n').encode('utf-8')
+
+
+def test_captions_come_from_label_for_an_enclosing_label_or_the_text_before():
+    form = page('<form><div><input type="checkbox" id="u" name="use"> <label for="u">Use OAuth</label></div>'
+                '<label>Endpoint <input name="url"></label><p>Client ID</p><input name="cid"></form>').forms[0]
+    assert [(c.name, c.caption) for c in form.inputs] == [('use', 'Use OAuth'), ('url', 'Endpoint'), ('cid', 'Client ID')]
+
+
+@pytest.mark.parametrize('control, on_value', [
+    ('<select name="v"><option value="1">On<option value="0" selected>Off</select>', '1'),
+    ('<select name="v"><option value="true">Activé<option value="false" selected>Désactivé</select>', 'true'),
+    ('<select name="v"><option value="a">Ein<option value="b" selected>Aus</select>', 'a'),
+    ('<input type="radio" name="v" value="On"> <input type="radio" name="v" value="Off" checked>', 'On'),
+    ('<label><input type="radio" name="v" value="x"> Enabled</label><label><input type="radio" name="v" value="y" checked>'
+     ' Disabled</label>', 'x'),
+])
+def test_on_off_is_learnt_from_the_page_s_own_options(control, on_value):
+    form = page('<form action="/s">%s</form>' % control).forms[0]
+    assert form.boolean('v', '1', None) is False
+    assert form.choice('v', '1', '1', None) == on_value           # the profile's on value
+    assert form.choice('v', True) == on_value
+    off = form.choice('v', None, '1', None)
+    assert off != on_value and form.boolean('v') is False
+    assert dict(form.entry_list(values={'v': on_value}))['v'] == on_value
+
+
+def test_an_on_select_reads_as_on():
+    form = page('<form><select name="v"><option value="0">Off<option value="1" selected>On</select></form>').forms[0]
+    assert form.boolean('v', '1', '0') is True and form.text('v') == '1'
+
+
+def test_a_readonly_input_and_an_output_are_values_of_their_rows():
+    parsed = page('<table><tr><th>User Code</th><td><input type="text" readonly value="ABCD-1234"></td></tr>'
+                  '<tr><th>Token Status</th><td><output>Active</output></td></tr></table>')
+    assert parsed.find('user_code').text == 'ABCD-1234'
+    assert parsed.find('token_status').text == 'Active'
+
+
+def test_the_form_is_chosen_by_its_fields_never_by_its_position():
+    body = ('<form action="/test.cgi"><input type="hidden" name="A" value="1"><input type="hidden" name="U" value="u">'
+            '<input type="submit" value="Test"></form>'
+            '<form action="/save.cgi"><input type="checkbox" name="A" value="1"><input name="U" value="u"></form>')
+    assert page(body).form_with('A', 'U').action == '/save.cgi'
+    tie = body.replace('type="hidden" name="A"', 'type="checkbox" name="A"').replace('type="hidden" name="U"', 'name="U"')
+    with pytest.raises(PageNotUnderstoodError, match=r'2 forms with the fields .* \(/test.cgi; /save.cgi\)'):
+        page(tie).form_with('A', 'U')
+
+
+@pytest.mark.parametrize('first, second', [('Microsoft', 'Google'), ('Google', 'Microsoft')])
+def test_rows_are_read_in_the_section_of_the_provider(first, second):
+    words = {'Microsoft': 'Successfully Connected', 'Google': 'Connection Failed'}
+    section = ('<h2>OAuth 2.0 (%s) Settings</h2><h3>Basic Settings</h3><a href="/e">Edit %s</a><table><tr><th>Server Connection Status</th>'
+               '<td>%s</td></tr><tr><th>Token Status</th><td>Active</td></tr></table>')
+    parsed = page('<h1>Status</h1>' + section % (first, first.lower(), words[first]) + section % (second, second.lower(), words[second]))
+    assert statuses_of(parsed.in_section('microsoft')) == ('connected', 'active')
+    assert statuses_of(parsed.in_section('google')) == ('not_connected', 'active')
+    assert [text for _href, text in parsed.in_section('google').links] == ['Edit google']
+    by_container = page('<div id="oauth-%s">%s</div><div id="oauth-%s">%s</div>' % (
+        first.lower(), (section % (first, first.lower(), words[first])).replace('<h2>', '<h4>').replace('</h2>', '</h4>'),
+        second.lower(), section % ('', '', words[second])))
+    assert statuses_of(by_container.in_section('google')) == ('not_connected', 'active')
+    assert page(section % ('Microsoft', 'x', 'Connection Failed')).in_section('google').cells   # one section: the page itself
+
+
+def statuses_of(view):
+    status = status_from_page(view)
+    return status['connection_status'], status['token_status']
