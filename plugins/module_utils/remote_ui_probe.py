@@ -320,12 +320,12 @@ class Probe:
         role = self._roles.get(path)
         preferred = []
         for href in page.loads:
-            target = self._same_site(self._base, path, href)
+            target = self._same_site(self._base, path, page.resolve(href))
             if target and not target.partition('?')[2] and target not in self._seen:
                 preferred.append(target)
         authorize = self._authorize_links(page) if role == 'microsoft' else set()
-        for href, link_text in page.links:
-            target = self._same_site(self._base, path, href)
+        for href, link_text in page.navigations():
+            target = self._same_site(self._base, path, page.resolve(href))
             if target is None:
                 continue
             self._links.append((path, target, link_text))

@@ -142,7 +142,8 @@ class Exchange:
     def links(self):
         """Every link target of the page, navigating onclick buttons too (menus and buttons, not only rows)."""
         if self._links is None:
-            self._links = [target for target, _text in self._read_with(PageParser()).links]
+            body = self.body if 'html' in self.content_type.lower() else ''
+            self._links = [target for target, _text in Page(self.origin, self.path, self.status, body, {}).navigations()]
         return self._links
 
     def page(self, profile):
