@@ -323,6 +323,9 @@ class Probe:
             target = self._same_site(self._base, path, page.resolve(href))
             if target and not target.partition('?')[2] and target not in self._seen:
                 preferred.append(target)
+        if role in PROVIDER_NAMES:
+            # A status page may show every provider's section: the Edit entry read is this provider's own.
+            page = page.in_section(role)
         authorize = self._authorize_links(page) if role == 'microsoft' else set()
         for href, link_text in page.navigations():
             target = self._same_site(self._base, path, page.resolve(href))
@@ -423,7 +426,7 @@ class Probe:
                 if target:
                     spec[key + '_path'] = target.partition('?')[0]
             if provider == 'microsoft' and status_path in pages:
-                authorize = self._authorize_links(pages[status_path])
+                authorize = self._authorize_links(pages[status_path].in_section(provider))
                 target = next((to for to, text in own_links if _matches(text, self.menu['authorize'])), None) or next(
                     (self._same_site(self._base, status_path, href) for href in sorted(authorize)), None)
                 if target:
@@ -432,7 +435,7 @@ class Probe:
                 found.notes.append('%s: %s answered with the login page: the firmware needs a page visited after '
                                    'login (after_login)' % (provider, status_path))
             if status_path in pages:
-                self._read_status(provider, pages[status_path])
+                self._read_status(provider, pages[status_path].in_section(provider))
                 found.shown[provider] = {'links': [text for _to, text in own_links if text],
                                          'labels': pages[status_path].labels()}
             for key in ('edit_path', 'register_path'):

@@ -50,6 +50,7 @@ TIMESTAMP_VALUE = re.compile(r'^\d{12,13}$')
 # Values that look generated (long hex or digit runs): tokens, never copied into a profile.
 GENERATED_VALUE = re.compile(r'^(?=.*\d)[A-Za-z0-9+/=_-]{16,}$')
 USER_CODE_VALUE = re.compile(r'^(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4,}(?:-[A-Z0-9]{4,})?$')
+LETTER_CODE_VALUE = re.compile(r'^[A-Z0-9]{6,}(?:-[A-Z0-9]{4,})?$|^[A-Z0-9]{4,}-[A-Z0-9]{4,}$')
 SHORTEST_SECRET = 4
 # A duration in units of the device's language: "14 min. 59 sek.", "14 分 59 秒" (lower case, as it is read).
 DURATION_SHAPE = re.compile(r'^\d+\s*(?P<minutes>[^\W\d_][^\d\s]*)\s*\d+\s*(?P<seconds>[^\W\d_][^\d\s]*)$')
@@ -541,8 +542,11 @@ class Learner:
             self._secret(found.text)
             return found.label
         for index in range(1, len(cells)):
-            if USER_CODE_VALUE.match(cells[index].text) and cells[index - 1].text:
-                self._secret(cells[index].text)
+            code = cells[index].text
+            # A code of letters only ("XGMHGTKGL") counts where the device's instructions repeat it.
+            repeated = any(code in cell.text and cell is not cells[index] for cell in cells)
+            if cells[index - 1].text and (USER_CODE_VALUE.match(code) or LETTER_CODE_VALUE.match(code) and repeated):
+                self._secret(code)
                 return cells[index - 1].text.rstrip(' :')
         return None
 
@@ -855,8 +859,10 @@ def render_report(capture_path, output_path, profile, learner, base_name):
     missing = ['  - %s: %s' % step for step in learner.missing]
     lines += ['', 'Not found:'] + (missing or ['  - nothing: every step of the procedure is in the capture'])
     lines += ['', 'Not visible in a browser capture, kept from %s: the value of an unticked check box, the pause '
-              'between requests the firmware needs, the texts of refused logins and writes; the e-mail (SMTP) pages, '
-              'which the procedure does not open.' % base_name]
+              'between requests the firmware needs, the texts of refused writes and of a lockout%s; the e-mail (SMTP) '
+              'pages, which the procedure does not open%s.' % (
+                  profile['extends'], '' if 'login_failed' in profile.get('messages', {}) else ' and of refused logins',
+                  '' if profile['extends'] == base_name else ' (this profile has none)')]
     if learner.notes:
         lines += ['', 'Notes:'] + ['  - %s' % note for note in learner.notes]
     lines += ['', 'Secrets: no value from the capture that could be secret (%d checked: passwords, cookies, '
