@@ -104,7 +104,7 @@ probe:
       returned: always
       sample: isensys_mf
     ui_language:
-      description: The language of the Remote UI (C(en), C(fr)), from the page or the manual's words, or null.
+      description: The language of the Remote UI (for example C(en), C(fr), C(de)), from the page's C(lang) or the manual's words, or null.
       type: str
       returned: always
     model:
