@@ -46,7 +46,8 @@ def options_parser():
                         help='serve every printer from this profile file (YAML, extends a built-in profile)')
     parser.add_argument('--printer-settings', default=None,
                         help='per-printer settings (family, language, provider, variants, profile_file, '
-                             'rate_limit_ms) as a YAML/JSON file or inline JSON: {"printer-0002": {...}}')
+                             'rate_limit_ms, address (loopback), session_limit, lockout_failures) as a YAML/JSON '
+                             'file or inline JSON: {"printer-0002": {...}}')
     parser.add_argument('--rate-limit-ms', type=int, default=None,
                         help='requests closer than this answer 503 busy (default 250 with the rate_limit variant)')
     faults = parser.add_argument_group('fault (a running fleet: python -m simulator fault --dir DIR --printer NAME ...)')

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from .printer import VARIANTS
 
-COUNTED = ('writes', 'logins', 'failed_logins', 'requests')
+COUNTED = ('writes', 'logins', 'failed_logins', 'requests', 'logouts', 'lockouts')
 
 
 def _refuse(http_error, message):

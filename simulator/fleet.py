@@ -51,12 +51,15 @@ def variant_layout(spec):
     return [parse_variants(item) for item in sets]
 
 
-PRINTER_SETTINGS = ('family', 'language', 'provider', 'variants', 'profile_file', 'rate_limit_ms')
+PRINTER_SETTINGS = ('family', 'language', 'provider', 'variants', 'profile_file', 'rate_limit_ms',
+                    # sessions and accounts: a loopback address of its own (127.0.0.1 is the address that
+                    # "localhost" resolves to), its session limit, failed logins until the lockout
+                    'address', 'session_limit', 'lockout_failures')
 
 
 def read_printer_settings(value):
     """Per-printer settings: a mapping name -> {family, language, provider, variants, profile_file,
-    rate_limit_ms}, given as a mapping, inline JSON, or a YAML/JSON file."""
+    rate_limit_ms, address, session_limit, lockout_failures}, given as a mapping, inline JSON, or a YAML/JSON file."""
     if not value:
         return {}
     if isinstance(value, str):
@@ -108,7 +111,13 @@ class Fleet:
 
     async def start(self):
         self.directory.mkdir(parents=True, exist_ok=True)
-        addresses = [printer_address(i) for i in range(1, self.count + 1)]
+        addresses = [(self.printer_settings.get(f'printer-{i:04d}') or {}).get('address') or printer_address(i)
+                     for i in range(1, self.count + 1)]
+        if len(set(addresses)) != len(addresses):
+            raise ValueError('two printers cannot share an address: each printer is told apart by its address')
+        foreign = [address for address in addresses if not address.startswith('127.')]
+        if foreign:
+            raise ValueError(f'printer addresses must be loopback addresses (127.0.0.0/8), not {", ".join(foreign)}')
         pki = TestPKI(addresses, self.directory)
         self.ca_path = pki.ca_path
         # An untrusted cloud certificate: the devices connect only with verification off.
@@ -132,7 +141,9 @@ class Fleet:
             printer = generation(name, address, own['family'], own['language'], own['provider'],
                                  username=ADMIN_USERNAME, password=self.password, clock=self.clock,
                                  cloud=self.cloud_client, settle_seconds=self.settle_seconds,
-                                 idle_timeout=self.idle_timeout, session_limit=self.session_limit,
+                                 idle_timeout=self.idle_timeout,
+                                 session_limit=int(own.get('session_limit') or self.session_limit),
+                                 lockout_failures=own.get('lockout_failures'),
                                  foreign_cert=index >= first_foreign, variants=own['variants'],
                                  profile_file=own['profile_file'], rate_limit_ms=own['rate_limit_ms'],
                                  submission=self.submission)

@@ -60,6 +60,10 @@ FOREIGN_ADDRESS = '127.2.0.1'
 # A TLS 1.2 fatal alert, handshake_failure (40).
 TLS_HANDSHAKE_FAILURE = bytes((0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28))
 
+# The session_* and login variants: the renamed cookie, the URL parameter, the message no profile knows.
+RENAMED_SESSION_COOKIE = 'RUISESSIONID'
+URL_SESSION_PARAMETER = 'SID'
+UNKNOWN_LOGIN_TEXT = 'Anmeldung fehlgeschlagen: Benutzer-ID oder Passwort falsch.'
 # Markup variants a printer can serve (any combination; none: the markup the profiles describe).
 VARIANTS = {
     'td_labels': 'labels in <td> cells of a table, not <th> (also for definition-list families)',
@@ -93,6 +97,18 @@ VARIANTS = {
     'destructive_links': 'every page with the menu carries side-effect GET links of every kind (delete the token, '
                          'reset, reboot, start an authorization; in several languages, with neutral text, icon only, '
                          'a bare .cgi, the action in the path or the query only): reading one counts a write',
+    # Sessions and login answers (the session carrier, redirects, answers no profile knows).
+    'session_cookie_renamed': f'the session cookie is named {RENAMED_SESSION_COOKIE!r}, not as the profile says',
+    'session_in_url': 'the session id travels in the URL (?SID=...), no cookie: every link, frame and form action '
+                      'carries it, and the logout needs it',
+    'cookie_domain': 'the session cookie has Domain=<the host name the client used>, Secure, SameSite=Strict and '
+                     'Max-Age=<the idle timeout>',
+    'redirect_by_ip': 'the login redirect names the device by its address (https://<address>:<port>/...) when it was '
+                      'reached by a host name',
+    'redirect_by_name': 'the login redirect names the device by the host name "localhost" when it was reached by its '
+                        'address (on a printer at 127.0.0.1, the one loopback address a name resolves to here)',
+    'unknown_login_answer': 'a wrong password is answered with the login form and a German message no profile '
+                            'knows ("Benutzer-ID oder Passwort falsch."); the failure still counts towards the lockout',
     # Forms and pages as other firmware writes them; each one works in a real browser.
     'select_boolean': 'on/off settings as a <select> with On/Off options (values true/false); a post without one is refused',
     'radio_boolean': 'on/off settings as a pair of radio buttons (values enable/disable); a post without the checked one '
@@ -214,7 +230,7 @@ class Printer:
 
     def __init__(self, name, address, family, language, provider, *, username, password, clock, cloud,
                  settle_seconds=2.0, idle_timeout=300.0, session_limit=2, foreign_cert=False,
-                 variants=(), profile_file=None, rate_limit_ms=None, submission=None):
+                 variants=(), profile_file=None, rate_limit_ms=None, submission=None, lockout_failures=None):
         self.name, self.address, self.port = name, address, None
         self.language, self.provider = language, provider
         self.profile_file = str(profile_file) if profile_file else None
@@ -228,6 +244,7 @@ class Printer:
         self.username, self.password = username, password
         self.clock = clock
         self.idle_timeout, self.session_limit = idle_timeout, session_limit
+        self.lockout_failures = int(lockout_failures or LOCKOUT_FAILURES)
         self.foreign_cert = foreign_cert
         self.rate_limit_ms = rate_limit_ms
         self.last_request_at = None
@@ -262,8 +279,8 @@ class Printer:
 
     # ----- control interface
     def reset(self):
-        self.counters = dict.fromkeys(
-            ('writes', 'logins', 'failed_logins', 'requests', 'rate_limited', 'side_effect_reads'), 0)
+        self.counters = dict.fromkeys(('writes', 'logins', 'failed_logins', 'requests', 'rate_limited', 'logouts',
+                                       'lockouts', 'side_effect_reads'), 0)
         failing_tls = getattr(self, 'faults', {}).get('transport') == 'tls_failure'
         self.faults = {'latency': 0.0, 'http_500': 0, 'drop': 0, 'busy': 0, 'offline_until': 0.0,
                        'transport': '', 'transport_scope': 'pages'}
@@ -291,7 +308,15 @@ class Printer:
                 'counters': {**self.counters, 'open_sessions': self.open_sessions()},
                 'mail': self.mail.state(), 'faults': self.faults, 'clock_offset': self.clock_offset,
                 'idle_timeout': self.idle_timeout, 'session_limit': self.session_limit,
-                'cookie_path': self.cookie_path}
+                'cookie_path': self.cookie_path, 'login': self.login_state()}
+
+    def login_state(self):
+        """Sessions and the account's failures, as the control interface shows them."""
+        now = self.clock.now()
+        return {'open_sessions': self.open_sessions(), 'session_limit': self.session_limit,
+                'consecutive_failures': self.consecutive_failures, 'lockout_failures': self.lockout_failures,
+                'locked': now < self.locked_until, 'locked_seconds_left': max(0.0, self.locked_until - now),
+                'lockouts': self.counters['lockouts'], 'session_cookie': self.session_cookie_name()}
 
     def effective_rate_limit_ms(self):
         if self.rate_limit_ms is not None:
@@ -463,7 +488,10 @@ class Printer:
         handler = self.routes.get((request.method, request.path))
         if handler is None:
             return self._html(self._page('', '<p>404 Not Found</p>', menu=False), status=404)
-        return await handler(request)
+        response = await handler(request)
+        if self._has('session_in_url'):
+            response = self._carry_url_session(request, response)
+        return response
 
     def _transport_fault_applies(self, request):
         if self.faults['transport_scope'] == 'all':
@@ -537,7 +565,7 @@ class Printer:
     def _session(self, request, portal=False):
         """The request's session; with `portal_cookie`, OAuth pages also need the portal's cookie."""
         self._expire_idle_sessions()
-        session = self.sessions.get(request.cookies.get(self.profile['login']['session_cookie'], ''))
+        session = self.sessions.get(self._session_id(request))
         if session is None:
             return None
         if (self._has('portal_cookie') and not portal
@@ -553,10 +581,52 @@ class Printer:
     def _login_hidden(self):
         return ''.join(self._hidden(name, value) for name, value in self.profile['login']['extra_fields'].items())
 
-    async def login_page(self, request, message=None):
+    def session_cookie_name(self):
+        return RENAMED_SESSION_COOKIE if self._has('session_cookie_renamed') else self.profile['login']['session_cookie']
+
+    def _session_id(self, request):
+        """The session a request names: in its URL (session_in_url) or in the session cookie."""
+        if self._has('session_in_url'):
+            return request.query.get(URL_SESSION_PARAMETER, '')
+        return request.cookies.get(self.session_cookie_name(), '')
+
+    def _carry_url_session(self, request, response):
+        """Every link, frame and form action of a page of a valid session carries its id, as is the redirect."""
+        session_id = getattr(response, 'new_session_id', None) or self._session_id(request)
+        if session_id not in self.sessions:
+            return response
+        carried = f'{URL_SESSION_PARAMETER}={session_id}'
+
+        def carry(url):
+            if url.startswith(('http:', 'https:', '#', 'javascript:')) or f'{URL_SESSION_PARAMETER}=' in url:
+                return url
+            return url + ('&' if '?' in url else '?') + carried
+        location = response.headers.get('Location')
+        if location and not location.startswith(self.profile['login']['path']):
+            response.headers['Location'] = carry(location)
+        if response.body is not None and 'html' in (response.content_type or ''):
+            pattern = re.compile(rb'(\b(?:href|src|action|formaction)=)(["\']?)([^"\' >]*)\2', re.IGNORECASE)
+            response.body = pattern.sub(lambda m: m.group(1) + m.group(2) + carry(m.group(3).decode('latin-1')).encode(
+                'latin-1') + m.group(2), response.body)
+        return response
+
+    def _device_location(self, request, path):
+        """Where a redirect sends the browser: a path, or (redirect_by_*) this device under another name."""
+        host = (request.host or '').rsplit(':', 1)[0].strip('[]') if request.host else ''
+        by_address = re.fullmatch(r'[0-9.]+|[0-9a-fA-F:]+', host or '') is not None
+        if self._has('redirect_by_ip') and not by_address:
+            return f'https://{self.address}:{self.port}{path}'
+        if self._has('redirect_by_name') and by_address and self.address == '127.0.0.1':
+            # "localhost" resolves to 127.0.0.1 only: a printer elsewhere has no name to be called by.
+            return f'https://localhost:{self.port}{path}'
+        return path
+
+    async def login_page(self, request, message=None, text=None):
         login = self.profile['login']
         hidden = self._login_hidden()
         note = self._message(message) if message else ''
+        if text:
+            note = f'<p class="message">{html.escape(text, quote=False)}</p>'
         body = (f'{note}<form method="post" action="{self._action(login["path"])}" name="login">{hidden}'
                 + self._rows([(self._t('system_manager_id'), f'<input type="text" name="{login["username_field"]}">'),
                               (self._t('pin'), f'<input type="password" name="{login["password_field"]}">')])
@@ -573,8 +643,11 @@ class Printer:
         if (form.get(login['username_field']), form.get(login['password_field'])) != (self.username, self.password):
             self.counters['failed_logins'] += 1
             self.consecutive_failures += 1
-            if self.consecutive_failures >= LOCKOUT_FAILURES:
+            if self.consecutive_failures >= self.lockout_failures:
                 self.consecutive_failures, self.locked_until = 0, now + LOCKOUT_SECONDS
+                self.counters['lockouts'] += 1
+            if self._has('unknown_login_answer'):
+                return await self.login_page(request, text=UNKNOWN_LOGIN_TEXT)
             return await self.login_page(request, 'login_failed')
         self.consecutive_failures = 0
         if self.open_sessions() >= self.session_limit:
@@ -583,15 +656,25 @@ class Printer:
         self.sessions[session_id] = Session(now)
         self.counters['logins'] += 1
         target = form.get('uri', '')
-        response = self._redirect(target if target.startswith('/') else self.look['portal'])
-        response.set_cookie(login['session_cookie'], session_id, path=self.cookie_path, httponly=True, secure=True)
+        response = self._redirect(self._device_location(request, target if target.startswith('/') else self.look['portal']))
+        if self._has('session_in_url'):
+            response.new_session_id = session_id    # carried in the Location by handle()
+        elif self._has('cookie_domain'):
+            host = (request.host or self.address).rsplit(':', 1)[0].strip('[]')
+            response.set_cookie(self.session_cookie_name(), session_id, path=self.cookie_path, httponly=True,
+                                secure=True, domain=host, samesite='Strict', max_age=int(self.idle_timeout))
+        else:
+            response.set_cookie(self.session_cookie_name(), session_id, path=self.cookie_path, httponly=True,
+                                secure=True)
         return response
 
     async def logout(self, request):
-        """Ends the session whose cookie comes with the request: none when the cookie's path excludes this page."""
-        self.sessions.pop(request.cookies.get(self.profile['login']['session_cookie'], ''), None)
+        """Ends the session the request names: none when the cookie's path excludes this page (or no SID)."""
+        if self.sessions.pop(self._session_id(request), None) is not None:
+            self.counters['logouts'] += 1
         response = self._to_login()
-        response.del_cookie(self.profile['login']['session_cookie'], path=self.cookie_path)
+        if not self._has('session_in_url'):
+            response.del_cookie(self.session_cookie_name(), path=self.cookie_path)
         return response
 
     # ----- static files a browser loads with every page

@@ -14,6 +14,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
     pending_row,
     render_table,
     resolve_interactive,
+    write_sign_in_sheet,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts, recorded_outcomes
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
@@ -26,7 +27,8 @@ display = Display()
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = True
-    _VALID_ARGS = frozenset(('hosts', 'result_var', 'pending_var', 'error_var', 'interactive', 'wait_timeout'))
+    _VALID_ARGS = frozenset(('hosts', 'result_var', 'pending_var', 'error_var', 'interactive', 'wait_timeout',
+                             'report_dir', 'report_slice'))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -38,6 +40,8 @@ class ActionModule(ActionBase):
             'error_var': {'type': 'str', 'default': 'printer_error'},
             'interactive': {'type': 'raw', 'default': 'auto'},
             'wait_timeout': {'type': 'float', 'default': 900},
+            'report_dir': {'type': 'path'},
+            'report_slice': {'type': 'str', 'default': 'all'},
         })[1]
         hostvars = task_vars.get('hostvars', {})
         rows, outcomes = [], recorded_outcomes(hostvars)
@@ -64,6 +68,8 @@ class ActionModule(ActionBase):
             table=render_table(rows) if rows else [],
             lines=operator_text(rows, interactive, args['wait_timeout']) if rows else [],
         )
+        result['sign_in_sheet'] = write_sign_in_sheet(rows, args['report_dir'], args['report_slice'], args['wait_timeout'],
+                                                      result['lines']) if rows and not self._task.check_mode else None
         result['prompt'] = '\n'.join(result['lines'])
         result['msg'] = '%d printer(s) wait for a sign-in' % len(rows)
         if rows:

@@ -12,6 +12,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import (
     STILL_WAITING,
     poll_printer,
+    sign_in_sheet,
     submit_code,
     wait_for_sign_ins,
 )
@@ -38,7 +39,7 @@ PENDING_FACTS = ('printer_pending', 'printer_error', 'printer_authorization')
 class ActionModule(FleetAction):
     _supports_check_mode = False
     _VALID_ARGS = frozenset(('hosts', 'workers', 'timeout', 'interval', 'progress_every', 'codes', 'problems',
-                             'last_round'))
+                             'last_round', 'report_dir', 'report_slice'))
     NAME = 'authorization_wait'
     DEFAULT_HOSTS = 'ansible_play_batch'
     NOTHING_DONE = 'nothing was sent to the printer'
@@ -47,7 +48,9 @@ class ActionModule(FleetAction):
                      'progress_every': {'type': 'float', 'default': 20},
                      'codes': {'type': 'dict', 'default': {}, 'no_log': True},
                      'problems': {'type': 'dict', 'default': {}},
-                     'last_round': {'type': 'bool', 'default': True}}
+                     'last_round': {'type': 'bool', 'default': True},
+                     'report_dir': {'type': 'path'},
+                     'report_slice': {'type': 'str', 'default': 'all'}}
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -87,9 +90,11 @@ class ActionModule(FleetAction):
             else:
                 waiting.append(printer)
 
+        sheet = sign_in_sheet(pending, printers, updates, options, display.warning)
         statuses = wait_for_sign_ins(
             dict((printer.name, printer) for printer in waiting), options['timeout'], poll_printer, display.display,
-            workers=workers, interval=options['interval'], progress_every=min(options['progress_every'], 30))
+            workers=workers, interval=options['interval'], progress_every=min(options['progress_every'], 30),
+            on_round=sheet)
         expired = []
         for printer in waiting:
             outcome, detail = statuses[printer.name]
@@ -110,6 +115,9 @@ class ActionModule(FleetAction):
                     printer, str(authorization_failure(printer.params['host'], outcome, detail or None))),
                     AUTHORIZE, outcome)
 
+        if sheet:
+            # Done, unless the next round issues new codes to the expired ones (the page then keeps reloading).
+            sheet(statuses, done=options['last_round'] or not expired)
         failed = sorted(host for host, facts in updates.items() if facts.get('printer_error'))
         active = sorted(host for host, status in statuses.items() if status[0] == 'active')
         result.update(

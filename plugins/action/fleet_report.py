@@ -34,6 +34,8 @@ ROW_VARIABLES = ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host', 'c
                  'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id', 'cloudmail_expiry_horizon_days')
 DEFAULT_REPORT_DIRECTORY = 'reports'
 OUTCOME_FACTS = ('printer_error_action', 'printer_error_reason') + tuple(column.fact for column in FACT_COLUMNS)
+# And what a row names the printer by: its own profile file (which wins over cloudmail_profile), its groups.
+ROW_VARIABLES += ('cloudmail_profile_file', 'group_names')
 
 
 def fail_on_attention(setting, task_vars, environment=None, is_interactive=resolve_interactive):

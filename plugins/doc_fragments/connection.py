@@ -86,10 +86,21 @@ options:
   retries:
     description:
       - How often a request is repeated after a transient fault (refused or reset connection, timeout,
-        HTTP 5xx, device busy, all administrator sessions in use), with exponential backoff.
-      - An expired session is renewed once by a new login. A wrong password or a lockout is never retried.
+        HTTP 5xx, device busy), with exponential backoff.
+      - An expired session is renewed once by a new login. A wrong password, a login answer the profile does
+        not know, a lockout, or a device whose administrator sessions are all in use is never retried.
     type: int
     default: 3
+  state_dir:
+    description:
+      - Directory of the collection's state on the controller, shared by every run of this user, that holds the
+        failed or unconfirmed logins of each printer account (C(login-failures.json), counts and times only, never
+        a secret; written 0600 in a 0700 directory).
+      - When the recorded failures of an account reach the profile's C(login.lockout_threshold) minus 2, the
+        collection posts no password to that printer until a login succeeds or the entry is deleted, so that it
+        never locks the account.
+      - Default E(XDG_STATE_HOME)C(/printfleet-cloudmail), or C(~/.local/state/printfleet-cloudmail).
+    type: path
 notes:
   - "The modules run on the controller (use C(connection: local) or C(delegate_to: localhost)) and need the
     Python library C(requests) there."

@@ -22,6 +22,6 @@ notes:
   - Runs on the controller as an action plugin; use it with C(run_once). Each printer's connection comes from its
     inventory variables (C(cloudmail_host), C(cloudmail_port), C(cloudmail_username), C(cloudmail_password),
     C(cloudmail_profile) or C(cloudmail_profile_file), C(cloudmail_validate_certs), C(cloudmail_ca_path),
-    C(cloudmail_timeout), C(cloudmail_retries), C(cloudmail_task_budget)), checked against the collection's schema
-    first; a host whose variables are invalid fails its own entry and nothing is sent to its printer.
+    C(cloudmail_timeout), C(cloudmail_retries), C(cloudmail_task_budget), C(cloudmail_state_dir)), checked against the
+    collection's schema first; a host whose variables are invalid fails its own entry and nothing is sent to its printer.
 '''

@@ -17,10 +17,9 @@ __metaclass__ = type
 
 import os
 import re
-import signal
-import threading
+import socket
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 try:
     import requests
@@ -35,12 +34,14 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     CertificateError,
     DeviceUnreachableError,
     LockedOutError,
+    LoginPausedError,
     LoginRejectedError,
+    LoginUnconfirmedError,
     PageNotUnderstoodError,
     ProfileMismatchError,
     RemoteUIError,
     SessionExpiredError,
-    SessionInterruptedError,
+    SessionLimitError,
     TransportLimitError,
     WriteRejectedError,
     profile_hint,
@@ -50,12 +51,26 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.bounded_http 
     bounded_request,
     bounded_session,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.login_ledger import (
+    LedgerError,
+    LoginLedger,
+    allowed_attempts,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, decode_body, encode_multipart
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.session_cookies import SessionCookies
 
 # A Remote UI page is a few tens of kilobytes: anything far larger is not one, and is not read.
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 # The logout after a failure gets this long at most, beyond the task budget.
 LOGOUT_SECONDS = 5.0
+# The device's own words in a message: enough to recognise the page, never a whole page.
+DEVICE_TEXT_CHARS = 300
+# What to set when a login is refused or not understood, and what to run next.
+LOGIN_VARIABLES = 'cloudmail_username / cloudmail_password (or cloudmail_profile / cloudmail_profile_file)'
+NEXT_LOGIN_PLAYBOOK = 'check it with playbooks/status.yml, then run playbooks/rollout.yml'
+# Without a profile value, a device is assumed to lock an account after this many failed logins.
+DEFAULT_LOCKOUT_THRESHOLD = 5
 
 
 class EncodedBody(bytes):
@@ -80,7 +95,7 @@ class RemoteUISession:
 
     def __init__(self, host, username, password, profile, port=443, validate_certs=True,
                  ca_path=None, timeout=10.0, retries=3, task_budget=180.0, sleep=time.sleep,
-                 clock=time.monotonic):
+                 clock=time.monotonic, state_dir=None):
         if not isinstance(profile, dict):
             raise RemoteUIError(host, 'the session needs a resolved profile (a dict), not %r' % (profile,))
         self.host = host
@@ -110,7 +125,21 @@ class RemoteUISession:
             self.verify = False
         self._http = None
         self._proxies = {}
+        # True from the moment a login post may have reached the device: a logout is owed from then on.
         self._logged_in = False
+        self.cookies = SessionCookies()
+        # Cookies the login answer set (the session cookie, whatever the profile calls it).
+        self._session_cookies = set()
+        # A session carried in the URL (?SID=...): query pairs added to every request, the logout included.
+        self.url_session = []
+        # Whether the latest request may have reached the device (a post that did may have been checked).
+        self._reached = False
+        self._addresses = {}
+        # Read by the fleet tasks and tests: every login the device accepted, every logout sent.
+        self.logins_accepted = 0
+        self.logouts_sent = 0
+        self.ledger = LoginLedger(state_dir)
+        self._ledger_key = LoginLedger.key(host, port, username)
         # The page of the latest request, while it is the latest: its form's token is still unused.
         self._latest_page = None
         self._previous_sigterm = None
@@ -128,6 +157,9 @@ class RemoteUISession:
         if self._http is None:
             self._http = bounded_session(self.verify)
             self._http.trust_env = False
+            # requests keeps cookies in the session's jar (RFC 6265 policy); _send builds the Cookie header,
+            # since requests would copy them into a jar of the standard policy to send them.
+            self._http.cookies = self.cookies.jar
             self._proxies = requests.utils.get_environ_proxies(self.base_url)
             self._install_sigterm_handler()
         return self
@@ -162,19 +194,13 @@ class RemoteUISession:
             self._http = None
 
     def _install_sigterm_handler(self):
-        # A killed task (timeout, Ctrl-C in the controller) should still log out.
-        if threading.current_thread() is not threading.main_thread():
-            return
-
-        def interrupted(signum, frame):
-            raise SessionInterruptedError(self.host, 'stopped by signal %d' % signum)
-
-        self._previous_sigterm = signal.signal(signal.SIGTERM, interrupted)
+        # In the main thread SIGINT and SIGTERM set the stop (interrupts.py) while the session is open;
+        # _send refuses every request but the logout once it is set.
+        self._previous_sigterm = interrupts.install_handlers()
 
     def _restore_sigterm_handler(self):
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)
-            self._previous_sigterm = None
+        interrupts.restore_handlers(self._previous_sigterm)
+        self._previous_sigterm = None
 
     # -- login / logout
 
@@ -198,68 +224,290 @@ class RemoteUISession:
                 ', '.join(found)))
 
     def login(self):
+        """Log in; the device's answer decides whether it worked, the profile's cookie name is a hint.
+
+        From the moment the post may have reached the device a logout is owed, whatever the answer
+        (the context manager sends it). The attempt is counted in the login ledger before it is sent
+        and cleared by a success, so that failures are known across runs and the collection stops
+        before the device's lockout.
+        """
         login = self.profile['login']
         page, form = self.login_form()
+        self._check_ledger()
         data = self._merge_fields(form.successful_controls(), login.get('extra_fields') or {},
                                   {login['username_field']: self.username, login['password_field']: self._password})
         post_path = self._action_path(page.path, form.action or login['path'])
-        # A login that timed out may still be checked by a slow device: it is never sent again,
-        # since every repeat of a wrong password would count towards the device's lockout.
-        response = self._request('POST', post_path, data=data, relogin=False, repeat_after_timeout=False,
-                                 referer=page.path)
-        if response.is_redirect:
-            # A session the device opened is still ended by the logout, even if its redirect is refused.
-            self._logged_in = self._has_session_cookie()
-            self._refuse_foreign_redirect('POST', post_path, response)
-            self._logged_in = False
-        if response.is_redirect and not self._is_login_redirect(response) and self._has_session_cookie():
-            self.landing_path = self._action_path(post_path, response.headers.get('Location') or '/')
+        before = self.cookies.names()
+        # A fresh login (also after an expired session) gets its own session id and cookies.
+        self.url_session = []
+        self._session_cookies = set()
+        self._ledger('record', 'unconfirmed')
+        self._reached = False
+        try:
+            # A login that timed out may still be checked by a slow device: it is never sent again,
+            # since every repeat of a wrong password would count towards the device's lockout.
+            response = self._request('POST', post_path, data=data, relogin=False, repeat_after_timeout=False,
+                                     referer=page.path)
+        except SessionLimitError:
             self._logged_in = True
-            self._follow_portal(response)
-            self._after_login()
-            return
-        page = self._page(post_path, response)
-        if page.shows('locked_out'):
-            raise LockedOutError(
-                self.host, 'the device refuses logins after repeated failed attempts; not retried. '
-                'Wait until the lockout ends (5 minutes on most firmware) and check cloudmail_password for user %r'
-                % self.username)
-        if page.shows('login_failed'):
-            raise LoginRejectedError(
-                self.host, 'login refused for user %r: wrong user name or password. Not retried, so that '
-                'the device does not lock the account; fix cloudmail_username / cloudmail_password and run '
-                'again' % self.username)
-        if response.status_code == 200 and self._has_session_cookie() \
-                and not any(form.get(login['password_field']) for form in page.forms):
-            # Some firmware answers a good login with the portal itself (HTTP 200) instead of a redirect.
-            self.landing_path = post_path
-            self._logged_in = True
-            self._after_login()
-            return
-        raise PageNotUnderstoodError(
-            self.host, 'login at %s answered HTTP %d without a %r session cookie and without a known '
-            'message; %s' % (post_path, response.status_code, login['session_cookie'], profile_hint(self.profile)))
+            self._ledger('forget_attempt')     # the device refused the session, not the password
+            raise
+        except RemoteUIError:
+            if self._reached:
+                self._logged_in = True
+            else:
+                self._ledger('forget_attempt')     # never reached the device: nothing was checked
+            raise
+        self._logged_in = True
+        self._judge_login(post_path, response, _query_pairs(post_path))
+        self._login_accepted(before)
+        self._after_login()
 
-    def _has_session_cookie(self):
-        name = self.profile['login']['session_cookie']
-        return any(cookie.name == name for cookie in self._http.cookies)
+    def _judge_login(self, post_path, response, action_pairs):
+        """Raise unless the device's answer to the login post (and the page it leads to) shows a session."""
+        if not response.is_redirect:
+            page = self._page(post_path, response)
+            if response.status_code == 200 and not self._shows_login_form(page) and not self._refusal(page):
+                # Some firmware answers a good login with the portal itself (HTTP 200) instead of a redirect.
+                self._take_url_session(_page_links(page), action_pairs)
+                self.landing_path = post_path
+                return
+            self._login_refused(page, post_path)
+        self._refuse_foreign_redirect('POST', post_path, response)
+        target = self._location_path(post_path, response)
+        self._take_url_session([target], action_pairs)
+        if self._is_login_redirect(response):
+            # Back to the login form: its page says why (or does not).
+            answer = self._request('GET', self._with_url_session(target), relogin=False)
+            self._login_refused(self._page(target, answer), post_path, sent_back=True)
+        self.landing_path = target
+        portal = self._follow_portal(response)
+        if portal is None:
+            return
+        if portal.is_redirect and self._is_login_redirect(portal):
+            raise LoginUnconfirmedError(
+                self.host, 'the login at %s was answered with a redirect to %s, which sent the client back to the '
+                'login page: the device did not accept the session. %s' % (
+                    post_path, target, self._stop_advice()))
+        if portal.status_code == 200 and not portal.is_redirect:
+            landing = self._page(target, portal)
+            if self._shows_login_form(landing) or self._refusal(landing):
+                self._login_refused(landing, post_path, sent_back=True)
+
+    def _shows_login_form(self, page):
+        password_field = self.profile['login']['password_field']
+        return any(form.get(password_field) is not None for form in page.forms)
+
+    @staticmethod
+    def _refusal(page):
+        return next((key for key in ('locked_out', 'login_failed', 'session_limit') if page.shows(key)), None)
+
+    def _login_refused(self, page, post_path, sent_back=False):
+        """The error for a login answer that is not a success; always raises."""
+        kind = self._refusal(page)
+        said = self._device_text(page, kind)
+        if kind == 'locked_out':
+            seconds = self.profile['login'].get('lockout_seconds')
+            self._ledger('describe', 'locked_out', locked_seconds=seconds)
+            raise LockedOutError(
+                self.host, 'the device refuses logins after repeated failed attempts ("%s"); not retried. Wait until '
+                'the lockout ends (%s), check cloudmail_password for user %r, then %s' % (
+                    said, 'about %s s from now' % _s(seconds) if seconds else 'about 5 minutes on most firmware',
+                    self.username, NEXT_LOGIN_PLAYBOOK))
+        if kind == 'login_failed':
+            self._ledger('describe', 'rejected')
+            raise LoginRejectedError(
+                self.host, 'login refused for user %r: wrong user name or password (the device says: "%s"). Not '
+                'retried, so that the device does not lock the account (%s); fix cloudmail_username / '
+                'cloudmail_password, then %s' % (self.username, said, self._failures_text(), NEXT_LOGIN_PLAYBOOK))
+        if kind == 'session_limit':
+            self._ledger('forget_attempt')
+            raise self._session_limit_error('POST', post_path, said)
+        self._ledger('describe', 'unknown_answer')
+        raise LoginUnconfirmedError(
+            self.host, 'the login at %s was answered with %s, which the profile %r knows neither as a success nor as '
+            'a refusal; the device says: "%s". The device may have counted a failed login, so this printer is stopped '
+            'for this run and the login is not repeated (%s). Check %s for this printer (the profile\'s '
+            'messages.login_failed may need the device\'s text), then %s' % (
+                post_path, 'a redirect back to the login page' if sent_back else 'HTTP %d' % page.status_code,
+                self.profile_name, said, self._failures_text(), LOGIN_VARIABLES, NEXT_LOGIN_PLAYBOOK))
+
+    def _stop_advice(self):
+        return 'The device may have counted a failed login, so this printer is stopped for this run and the login is ' \
+            'not repeated (%s). Check %s for this printer, then %s' % (
+                self._failures_text(), LOGIN_VARIABLES, NEXT_LOGIN_PLAYBOOK)
+
+    def _device_text(self, page, known=None):
+        """The device's words: the known message as the page shows it, else the page's visible text, trimmed.
+
+        The password is cut out should the page echo it.
+        """
+        shown = ' '.join((page.text or '').split())
+        for message in (self.profile.get('messages') or {}).get(known, ()) if known else ():
+            found = shown.casefold().find(' '.join(message.split()).casefold())
+            if found >= 0:
+                return shown[found:found + len(' '.join(message.split()))]
+        text = page.text or ''
+        if self._password:
+            text = text.replace(self._password, '********')
+        text = text.replace('"', "'")
+        if len(text) > DEVICE_TEXT_CHARS:
+            text = text[:DEVICE_TEXT_CHARS].rsplit(' ', 1)[0] + ' ...'
+        return text or '(an empty page)'
+
+    def _login_accepted(self, before):
+        """Count the login, clear its failures, and name the session cookie the device really set."""
+        self.logins_accepted += 1
+        self._ledger('clear')
+        wanted = self.profile['login']['session_cookie']
+        now = self.cookies.names()
+        self._session_cookies = (now - before) | ({wanted} & now)
+        if wanted in now:
+            return
+        others = sorted(now - before)
+        if others:
+            self.warnings.append(
+                '%s: the login worked, but the device set the cookie %s, not %r as the profile %r says; set '
+                'login.session_cookie: %s in the profile (cloudmail_profile_file) so that it matches this firmware' % (
+                    self.host, ', '.join(repr(name) for name in others), wanted, self.profile_name, others[0]))
+        elif not self.url_session:
+            self.warnings.append(
+                '%s: the login worked, but the device set no cookie (the profile %r expects %r) and carries no '
+                'session id in its links; later pages may send the client back to the login page' % (
+                    self.host, self.profile_name, wanted))
+
+    # -- the login ledger: failed or unconfirmed logins, known across runs
+
+    def _threshold(self):
+        return int(self.profile['login'].get('lockout_threshold') or DEFAULT_LOCKOUT_THRESHOLD)
+
+    def _ledger(self, action, *args, **kwargs):
+        try:
+            return getattr(self.ledger, action)(self._ledger_key, *args, **kwargs)
+        except LedgerError as exc:
+            raise LockedOutError(
+                self.host, '%s; the collection keeps the failed logins of every printer there so that it never '
+                'locks an account, and posts no password without it. Set cloudmail_state_dir to a directory the '
+                'controller user can write, then %s' % (exc, NEXT_LOGIN_PLAYBOOK))
+
+    def _failures_text(self):
+        entry = self._ledger('entry') or {}
+        return '%d failed or unconfirmed login(s) of user %r recorded on this printer, the device locks the account ' \
+            'after %d' % (int(entry.get('failures', 0)), self.username, self._threshold())
+
+    def _check_ledger(self):
+        """Refuse to post the password when one more failure could lock the account."""
+        entry = self._ledger('entry') or {}
+        failures = int(entry.get('failures', 0))
+        threshold = self._threshold()
+        if failures < allowed_attempts(threshold):
+            return
+        until = entry.get('locked_until')
+        seconds = self.profile['login'].get('lockout_seconds')
+        raise LoginPausedError(
+            self.host, 'no password posted: %d failed or unconfirmed login(s) of user %r are recorded on this printer '
+            '(the last, %s, at %s) and the device locks the account after %d (login.lockout_threshold of the profile '
+            '%r), so one more could lock it%s. Check cloudmail_username / cloudmail_password (in a browser, once), '
+            'then delete the entry %r from %s (or the file) to allow logins again, and %s' % (
+                failures, self.username, entry.get('last', '?'), entry.get('last_at', '?'), threshold,
+                self.profile_name,
+                '; a lockout would last until %s' % until if until else
+                '; a lockout would last about %s s' % _s(seconds) if seconds else '',
+                self._ledger_key, self.ledger.path, NEXT_LOGIN_PLAYBOOK))
+
+    # -- sessions carried in the URL
+
+    def _take_url_session(self, links, action_pairs):
+        """Query pairs that most links after the login carry and the login form's action did not: the session id.
+
+        Most, not all: a page may also hold a link of its own query (a language switch, a help page).
+        """
+        if self.url_session:
+            return
+        counts = {}
+        carrying = 0
+        for link in links:
+            parts = urlsplit(link)
+            if parts.netloc and not self._is_this_device(link):
+                continue
+            pairs = set(parse_qsl(parts.query, keep_blank_values=True))
+            carrying += 1 if pairs else 0
+            for pair in pairs:
+                counts[pair] = counts.get(pair, 0) + 1
+        known = set(name for name, _value in action_pairs)
+        self.url_session = sorted(pair for pair, count in counts.items()
+                                  if 2 * count >= carrying and pair[0] not in known and pair[1])
+
+    def _with_url_session(self, path):
+        """``path`` with the URL-carried session id, unless it carries it already."""
+        if not self.url_session or path is None:
+            return path
+        base, _hash, fragment = path.partition('#')
+        present = set(name for name, _value in _query_pairs(base))
+        missing = [(name, value) for name, value in self.url_session if name not in present]
+        if not missing:
+            return path
+        joined = base + ('&' if '?' in base else '?') + urlencode(missing)
+        return joined + ('#' + fragment if fragment else '')
+
+    # -- redirects
+
+    def _location_path(self, path, response):
+        """The redirect's target as a path on this device (its host checked by _refuse_foreign_redirect)."""
+        target = urlsplit(urljoin(self.base_url + path, response.headers.get('Location') or '/'))
+        return (target.path or '/') + ('?' + target.query if target.query else '')
+
+    def _is_this_device(self, url):
+        """Whether an absolute URL names this printer: its host name or an address it resolves to, same scheme and port."""
+        target = urlsplit(url)
+        if not target.netloc:
+            return True
+        try:
+            port = target.port or (443 if target.scheme == 'https' else 80)
+        except ValueError:
+            return False
+        if target.scheme != 'https' or port != self.port or not target.hostname:
+            return False
+        mine, theirs = self.host.strip('[]').lower(), target.hostname.lower()
+        return mine == theirs or bool(self._resolved(mine) & self._resolved(theirs))
+
+    def _resolved(self, name):
+        """The addresses a host name resolves to (an address resolves to itself); empty when it does not resolve."""
+        if name not in self._addresses:
+            try:
+                found = socket.getaddrinfo(name, self.port, proto=socket.IPPROTO_TCP)
+                self._addresses[name] = frozenset(entry[4][0] for entry in found)
+            except (OSError, UnicodeError):
+                self._addresses[name] = frozenset()
+        return self._addresses[name]
 
     def _refuse_foreign_redirect(self, method, path, response):
-        """A redirect off the device's host and port is never followed (nor sent credentials or cookies)."""
-        target = urlsplit(urljoin(self.base_url + path, response.headers.get('Location', '')))
-        if target.netloc and target.netloc != urlsplit(self.base_url).netloc:
-            raise TransportLimitError(
-                self.host, '%s %s at port %d redirects to another host (%s); not followed: redirects are followed '
-                'only on the printer\'s own host and port, and nothing was sent there. Check cloudmail_host and '
-                'cloudmail_port (the printer may have moved), then run the playbook again' % (
-                    method, path, self.port, target.netloc), limit='redirect')
+        """A redirect off the device's host and port is never followed (nor sent credentials or cookies).
+
+        The device named by another name of its own (its address when the inventory has its host
+        name, or the reverse) is the same device: the client stays on the name it was given.
+        """
+        location = response.headers.get('Location', '')
+        if self._is_this_device(urljoin(self.base_url + path, location)):
+            return
+        target = urlsplit(urljoin(self.base_url + path, location))
+        raise TransportLimitError(
+            self.host, '%s %s at port %d redirects to another host (%s); not followed: redirects are followed only '
+            'on the printer\'s own host and port (%s, addresses %s), and nothing was sent there. Check cloudmail_host '
+            'and cloudmail_port (the printer may have moved), then run the playbook again' % (
+                method, path, self.port, target.netloc, self.host,
+                ', '.join(sorted(self._resolved(self.host.strip('[]').lower()))) or 'none'), limit='redirect')
 
     def _follow_portal(self, response):
-        """Load the page the login redirects to, as a browser does: portals may set a cookie later pages need."""
-        target = urlsplit(urljoin(self.base_url + '/', response.headers.get('Location', '')))
-        if target.netloc != urlsplit(self.base_url).netloc or not target.path:
-            return
-        self._request('GET', target.path + ('?' + target.query if target.query else ''), relogin=False)
+        """Load the page the login redirects to, as a browser does: portals may set a cookie later pages need.
+
+        Returns the portal's answer (None when there is nothing to load).
+        """
+        location = response.headers.get('Location', '')
+        if not self._is_this_device(urljoin(self.base_url + '/', location)):
+            return None
+        target = self._location_path('/', response)
+        return self._request('GET', target, relogin=False)
 
     def _after_login(self):
         """Visit the pages a browser's portal visits after login; some set a cookie later pages need."""
@@ -283,9 +531,12 @@ class RemoteUISession:
                 'explicitly so that the session ends. Set logout.path in the profile (cloudmail_profile_file) '
                 'to a page under that path if the device keeps sessions open' % (
                     self.host, path, ', '.join(sorted(set(cookie.path for cookie in outside)))))
-            headers['Cookie'] = '; '.join('%s=%s' % (cookie.name, cookie.value) for cookie in self._http.cookies)
+            sent = self.cookies.header(self.base_url + path)
+            headers['Cookie'] = '; '.join(([sent] if sent else []) + [
+                '%s=%s' % (cookie.name, cookie.value) for cookie in outside])
         try:
             for attempt in range(self.retries + 1):
+                self.logouts_sent += 1
                 response = self._send(logout.get('method', 'GET'), path, data=logout.get('fields') or None,
                                       extra_headers=headers, logout=True)
                 if response.status_code != 503 or attempt == self.retries:
@@ -299,6 +550,8 @@ class RemoteUISession:
         except Exception as exc:  # noqa: BLE001 - logging out must never hide the real outcome
             self.warnings.append('%s: logout at %s failed (%s); the device ends the session when it is idle'
                                  % (self.host, path, type(exc).__name__))
+        finally:
+            self.url_session = []   # the id of an ended session is no use to any later request
 
     def _quiet_logout(self):
         warnings = list(self.warnings)
@@ -307,11 +560,11 @@ class RemoteUISession:
 
     def _cookies_outside(self, path):
         """Session cookies whose Path does not cover ``path`` (so a browser would not send them there)."""
-        name = self.profile['login']['session_cookie']
+        names = self._session_cookies or {self.profile['login']['session_cookie']}
         outside = []
-        for cookie in self._http.cookies if self._http is not None else ():
+        for cookie in self.cookies:
             scope = cookie.path or '/'
-            if cookie.name == name and not (path == scope or path.startswith(scope.rstrip('/') + '/')):
+            if cookie.name in names and not (path == scope or path.startswith(scope.rstrip('/') + '/')):
                 outside.append(cookie)
         return outside
 
@@ -466,12 +719,21 @@ class RemoteUISession:
     # -- HTTP
 
     def _send(self, method, path, data=None, referer=None, extra_headers=None, logout=False):
+        """One request as a browser sends it: the session's cookies and URL-carried session id, no redirect followed."""
+        if not logout:
+            # After a stop (Ctrl-C, SIGTERM, the controller gone) only the logout is still sent.
+            interrupts.check(self.host, method, path)
         self._latest_page = None    # any request may end the validity of the latest page's token
         headers = dict(extra_headers or {})
+        url = self.base_url + self._with_url_session(path)
+        if 'Cookie' not in headers:
+            cookie = self.cookies.header(url)
+            if cookie:
+                headers['Cookie'] = cookie
         if method == 'POST':
             # Devices check that a post comes from their own pages, as a browser's would.
             headers['Origin'] = self.base_url
-            headers['Referer'] = self.base_url + (referer or path)
+            headers['Referer'] = self.base_url + self._with_url_session(referer or path)
         if self._spacing and self._last_request is not None:
             # Some firmware refuses requests that follow each other too closely.
             wait = self._last_request + self._spacing - self._clock()
@@ -479,17 +741,25 @@ class RemoteUISession:
                 self._sleep(wait)
         seconds, limit = self._request_seconds(logout=logout)
         started = self._clock()
+        # May have reached the device from here on (a stop signal mid-request included), unless it surely did not.
+        reached_before, self._reached = self._reached, True
         try:
             response = bounded_request(
-                self._http, method, self.base_url + path, seconds, MAX_RESPONSE_BYTES, data=data, headers=headers,
+                self._http, method, url, seconds, MAX_RESPONSE_BYTES, data=data, headers=headers,
                 verify=self.verify, proxies=self._proxies, allow_redirects=False)
         except LimitExceeded as exc:
             raise self._limit_error(method, path, exc, limit)
+        except requests.exceptions.RequestException as exc:
+            if _never_reached_device(exc):
+                self._reached = reached_before
+            raise
         finally:
             self._last_request = self._clock()
             if not logout:
                 self._budget_used += self._last_request - started
+        self.cookies.extract(url, response)
         response.request_path = path
+        response.request_method = method
         return response
 
     def _request_seconds(self, logout=False):
@@ -527,7 +797,7 @@ class RemoteUISession:
         if not response.is_redirect:
             return False
         login = self.profile['login']
-        location = urlsplit(response.headers.get('Location', '')).path
+        location = urlsplit(urljoin(self.base_url + '/', response.headers.get('Location', ''))).path
         return location in (login['path'], login.get('form_path') or login['path'])
 
     def _request(self, method, path, data=None, prepare=None, idempotent=True, relogin=True, repeat_after_timeout=True,
@@ -596,9 +866,29 @@ class RemoteUISession:
             self._budget_used += pause
             attempt += 1
 
+    def _session_limit_error(self, method, path, said):
+        idle = self.profile['login'].get('idle_timeout_seconds')
+        if idle:
+            until = time.strftime('%H:%M:%S UTC', time.gmtime(time.time() + float(idle)))
+            when = 'A session left open ends after the device\'s idle timeout (%s s in the profile), by %s at the ' \
+                'latest: run playbooks/status.yml after that time' % (_s(float(idle)), until)
+        else:
+            when = 'A session left open ends after the device\'s idle timeout (often 5 to 10 minutes; ' \
+                'login.idle_timeout_seconds in the profile says it): run playbooks/status.yml after that time'
+        return SessionLimitError(
+            self.host, 'the printer still holds every administrator session it allows (%s %s: the device says "%s"); '
+            'not retried, since no retry can help before a session ends. Log the other administrator out of the '
+            'Remote UI, or wait. %s, then playbooks/rollout.yml' % (method, path, said, when))
+
     def _transient_problem(self, response, idempotent):
         """Why a response should be tried again, or None when it is an answer to use."""
         status = response.status_code
+        if status in (200, 503) and 'html' in response.headers.get('Content-Type', 'text/html'):
+            page = self._page(response.request_path, response)
+            if page.shows('session_limit'):
+                # Retrying cannot help before a session ends: say which, and until when.
+                raise self._session_limit_error(getattr(response, 'request_method', '?'), response.request_path,
+                                                self._device_text(page, 'session_limit'))
         if status == 503:
             self.busy_answers += 1
             if self._page(response.request_path, response).shows('busy'):
@@ -608,11 +898,19 @@ class RemoteUISession:
             return 'HTTP %d' % status if idempotent else None
         if status == 200 and 'text/html' in response.headers.get('Content-Type', 'text/html'):
             page = self._page(response.request_path, response)
-            if page.shows('session_limit'):
-                return 'another administrator is logged in and the device allows no more sessions'
             if page.shows('busy'):
                 return 'device busy'
         return None
+
+
+def _query_pairs(path):
+    return parse_qsl(urlsplit(path or '').query, keep_blank_values=True)
+
+
+def _page_links(page):
+    """Where a page leads: its links and its forms' actions."""
+    links = [link for cell in page.cells for link in cell.links]
+    return links + [form.action for form in page.forms if form.action]
 
 
 def _s(seconds):

@@ -45,8 +45,22 @@ class LockedOutError(RemoteUIError):
     """The device refuses logins after repeated failures; never retried."""
 
 
+class LoginPausedError(LockedOutError):
+    """The collection holds back the password: one more failed login could lock the account.
+
+    Raised before anything is posted, from the failures recorded across runs (``login_ledger``).
+    """
+
+
+class LoginUnconfirmedError(RemoteUIError):
+    """The login answer is neither a success nor a refusal the profile knows; never retried.
+
+    The device may have counted a failed login: the printer is stopped for the run.
+    """
+
+
 class SessionLimitError(RemoteUIError):
-    """Other administrators hold every session the device allows."""
+    """The device holds every session it allows (another administrator, or a session left open); not retried."""
 
 
 class SessionExpiredError(RemoteUIError):

@@ -160,12 +160,13 @@ class FormInput:
     """One control of a form, as a browser sees it.
 
     ``kind`` is the input type (``select``, ``textarea``; a ``<button>`` has its type as kind and
-    ``tag == 'button'``). ``disabled`` counts a disabled ancestor fieldset too. ``caption`` is the
-    text a person reads for it: its ``<label for>`` or enclosing ``<label>``, else the text before it.
+    ``tag == 'button'``). ``disabled`` counts a disabled ancestor fieldset too. ``label`` is the text
+    of its ``<label for>`` or enclosing ``<label>`` ('' when none); ``caption`` the text a person reads
+    for it: its label, else the text before it (for a radio button in a ``<label>``, its option's text).
     """
 
     def __init__(self, name, kind, value='', checked=False, disabled=False, readonly=False, tag='input',
-                 options=None, multiple=False, caption='', element_id='', attributes=None):
+                 options=None, multiple=False, caption='', element_id='', attributes=None, label=''):
         self.name = name
         self.kind = kind
         self.value = value
@@ -176,6 +177,7 @@ class FormInput:
         self.options = options if options is not None else []
         self.multiple = multiple
         self.caption = caption
+        self.label = label
         self.id = element_id
         self.attributes = attributes or {}
 
@@ -317,7 +319,7 @@ class Form:
                 elif control.kind == 'select':
                     options += [(option.value, option.text, option.disabled) for option in control.options]
             if isinstance(wanted, str):
-                for value, text, _disabled in options:
+                for value, _text, _disabled in options:
                     if value == wanted:
                         return value
                 for value, text, _disabled in options:
@@ -567,7 +569,6 @@ class _Reader:
         for element in root.iter():
             if not isinstance(element.tag, str):
                 continue
-            attributes = None
             if element.get('id') and element.get('id') not in self._ids:
                 self._ids[element.get('id')] = element
             if element.tag == 'base' and self.base_href is None and element.get('href') is not None:
@@ -715,12 +716,11 @@ class _Reader:
                 return True
         return False
 
-    def _caption(self, attributes):
+    def _label(self, attributes):
+        """The text of the control's label: its ``<label for>``, else the ``<label>`` around it ('' when none)."""
         if attributes.get('id') and attributes['id'] in self._label_for:
             return self._label_for[attributes['id']]
-        if self._labels and self._labels[-1]:
-            return self._labels[-1]
-        return self._last_text
+        return self._labels[-1] if self._labels else ''
 
     def _control(self, tag, element, attributes, ancestors):
         """Add a form control to its owner; returns the text it shows inside a cell (None when none)."""
@@ -734,8 +734,9 @@ class _Reader:
             return None
         name = attributes.get('name', '')
         disabled = self._disabled(attributes, ancestors)
-        common = dict(disabled=disabled, readonly='readonly' in attributes, tag=tag, caption=self._caption(attributes),
-                      element_id=attributes.get('id', ''), attributes=attributes)
+        label = self._label(attributes)
+        common = dict(disabled=disabled, readonly='readonly' in attributes, tag=tag, caption=label or self._last_text,
+                      label=label, element_id=attributes.get('id', ''), attributes=attributes)
         shown = None
         if tag == 'input':
             kind = (attributes.get('type') or 'text').lower()

@@ -32,6 +32,7 @@ INVENTORY_VARIABLES = {
     'timeout': 'cloudmail_timeout',
     'retries': 'cloudmail_retries',
     'task_budget': 'cloudmail_task_budget',
+    'state_dir': 'cloudmail_state_dir',
     'provider': 'cloudmail_provider',
     'tenant': 'cloudmail_microsoft_tenant',
     'authority_url': 'cloudmail_microsoft_authority_url',
@@ -66,6 +67,7 @@ def connection_argument_spec():
         timeout=dict(type='float', default=10),
         retries=dict(type='int', default=3),
         task_budget=dict(type='float', default=180),
+        state_dir=dict(type='path'),
         # Set by the action plugin for a background (async) run: the module then needs no profile files.
         resolved_profile=dict(type='dict'),
     )
@@ -93,7 +95,7 @@ def session_from_params(params, profile, **kwargs):
         password=params['password'], profile=profile,
         validate_certs=params['validate_certs'], ca_path=params['ca_path'],
         timeout=params['timeout'], retries=params['retries'],
-        task_budget=params['task_budget'], **kwargs)
+        task_budget=params['task_budget'], state_dir=params.get('state_dir'), **kwargs)
 
 
 def naming_host(result, inventory_host, address):

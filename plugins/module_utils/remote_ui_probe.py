@@ -36,7 +36,7 @@ __metaclass__ = type
 import copy
 import re
 from collections import deque
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import DeviceUnreachableError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import (
@@ -276,6 +276,8 @@ class Probe:
             for spec in self.own['providers'].values():
                 start += [spec[key] for key in ('status_path', 'edit_path', 'register_path') if spec.get(key)]
         self._base = urlsplit(session.base_url)
+        # A session carried in the URL (?SID=...) stands in every link: it is the session, not a query that acts.
+        self._url_session = set(tuple(pair) for pair in getattr(session, 'url_session', None) or ())
         self._avoid = set(p['logout']['path'] for p in self._profiles()) | set(
             spec.get('authorize_path') for p in self._profiles() for spec in p['providers'].values()
             if spec.get('authorize_path'))
@@ -304,7 +306,7 @@ class Probe:
             return
         self.found.server = self.found.server or response.headers.get('Server')
         if response.is_redirect:
-            target = self._same_site(self._base, path, response.headers.get('Location', ''))
+            target = self._without_session(self._same_site(self._base, path, response.headers.get('Location', '')))
             if target and session._is_login_redirect(response):
                 self.found.sent_to_login.append(path)
             elif target and target not in self._seen and not target.partition('?')[2]:
@@ -320,7 +322,7 @@ class Probe:
         role = self._roles.get(path)
         preferred = []
         for href in page.loads:
-            target = self._same_site(self._base, path, page.resolve(href))
+            target = self._without_session(self._same_site(self._base, path, page.resolve(href)))
             if target and not target.partition('?')[2] and target not in self._seen:
                 preferred.append(target)
         if role in PROVIDER_NAMES:
@@ -328,7 +330,7 @@ class Probe:
             page = page.in_section(role)
         authorize = self._authorize_links(page) if role == 'microsoft' else set()
         for href, link_text in page.navigations():
-            target = self._same_site(self._base, path, page.resolve(href))
+            target = self._without_session(self._same_site(self._base, path, page.resolve(href)))
             if target is None:
                 continue
             self._links.append((path, target, link_text))
@@ -363,6 +365,14 @@ class Probe:
         if role == 'google' and _matches(text, self.menu['register']):
             return 'register:google'
         return None
+
+    def _without_session(self, target):
+        """``target`` without the session's own URL id (the session adds it to every request itself)."""
+        path, _sep, query = (target or '').partition('?')
+        if not query or not self._url_session:
+            return target
+        kept = [pair for pair in parse_qsl(query, keep_blank_values=True) if pair not in self._url_session]
+        return path + ('?' + urlencode(kept) if kept else '')
 
     @staticmethod
     def _authorize_links(page):
@@ -481,11 +491,15 @@ class Probe:
     def _read_fields(self, provider, spec, page):
         captions = page.captions()
         values = dict((control.name, control.value) for form in page.forms for control in form.inputs if control.name)
+        # A control's <label for> (or enclosing <label>) names it too, where the text before it does not.
+        labels = dict((control.name, getattr(control, 'label', '')) for form in page.forms for control in form.inputs
+                      if control.name and getattr(control, 'label', ''))
         for name, caption in captions.items():
             for key, texts in FIELD_CAPTIONS[provider].items():
-                if _matches(caption, texts) and key not in spec['fields']:
+                if (_matches(caption, texts) or _matches(labels.get(name, ''), texts)) and key not in spec['fields']:
                     spec['fields'][key] = name
-            if provider == 'google' and _matches(caption, SECRET_CHANGE_CAPTIONS):
+            if provider == 'google' and (_matches(caption, SECRET_CHANGE_CAPTIONS)
+                                         or _matches(labels.get(name, ''), SECRET_CHANGE_CAPTIONS)):
                 spec['secret_change_flag'] = {'field': name, 'value': values.get(name) or 'on'}
         own = (self.own or {}).get('providers', {}).get(provider, {}).get('fields', {})
         for key, name in own.items():

@@ -47,6 +47,18 @@ options:
     description: Seconds the play then waits per printer, quoted in the text shown.
     type: float
     default: 900
+  report_dir:
+    description:
+      - Directory of the sign-in sheet C(sign-in-<report_slice>.html), the same sign-ins as the table as a page to
+        click (a copy button per Microsoft code, the sign-in and Google consent pages as links, the time left of each
+        code). By default C(reports/) in the directory ansible-playbook runs in, as for the fleet report.
+      - The page holds no secret (user codes and consent URLs only) and is written only its owner can read.
+        Nothing is written in check mode or when no printer waits.
+    type: path
+  report_slice:
+    description: Name part of the sign-in sheet's file, as for the fleet report (C(cloudmail_report_slice)).
+    type: str
+    default: all
 attributes:
   check_mode:
     support: full
@@ -104,6 +116,10 @@ lines:
   returned: always
   type: list
   elements: str
+sign_in_sheet:
+  description: Path of the sign-in sheet written (its path is also the last line of RV(lines)), or null.
+  returned: always
+  type: str
 prompt:
   description: RV(lines) joined, for C(ansible.builtin.pause).
   returned: always

@@ -59,6 +59,16 @@ options:
     description: Seconds between two progress lines (at most 30).
     type: float
     default: 20
+  report_dir:
+    description:
+      - Directory of the sign-in sheet C(sign-in-<report_slice>.html) that M(printfleet.cloudmail.authorization_summary)
+        wrote; it is rewritten after each round of polls (each printer's status, the time left) and marked done when
+        the wait ends. By default C(reports/) in the directory ansible-playbook runs in.
+    type: path
+  report_slice:
+    description: Name part of the sign-in sheet's file (C(cloudmail_report_slice)).
+    type: str
+    default: all
 attributes:
   check_mode:
     support: none
@@ -83,6 +93,22 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+interrupted:
+  description:
+    - True when the run was stopped during this task (Ctrl-C, SIGTERM, the controller gone); the task then fails.
+      No printer was started after the stop; each printer in progress finished its request in flight and logged out.
+    - RV(record) then lists every printer, C(done), C(stopped mid-way, logged out) or C(not started) (nothing was
+      sent to it); C(counts) has how many of each.
+  returned: when the run was stopped
+  type: bool
+  sample: true
+record:
+  description:
+    - The file where the stopped task recorded every printer, C(interrupted-<UTC time>-<task>.json) in
+      C(cloudmail_report_dir) (C(reports/) of the current directory by default), mode C(0600).
+  returned: when the run was stopped
+  type: str
+  sample: /home/ops/printfleet/reports/interrupted-20261203T115738Z-authorization_wait.json
 statuses:
   description:
     - Host -> where its sign-in stood at the last poll (C(active), C(waiting), C(unreadable), or the reason it

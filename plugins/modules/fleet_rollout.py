@@ -32,8 +32,9 @@ description:
     code is fresh (a warning says when the code is older than Google's 600 s).
   - The printers are handled from the controller in a bounded pool of threads. A printer that fails fails only its
     own entry in RV(printers) (with the step, the module of that step and the reason the fleet report derives its
-    next action from); the task itself does not fail. When the run is stopped (SIGTERM, Ctrl-C), printers not yet
-    started are left alone and the sessions in progress log out.
+    next action from); the task itself does not fail. When the run is stopped (Ctrl-C, SIGTERM, the controller gone),
+    printers not yet started are left alone, each printer in progress finishes its request in flight and logs out,
+    and the task records every printer in RV(record) and fails.
   - >-
     What each printer ends with is returned as the fact C(fleet_outcomes) (host -> C(printer_error),
     C(printer_error_action), C(printer_error_reason), C(printer_preflight), C(printer_pending),
@@ -107,6 +108,22 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+interrupted:
+  description:
+    - True when the run was stopped during this task (Ctrl-C, SIGTERM, the controller gone); the task then fails.
+      No printer was started after the stop; each printer in progress finished its request in flight and logged out.
+    - RV(record) then lists every printer, C(done), C(stopped mid-way, logged out) or C(not started) (nothing was
+      sent to it); C(counts) has how many of each.
+  returned: when the run was stopped
+  type: bool
+  sample: true
+record:
+  description:
+    - The file where the stopped task recorded every printer, C(interrupted-<UTC time>-<task>.json) in
+      C(cloudmail_report_dir) (C(reports/) of the current directory by default), mode C(0600).
+  returned: when the run was stopped
+  type: str
+  sample: /home/ops/printfleet/reports/interrupted-20261203T115738Z-fleet_rollout.json
 printers:
   description:
     - Per host, the result of its steps (C(changed), C(provider), C(settings) with the secret masked,

@@ -20,8 +20,9 @@ description:
     the form read once, the write read back, the connection status waited for after a change, always logged out.
   - The printers are written from the controller in a bounded pool of threads. A printer that fails (bad variables,
     unreachable, wrong password, a value the device did not keep) fails only its own entry in RV(printers); the task
-    itself does not fail. When the run is stopped (SIGTERM, Ctrl-C), printers not yet started are left alone and the
-    sessions in progress log out.
+    itself does not fail. When the run is stopped (Ctrl-C, SIGTERM, the controller gone), printers not yet started are
+    left alone, each printer in progress finishes its request in flight and logs out, and the task records every
+    printer in RV(record) and fails.
   - One task for the whole batch instead of one per printer, so that the push costs about what the printers' own
     latency costs. Use with C(run_once); the connection settings come from each host's inventory variables, as in
     M(printfleet.cloudmail.fleet_status).
@@ -68,6 +69,22 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+interrupted:
+  description:
+    - True when the run was stopped during this task (Ctrl-C, SIGTERM, the controller gone); the task then fails.
+      No printer was started after the stop; each printer in progress finished its request in flight and logged out.
+    - RV(record) then lists every printer, C(done), C(stopped mid-way, logged out) or C(not started) (nothing was
+      sent to it); C(counts) has how many of each.
+  returned: when the run was stopped
+  type: bool
+  sample: true
+record:
+  description:
+    - The file where the stopped task recorded every printer, C(interrupted-<UTC time>-<task>.json) in
+      C(cloudmail_report_dir) (C(reports/) of the current directory by default), mode C(0600).
+  returned: when the run was stopped
+  type: str
+  sample: /home/ops/printfleet/reports/interrupted-20261203T115738Z-fleet_settings.json
 printers:
   description:
     - Per host, the result M(printfleet.cloudmail.oauth_settings) gives (C(changed), C(provider), C(settings) with

@@ -61,6 +61,22 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+interrupted:
+  description:
+    - True when the run was stopped during this task (Ctrl-C, SIGTERM, the controller gone); the task then fails.
+      No printer was started after the stop; each printer in progress finished its request in flight and logged out.
+    - RV(record) then lists every printer, C(done), C(stopped mid-way, logged out) or C(not started) (nothing was
+      sent to it); C(counts) has how many of each.
+  returned: when the run was stopped
+  type: bool
+  sample: true
+record:
+  description:
+    - The file where the stopped task recorded every printer, C(interrupted-<UTC time>-<task>.json) in
+      C(cloudmail_report_dir) (C(reports/) of the current directory by default), mode C(0600).
+  returned: when the run was stopped
+  type: str
+  sample: /home/ops/printfleet/reports/interrupted-20261203T115738Z-fleet_status.json
 printers:
   description:
     - Per host, the result M(printfleet.cloudmail.oauth_info) gives for the host's provider, or the failure.

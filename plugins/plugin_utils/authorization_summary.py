@@ -9,7 +9,14 @@ Pure functions on plain data, so they are tested without Ansible.
 
 from __future__ import annotations
 
+import datetime
 import os
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_html import (
+    render_sign_in_sheet,
+    sheet_path,
+)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import write_private
 
 __metaclass__ = type
 
@@ -74,6 +81,28 @@ def operator_text(rows, interactive, wait_timeout):
 
 def _seconds(value):
     return int(value) if float(value).is_integer() else value
+
+
+def report_directory(directory):
+    """Where the run's pages go: cloudmail_report_dir, else reports/ in the directory the command runs in."""
+    return directory or os.path.join(os.getcwd(), 'reports')
+
+
+def write_sign_in_sheet(rows, directory, slice_name, wait_timeout, lines, now=None):
+    """Write the sign-in sheet beside the table and name it in ``lines``; its path, or None when it could not be.
+
+    A sheet that cannot be written costs the operator a click, never the sign-in: the table is still shown.
+    """
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    directory = report_directory(directory)
+    try:
+        path = sheet_path(directory, slice_name)
+        write_private(path, render_sign_in_sheet(rows, now + datetime.timedelta(seconds=float(wait_timeout)), now=now))
+    except (OSError, ValueError) as exc:
+        lines.append('The sign-in sheet could not be written in %s (cloudmail_report_dir): %s' % (directory, exc))
+        return None
+    lines.append('The same sign-ins to click (copy buttons, links, time left), in a browser: %s' % path)
+    return path
 
 
 def controller_has_terminal():

@@ -19,6 +19,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     NEXT_PLAYBOOK,
@@ -43,6 +44,8 @@ class DeviceAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
+        # A worker whose controller is gone stops too: no new request, the open session logged out.
+        interrupts.watch_parent()
         validation = ArgumentSpecValidator(**self.SPEC).validate(dict(self._task.args))
         no_log_values = validation._no_log_values
         params = validation.validated_parameters

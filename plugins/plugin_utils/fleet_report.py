@@ -23,11 +23,13 @@ import collections
 import csv
 import datetime
 import glob
-import html
 import io
 import json
 import os
 import re
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_html
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import private_directory, write_private
 
 __metaclass__ = type
 
@@ -63,6 +65,17 @@ STATES = {
     'locked_out': State(
         'blocked', 'the printer refuses logins after repeated failures',
         'wait until the lockout ends (about 5 minutes), check cloudmail_password, then run rollout.yml'),
+    'login_paused': State(
+        'blocked', 'no password was posted: the failed logins recorded for this account could lock it',
+        'check cloudmail_username / cloudmail_password, delete the entry the message names from the login ledger '
+        '(cloudmail_state_dir), then run status.yml'),
+    'login_unconfirmed': State(
+        'blocked', 'the printer answered the login with a page its profile does not know (see the last error)',
+        'check cloudmail_username / cloudmail_password (or add the device\'s text to the profile\'s '
+        'messages.login_failed in cloudmail_profile_file), then run status.yml'),
+    'session_held': State(
+        'failed', 'the printer holds every administrator session it allows',
+        'log the other administrator out, or wait for the idle timeout the last error names, then run status.yml'),
     'certificate_rejected': State(
         'blocked', "the printer's TLS certificate was not accepted",
         'set cloudmail_ca_path to the CA that signed the printer certificate (or cloudmail_validate_certs: false '
@@ -138,6 +151,9 @@ STATES = {
 
 # Why a step failed, from the module's own reason or from its message (the modules name no class).
 _MESSAGE_KINDS = (
+    ('login_paused', re.compile(r'no password posted: \d+ failed', re.I)),
+    ('login_unconfirmed', re.compile(r'knows neither as a success nor as a refusal|did not accept the session', re.I)),
+    ('session_held', re.compile(r'still holds every administrator session', re.I)),
     ('locked_out', re.compile(r'refuses logins after repeated', re.I)),
     ('wrong_password', re.compile(r'login refused|wrong user name or password', re.I)),
     ('certificate_rejected', re.compile(r'TLS certificate .* not accepted|certificate verify failed', re.I)),
@@ -309,6 +325,10 @@ EXPIRY_COLUMNS = (
     Column('token_lapses_in_days', 'Days left', None, None),
     Column('token_lapse_basis', 'Lapse basis', None, None),
 )
+# The columns that decide what to do with a printer: the HTML page keeps them in view.
+KEY_COLUMNS = tuple(column.key for column in CORE_COLUMNS)
+# The printer's inventory groups (sites, batches), when it is in any: the HTML page pictures each group.
+GROUP_COLUMNS = (Column('groups', 'Groups', None, None),)
 
 
 def preflight_passed(checks):
@@ -351,10 +371,12 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
         'last_error': message or provider_status.get('error_details') or '',
         'address': variables.get('cloudmail_host'),
         'provider': provider,
-        'profile': variables.get('cloudmail_profile') or UNKNOWN,
+        'profile': profile_label(variables),
         'connection_status': connection_status,
         'token_status': token_status,
     }
+    if variables.get('group_names'):
+        row['groups'] = ', '.join(sorted(str(name) for name in variables['group_names']))
     for column in EXPIRY_COLUMNS:
         if provider_status.get(column.key) is not None:
             row[column.key] = provider_status[column.key]
@@ -362,6 +384,13 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
         if column.fact in facts:
             row[column.key] = column.extract(facts[column.fact])
     return {key: redact(clean_text(value), secrets) for key, value in row.items()}
+
+
+def profile_label(variables):
+    """The profile the printer is driven with: its own file (which wins over a name), or the built-in name."""
+    if variables.get('cloudmail_profile_file'):
+        return os.path.basename(str(variables['cloudmail_profile_file']))
+    return variables.get('cloudmail_profile') or UNKNOWN
 
 
 def settings_match(provider, settings, variables):
@@ -464,7 +493,7 @@ def collection_version(root=None):
 
 def report_columns(rows):
     """The core columns, then each fact column that at least one row has."""
-    optional = EXPIRY_COLUMNS + FACT_COLUMNS
+    optional = GROUP_COLUMNS + EXPIRY_COLUMNS + FACT_COLUMNS
     return list(CORE_COLUMNS) + [column for column in optional if any(column.key in row for row in rows)]
 
 
@@ -495,66 +524,9 @@ def render_csv(document):
     return buffer.getvalue()
 
 
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; margin-bottom: 1.5em; }
-th, td { border: 1px solid #ccc; padding: .35em .6em; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; }
-dl { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; }
-dt { font-weight: bold; }
-td.last_error { max-width: 40em; overflow-wrap: anywhere; }
-td.host, td.state { white-space: nowrap; }
-tr.needs-action td.next_action { font-weight: bold; }
-tr.blocked td.state, tr.failed td.state { background: #fde2e2; }
-tr.action td.state, tr.warning td.state { background: #fff6d5; }
-tr.ok td.state { background: #e5f5e5; }
-"""
-
-
 def render_html(document):
-    """One self-contained page: no script, no external asset (the policy forbids loading any)."""
-    escape = html.escape
-    summary = document['summary']
-    rows = document['printers']
-    columns = report_columns(rows)
-    generated_at = escape(document.get('generated_at', UNKNOWN))
-    parts = [
-        '<!DOCTYPE html>',
-        '<html lang="en">',
-        '<head><meta charset="utf-8">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
-        '<title>Printer fleet OAuth e-mail report, %s (%s)</title>' % (generated_at, escape(document['slice'])),
-        '<style>%s</style></head>' % _STYLE,
-        '<body>',
-        '<h1>Printer fleet OAuth e-mail report</h1>',
-        '<dl id="run">',
-        '<dt>Generated (UTC)</dt><dd><time id="generated-at" datetime="%s">%s</time></dd>' % (generated_at, generated_at),
-        '<dt>Inventory</dt><dd id="inventory">%s</dd>' % escape(', '.join(document.get('inventory_sources', [])) or UNKNOWN),
-        '<dt>Collection version</dt><dd id="collection-version">%s</dd>' % escape(document.get('collection_version', UNKNOWN)),
-        '<dt>Slice</dt><dd id="slice">%s</dd>' % escape(document['slice']),
-        '<dt>Printers</dt><dd id="printer-count">%d</dd>' % summary['printers'],
-        '<dt>Needing an action</dt><dd id="need-action-count">%d</dd>' % summary['need_action'],
-        '</dl>',
-        '<h2>Counts by state</h2>',
-        '<table id="counts"><thead><tr><th>State</th><th>Printers</th><th>Next action</th></tr></thead><tbody>',
-    ]
-    for state, number in sorted(summary['by_state'].items(), key=lambda item: _state_rank(item[0])):
-        parts.append('<tr data-state="%s"><td>%s</td><td>%d</td><td>%s</td></tr>' % (
-            escape(state), escape(state), number, escape(advice(state) if state in STATES else '')))
-    parts.append('</tbody></table>')
-    parts.append('<h2>Printers (problems first)</h2>')
-    parts.append('<table id="printers"><thead><tr>%s</tr></thead><tbody>' % ''.join(
-        '<th>%s</th>' % escape(column.title) for column in columns))
-    for row in rows:
-        severity = row.get('severity', 'failed')
-        row_class = '%s %s' % (severity, 'ok' if row.get('state') == 'ok' else 'needs-action')
-        cells = ''.join('<td class="%s">%s</td>' % (column.key, escape(str(row.get(column.key, ''))))
-                        for column in columns)
-        parts.append('<tr class="%s" data-host="%s" data-state="%s" data-token-status="%s">%s</tr>' % (
-            escape(row_class), escape(row['host']), escape(row.get('state', '')), escape(row['token_status']), cells))
-    parts.append('</tbody></table>')
-    parts.append('</body></html>')
-    return '\n'.join(parts) + '\n'
+    """The HTML page (report_html renders it from its template)."""
+    return report_html.render_report(document, report_columns(document['printers']), KEY_COLUMNS, STATES, _state_rank)
 
 
 def _state_rank(state):
@@ -591,10 +563,8 @@ def _previous_content(path):
 
 
 def write_atomically(path, content):
-    temporary = '%s.tmp.%d' % (path, os.getpid())
-    with open(temporary, 'w', encoding='utf-8', newline='') as target:
-        target.write(content)
-    os.replace(temporary, path)
+    """The file written whole or not at all, 0600, nothing left behind on failure (see private_files)."""
+    write_private(path, content)
 
 
 def write_report(directory, slice_name, rows, metadata=None):
@@ -604,7 +574,7 @@ def write_report(directory, slice_name, rows, metadata=None):
     """
     if not SLICE_PATTERN.match(slice_name):
         raise ValueError('invalid slice name %r: letters, digits, ".", "-" and "_" only' % slice_name)
-    os.makedirs(directory, exist_ok=True)
+    private_directory(directory)
     document = report_document(rows, slice_name, metadata)
     paths = report_paths(directory, slice_name)
     changed = _previous_content(paths['json']) != _content(document)

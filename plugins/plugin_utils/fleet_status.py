@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed, run_info
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     CONNECTION_CONSTRAINTS,
@@ -122,18 +122,36 @@ def published(result, name, address, secrets, no_log_values=()):
 
 
 class FleetInterrupted(Exception):
-    """SIGTERM reached the fleet-wide task: printers not started are left alone, the others log out."""
+    """The fleet-wide task was stopped (see module_utils/interrupts.py): ``results`` has every printer's.
+
+    Printers not started are left alone (``not_started``); each printer in progress finished its
+    request in flight and logged out (its result, failed, carries ``interrupted``).
+    """
+
+    def __init__(self, reason, results=None):
+        super(FleetInterrupted, self).__init__('stopped (%s); the printers in progress were logged out' % reason)
+        self.reason = reason
+        self.results = dict(results or {})
 
 
 # A fleet is shared out among processes only when each gets at least this many printers.
 PRINTERS_PER_PROCESS = 100
+NOT_STARTED = 'not started'
+STOPPED = 'stopped mid-way, logged out'
+
+
+def not_started(name, reason):
+    """The result of a printer the stopped run never started: nothing was sent to it."""
+    return {'changed': False, 'failed': True, 'interrupted': NOT_STARTED,
+            'msg': '%s: not started, the run was stopped (%s); nothing was sent to this printer. Run the playbook '
+                   'again to do it' % (name, reason)}
 
 
 def read_fleet(printers, workers, read=read_printer, processes=None):
     """host -> result for every printer, at most ``workers`` at a time (``read`` may also write).
 
     Once the printers answer quickly the work is the controller's CPU (TLS, HTTP, HTML), and one
-    Python process uses one core: see ``in_processes``.
+    Python process uses one core: see ``in_processes``. Raises ``FleetInterrupted`` after a stop.
     """
     return in_processes(printers, workers, lambda share, threads: read_in_threads(share, threads, read), processes)
 
@@ -152,40 +170,48 @@ def in_processes(items, workers, run_share, processes=None):
 
 
 def read_in_threads(printers, workers, read):
-    """host -> result of ``read`` for every printer, at most ``workers`` threads at a time."""
+    """host -> result of ``read`` for every printer, at most ``workers`` threads at a time.
+
+    After a stop (SIGINT or SIGTERM here, or see interrupts.py) no printer is started; each one in
+    progress finishes its request in flight and logs out; then ``FleetInterrupted`` has every result.
+    """
     results = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(printers) or 1)))
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        # The sessions run in threads, where they cannot catch SIGTERM themselves; stopping here
-        # lets the shutdown below wait for every session in progress to log out.
-        def interrupted(signum, frame):
-            raise FleetInterrupted('stopped by signal %d; the printers in progress were logged out' % signum)
-        previous = signal.signal(signal.SIGTERM, interrupted)
+    # The sessions run in threads, where no signal reaches them: the handler only sets the stop,
+    # which every session reads before each request.
+    previous = interrupts.install_handlers()
 
     def timed(printer):
+        reason = interrupts.stop_reason()
+        if reason is not None:
+            return not_started(printer.name, reason)
         started = time.monotonic()
         result = read(printer)
+        if result.get('failed') and interrupts.stop_reason() is not None:
+            result = dict(result, interrupted=STOPPED)
         # How long the printer held its thread: what a stuck device costs the fleet.
         return dict(result, seconds=round(time.monotonic() - started, 3))
 
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(printers) or 1)))
     try:
-        for printer, result in zip(printers, pool.map(timed, printers)):
-            results[printer.name] = result
+        futures = [(printer, pool.submit(timed, printer)) for printer in printers]
+        for printer, future in futures:
+            results[printer.name] = future.result()
     finally:
-        # Interrupted: printers not yet started are left alone, those in progress still log out.
         pool.shutdown(wait=True, cancel_futures=True)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        interrupts.restore_handlers(previous)
+    reason = interrupts.stop_reason()
+    if reason is not None:
+        raise FleetInterrupted(reason, results)
     return results
 
 
 def _in_processes(items, workers, run_share, processes):
     """``run_share`` in ``processes`` forked processes, each with its share of items and threads.
 
-    A SIGTERM is passed on to every process: each logs out the printers in progress, then the
-    task stops as it would with one process.
+    A stop here is passed on through a pipe every process watches: the pipe is closed at the stop,
+    and by the kernel when this process dies (even by SIGKILL), so no process outlives the task.
     """
+    stop_reader, stop_writer = os.pipe()
     children = []
     for index in range(processes):
         share = items[index::processes]
@@ -194,22 +220,28 @@ def _in_processes(items, workers, run_share, processes):
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(reader)
-            _run_share_and_exit(run_share, share, threads, writer)
+            os.close(stop_writer)
+            for _pid, other, _share in children:
+                os.close(other)
+            _run_share_and_exit(run_share, share, threads, writer, stop_reader)
         os.close(writer)
         children.append((pid, reader, share))
+    os.close(stop_reader)
+    stop_pipe = [stop_writer]
 
-    stopped = []
-
-    def interrupted(signum, frame):
-        stopped.append(signum)
-        for pid, _reader, _share in children:
+    def pass_stop_on(reason):
+        if stop_pipe:
+            descriptor = stop_pipe.pop()
             try:
-                os.kill(pid, signal.SIGTERM)
+                os.write(descriptor, reason.encode('utf-8', 'replace')[:512])
             except OSError:
                 pass
-    previous = signal.signal(signal.SIGTERM, interrupted) \
-        if threading.current_thread() is threading.main_thread() else None
-    results = {}
+            os.close(descriptor)
+    forget = interrupts.when_stopped(pass_stop_on)
+    previous = interrupts.install_handlers()
+    if interrupts.stop_reason() is not None:
+        pass_stop_on(interrupts.stop_reason())
+    results, stopped = {}, []
     try:
         for pid, reader, share in children:
             with os.fdopen(reader, 'rb') as answers:
@@ -226,20 +258,47 @@ def _in_processes(items, workers, run_share, processes):
                     name = getattr(item, 'name', item)
                     results[name] = {'changed': False, 'failed': True,
                                      'msg': '%s: not done (%s)' % (name, payload['error'])}
+            if payload.get('interrupted'):
+                stopped.append(payload['interrupted'])
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-    if stopped:
-        raise FleetInterrupted('stopped by signal %d; the printers in progress were logged out' % stopped[0])
+        forget()
+        pass_stop_on('')
+        interrupts.restore_handlers(previous)
+    reason = interrupts.stop_reason() or (stopped[0] if stopped else None)
+    if reason is not None:
+        raise FleetInterrupted(reason, results)
     return results
 
 
-def _run_share_and_exit(run_share, share, threads, writer):
+def _watch_stop_pipe(descriptor):
+    """In a forked process: the stop of the process that forked it, or its death, stops this one."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(descriptor, 512)
+        except InterruptedError:
+            continue
+        except OSError:
+            chunk = b''
+        if not chunk:
+            break
+        chunks.append(chunk)
+    reason = b''.join(chunks).decode('utf-8', 'replace')
+    interrupts.request_stop(reason or 'the process that started this one (%d) is gone' % os.getppid())
+
+
+def _run_share_and_exit(run_share, share, threads, writer, stop_reader):
     """A forked process's whole life: its share done, the results sent back, then gone."""
     code = 0
     try:
+        # A fresh stop of its own, that follows the forking process's (pipe) and its death (signal).
+        interrupts.reset()
+        interrupts.watch_parent()
+        threading.Thread(target=_watch_stop_pipe, args=(stop_reader,), daemon=True).start()
         try:
             payload = {'results': run_share(share, threads)}
+        except FleetInterrupted as exc:
+            payload = {'results': exc.results, 'interrupted': exc.reason}
         except BaseException as exc:  # noqa: BLE001 - reported by the parent for each of its printers
             payload, code = {'error': '%s: %s' % (type(exc).__name__, exc)}, 1
         with os.fdopen(writer, 'wb') as answers:

@@ -42,6 +42,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser i
     normalize_label,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import device_profiles
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import write_private
 
 STATIC_SUFFIXES = ('.css', '.js', '.png', '.gif', '.jpg', '.jpeg', '.svg', '.ico', '.woff', '.woff2', '.ttf', '.map')
 TEXT_INPUT_KINDS = ('text', 'email', 'number', 'tel', 'url', '')
@@ -886,19 +887,16 @@ def write_outputs(capture_path, output_path, report_path, typed):
                              'written: edit the capture or tell the maintainers')
     directory = os.path.dirname(os.path.abspath(output_path))
     scratch = os.path.join(directory, '.%s.learnt' % os.path.basename(output_path))
-    with open(scratch, 'w', encoding='utf-8') as handle:
-        handle.write(text)
+    write_private(scratch, text)
     try:
         device_profiles.resolve_profile(profile_file=scratch)
     except device_profiles.ProfileError as exc:
         raise LearnError('the learnt profile is not valid (%s); nothing written' % exc)
     finally:
         os.unlink(scratch)
-    with open(output_path, 'w', encoding='utf-8') as handle:
-        handle.write(text)
+    write_private(output_path, text)
     if report_path:
-        with open(report_path, 'w', encoding='utf-8') as handle:
-            handle.write(report)
+        write_private(report_path, report)
     return report, learner.missing
 
 
@@ -943,7 +941,7 @@ def main(argv=None):
         host_vars = _read_host_vars(arguments.host_vars) if arguments.host_vars else {}
         typed = typed_values(host_vars, arguments.tenant, arguments.authority_url, arguments.client_id)
         report, missing = write_outputs(arguments.capture, arguments.output, arguments.report, typed)
-    except (LearnError, device_profiles.ProfileError) as exc:
+    except (LearnError, device_profiles.ProfileError, OSError) as exc:
         sys.stderr.write('learn_profile: %s\n' % exc)
         return 1
     sys.stdout.write(report)

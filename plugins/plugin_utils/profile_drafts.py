@@ -13,6 +13,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profil
     ProfileError,
     resolve_profile,
 )
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import write_private
 
 __metaclass__ = type
 
@@ -34,11 +35,8 @@ def write_draft(directory, host, draft):
     """Write ``draft`` as YAML; returns its path and what the schema finds wrong with it once resolved."""
     import yaml
     path = os.path.abspath(draft_path(directory, host))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     text = HEADER + yaml.safe_dump(draft, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    with open(path + '.tmp', 'w', encoding='utf-8') as handle:
-        handle.write(text)
-    os.replace(path + '.tmp', path)
+    write_private(path, text)
     try:
         resolve_profile(profile_file=path)
     except ProfileError as exc:

@@ -38,6 +38,8 @@ def ansible_env(collections_path, tmp_path):
         ANSIBLE_HOST_KEY_CHECKING='0',
         ANSIBLE_RETRY_FILES_ENABLED='0',
         ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'),
+        # The login ledger of each test its own: failed logins of one test must not pause another's printers.
+        XDG_STATE_HOME=str(tmp_path / 'state'),
         PATH='%s%s%s' % (BIN, os.pathsep, env.get('PATH', '')),
     )
     env.pop('ANSIBLE_CONFIG', None)

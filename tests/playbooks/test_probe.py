@@ -117,7 +117,8 @@ def test_every_markup_variant_is_probed_without_writes(family, simulated_fleet, 
             continue
         assert counters['logins'] == 1, (variant, counters)
         assert row['ui_language'] == languages[index % 2], (variant, row)
-        # The probe reads both providers' pages, whichever the printer is set up for.
+        # The probe reads both providers' pages whatever the printer's provider: code_after_save changes
+        # the Microsoft flow on every printer that serves it.
         if variant == 'code_after_save' or variant == 'portal_cookie' and family == ADVANCE:
             assert row['profile_match'] == 'none', (variant, row)
             draft = yaml.safe_load(Path(row['draft_profile'].split(' (')[0]).read_text())

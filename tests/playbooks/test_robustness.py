@@ -94,15 +94,7 @@ def test_modules_and_rollout_against_variants(group, simulated_fleet, run_playbo
         fleet.control.change_device_clock(name, -3600)
         assert fleet.control.printer(name)['token']['microsoft']['status'] != 'active'
 
-    first = run_playbook('rollout.yml', inventory, extra_vars=settings, timeout=300)
-    for name in microsoft:
-        assert fleet.control.printer(name)['token']['microsoft']['status'] == 'active', first.output
-    urls = dict(GOOGLE_ROW.findall(first.output))
-    assert sorted(urls) == google, first.output
-    codes = {name: fleet.control.google_consent(url)['code'] for name, url in urls.items()}
-    codes_file = write_yaml(tmp_path / 'codes.yml', {'cloudmail_google_authorization_codes': codes})
-    second = run_playbook('rollout.yml', inventory, '-e', f'@{codes_file}', extra_vars=settings, timeout=300)
-    assert second.returncode == 0, second.output
+    first, second, codes = rollout_with_consent(fleet, run_playbook, inventory, settings, tmp_path, microsoft, google)
 
     for name in names:
         state = fleet.control.printer(name)
@@ -116,6 +108,21 @@ def test_modules_and_rollout_against_variants(group, simulated_fleet, run_playbo
             assert secret not in run.output
         for path in (tmp_path / 'reports').iterdir():
             assert secret not in path.read_text()
+
+
+def rollout_with_consent(fleet, run_playbook, inventory, settings, tmp_path, microsoft, google):
+    """rollout.yml (Microsoft printers active at its end), the person's consent for each Google printer's
+    URL it printed, then rollout.yml again with the codes: (first run, second run, codes)."""
+    first = run_playbook('rollout.yml', inventory, extra_vars=settings, timeout=300)
+    for name in microsoft:
+        assert fleet.control.printer(name)['token']['microsoft']['status'] == 'active', first.output
+    urls = dict(GOOGLE_ROW.findall(first.output))
+    assert sorted(urls) == google, first.output
+    codes = {name: fleet.control.google_consent(url)['code'] for name, url in urls.items()}
+    codes_file = write_yaml(tmp_path / 'codes.yml', {'cloudmail_google_authorization_codes': codes})
+    second = run_playbook('rollout.yml', inventory, '-e', f'@{codes_file}', extra_vars=settings, timeout=300)
+    assert second.returncode == 0, second.output
+    return first, second, codes
 
 
 def fatal_message(output, host):

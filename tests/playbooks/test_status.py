@@ -32,10 +32,11 @@ def test_status_reads_each_printer_once_and_fails_only_the_broken_ones(simulated
     assert rows['printer-0004']['last_error'] and rows['printer-0004']['token_status'] == 'unknown'
     # What oauth_info reads (login form, login, the portal page the login redirects to, settings page, status
     # page, logout) on each readable printer;
-    # the login form and the refused login on printer-0002; nothing on the printer with bad variables.
+    # the login form, the refused login and the logout owed after any login post on printer-0002; nothing on
+    # the printer with bad variables.
     after = fleet.control.counters()
     assert fleet.control.printer('printer-0003')['counters']['requests'] == 1   # the simulator's start-up check
-    assert after['requests'] - before['requests'] == 6 * 2 + 2
+    assert after['requests'] - before['requests'] == 6 * 2 + 3
     assert after['writes'] == before['writes']
     assert after['open_sessions'] == 0
     for secret in (fleet.password, 'Wrong-Passw0rd-4711'):

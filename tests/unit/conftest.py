@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -32,3 +34,9 @@ def _make_collection_importable():
 
 
 _make_collection_importable()
+
+
+@pytest.fixture(autouse=True)
+def _own_state_dir(tmp_path, monkeypatch):
+    """Every test its own login ledger: failed logins recorded by one test must not pause another's."""
+    monkeypatch.setenv('XDG_STATE_HOME', str(tmp_path / 'state'))

@@ -246,6 +246,7 @@ def test_captions_come_from_label_for_an_enclosing_label_or_the_text_before():
     form = page('<form><div><input type="checkbox" id="u" name="use"> <label for="u">Use OAuth</label></div>'
                 '<label>Endpoint <input name="url"></label><p>Client ID</p><input name="cid"></form>').forms[0]
     assert [(c.name, c.caption) for c in form.inputs] == [('use', 'Use OAuth'), ('url', 'Endpoint'), ('cid', 'Client ID')]
+    assert [c.label for c in form.inputs] == ['Use OAuth', 'Endpoint', '']     # the text before is no label
 
 
 @pytest.mark.parametrize('control, on_value', [

@@ -16,10 +16,14 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     CertificateError,
     DeviceUnreachableError,
     LockedOutError,
+    LoginPausedError,
     LoginRejectedError,
+    LoginUnconfirmedError,
     PageNotUnderstoodError,
     RemoteUIError,
     SessionExpiredError,
+    SessionInterruptedError,
+    SessionLimitError,
     WriteRejectedError,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
@@ -113,7 +117,7 @@ def test_missing_form_field_is_a_clear_error():
 
 # --------------------------------------------------------------------------- the scripted device
 
-def html_response(status=200, body='', location=None):
+def html_response(status=200, body='', location=None, set_cookie=None):
     response = requests.Response()
     response.status_code = status
     response._content = body.encode('utf-8')
@@ -122,6 +126,8 @@ def html_response(status=200, body='', location=None):
     response.headers['Content-Type'] = 'text/html; charset=utf-8'
     if location:
         response.headers['Location'] = location
+    if set_cookie:
+        response.headers['Set-Cookie'] = set_cookie
     return response
 
 
@@ -131,6 +137,7 @@ class ScriptedDevice:
     def __init__(self, profile='imagerunner_advance'):
         self.profile = PROFILES[profile]
         self.calls = []
+        self.urls = []
         self.scripts = {}
 
     def on(self, method, path, *answers):
@@ -144,11 +151,12 @@ class ScriptedDevice:
         return html_response(200, form % (login['path'], login['username_field'], login['password_field']))
 
     def login_ok(self, session):
-        session.cookies.set(self.profile['login']['session_cookie'], 'a' * 32)
-        return html_response(302, location='/rps/')
+        return html_response(302, location='/rps/', set_cookie='%s=%s; Path=/; Secure; HttpOnly' % (
+            self.profile['login']['session_cookie'], 'a' * 32))
 
     def __call__(self, session, method, url, **kwargs):
         path = '/' + url.split('/', 3)[3]
+        self.urls.append(url)
         self.calls.append(dict(method=method, path=path, **kwargs))
         answers = self.scripts.get((method, path))
         if answers is None:
@@ -324,12 +332,19 @@ def test_a_lockout_is_never_retried(device, sleeps):
     assert device.paths('POST') == ['/login'] and sleeps == []
 
 
-def test_another_administrator_is_waited_for(device, sleeps):
-    device.on('POST', '/login', message_page('session_limit'), message_page('session_limit'), device.login_ok)
-    with session(sleeps):
-        pass
-    assert device.paths() == ['/login'] * 4 + ['/rps/', '/logout']
-    assert sleeps == [0.5, 1.0]
+def test_a_device_holding_every_session_is_reported_without_retries(device, sleeps):
+    device.on('POST', '/login', message_page('session_limit'))
+    remote = session(sleeps)
+    with pytest.raises(SessionLimitError) as error:
+        with remote:
+            pass
+    assert device.paths() == ['/login', '/login', '/logout']
+    assert sleeps == []
+    message = str(error.value)
+    assert 'still holds every administrator session' in message and 'Another administrator is logged in.' in message
+    assert '300 s in the profile' in message and 'playbooks/status.yml after that time' in message
+    # Not a failed password: nothing stays in the ledger.
+    assert remote.ledger.entry(remote._ledger_key) is None
 
 
 def test_an_expired_session_gets_one_new_login(device, sleeps):
@@ -495,21 +510,16 @@ def test_the_login_posts_the_forms_own_fields_to_its_resolved_action(device, sle
 def test_cookies_set_on_the_login_redirect_and_after_login_pages_are_kept_and_sent_by_path(device, sleeps):
     profile = dict(PROFILES['imagerunner_advance'], after_login=['/rps/nativetop.cgi'])
 
-    def login_ok(http):
-        response = html_response(302, location='/rps/')
-        http.cookies.set('sessionid', 's' * 32, path='/rps')
-        return response
-
-    def portal(http):
-        http.cookies.set('com.canon.meap.service.login.session', 'p' * 16, path='/')
-        return html_response(200, '<p>portal</p>')
-
-    device.on('POST', '/login', login_ok)
-    device.on('GET', '/rps/nativetop.cgi', portal)
+    device.on('POST', '/login', html_response(302, location='/rps/', set_cookie='sessionid=%s; Path=/rps' % ('s' * 32)))
+    device.on('GET', '/rps/nativetop.cgi', html_response(
+        200, '<p>portal</p>', set_cookie='com.canon.meap.service.login.session=%s; Path=/' % ('p' * 16)))
     device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
     with session(sleeps, profile=profile) as remote:
         remote.get_page('/rps/oauthms.cgi')
-        cookies = dict((cookie.name, cookie.path) for cookie in remote._http.cookies)
+        cookies = dict((cookie.name, cookie.path) for cookie in remote.cookies)
+        # Each page gets the cookies whose path covers it, as a browser sends them.
+        assert device.calls[-1]['headers']['Cookie'] == 'sessionid=%s; com.canon.meap.service.login.session=%s' % (
+            's' * 32, 'p' * 16)
     assert cookies == {'sessionid': '/rps', 'com.canon.meap.service.login.session': '/'}
     assert device.paths() == ['/login', '/login', '/rps/', '/rps/nativetop.cgi', '/rps/oauthms.cgi', '/logout']
     # /logout is outside Path=/rps: the session cookie goes there explicitly, and the user is told.
@@ -523,11 +533,7 @@ def test_a_logout_the_profile_moves_inside_the_cookie_path_needs_no_warning(devi
     profile = dict(PROFILES['imagerunner_advance'], logout={'path': '/rps/logout.cgi', 'method': 'POST',
                                                             'fields': {'Flag': 'Logout'}})
 
-    def login_ok(http):
-        http.cookies.set('sessionid', 's' * 32, path='/rps')
-        return html_response(302, location='/rps/')
-
-    device.on('POST', '/login', login_ok)
+    device.on('POST', '/login', html_response(302, location='/rps/', set_cookie='sessionid=%s; Path=/rps' % ('s' * 32)))
     device.on('POST', '/rps/logout.cgi', html_response(302, location='/login'))
     with session(sleeps, profile=profile) as remote:
         pass
@@ -625,3 +631,168 @@ def test_firmware_that_shows_the_code_after_saving_is_authorized_without_an_auth
     # OK pressed on the form as it stands: the checkbox stays as the device showed it.
     post = [call for call in device.calls if call['method'] == 'POST' and call['path'] == '/rps/oauthmsedit.cgi'][0]
     assert ('Execute', 'OK') in post['data'] and ('AuthServerURL', 'old') in post['data']
+
+
+# --------------------------------------------------------------------------- accounts: whatever the device answers
+
+def test_a_login_under_another_cookie_name_works_and_names_the_cookie(device, sleeps):
+    device.on('POST', '/login', html_response(302, location='/rps/', set_cookie='RUISESSIONID=%s; Path=/' % ('r' * 32)))
+    device.on('GET', '/rps/oauthms.cgi', html_response(200, STATUS))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+    assert device.calls[-2]['headers']['Cookie'] == 'RUISESSIONID=' + 'r' * 32
+    assert device.paths()[-1] == '/logout' and device.calls[-1]['headers']['Cookie'] == 'RUISESSIONID=' + 'r' * 32
+    assert (remote.logins_accepted, remote.logouts_sent) == (1, 1)
+    assert len(remote.warnings) == 1 and "set the cookie 'RUISESSIONID', not 'sessionid'" in remote.warnings[0]
+    assert 'login.session_cookie: RUISESSIONID' in remote.warnings[0] and 'r' * 32 not in remote.warnings[0]
+
+
+def test_a_session_carried_in_the_url_is_kept_on_every_request_and_the_logout(device, sleeps):
+    device.on('POST', '/login', html_response(302, location='/rps/?SID=s3ss10n'))
+    device.on('GET', '/rps/?SID=s3ss10n', html_response(200, '<a href="/rps/oauthms.cgi?SID=s3ss10n">OAuth</a>'))
+    device.on('GET', '/rps/oauthms.cgi?SID=s3ss10n', html_response(200, STATUS))
+    device.on('GET', '/logout?SID=s3ss10n', html_response(302, location='/login'))
+    with session(sleeps) as remote:
+        assert remote.get_page('/rps/oauthms.cgi').value('token_status').text == 'Active'
+        assert remote.url_session == [('SID', 's3ss10n')]
+    assert device.paths() == ['/login', '/login', '/rps/?SID=s3ss10n', '/rps/oauthms.cgi?SID=s3ss10n',
+                              '/logout?SID=s3ss10n']
+    assert remote.warnings == []
+
+
+def test_the_login_form_actions_own_query_is_not_taken_for_a_session(device, sleeps):
+    device.on('GET', '/login', html_response(200, '<form method="post" action="/login?lang=en"><input name="deptid">'
+                                                  '<input type="password" name="password"></form>'))
+    device.on('POST', '/login?lang=en', device.login_ok)
+    with session(sleeps) as remote:
+        pass
+    assert remote.url_session == []
+
+
+def test_an_unknown_login_answer_stops_the_printer_shows_the_device_text_and_logs_out(device, sleeps):
+    unknown = html_response(200, '<p>Anmeldung fehlgeschlagen: Benutzer-ID oder Passwort falsch.</p>'
+                                 '<form><input name="deptid"><input type="password" name="password"></form>')
+    device.on('POST', '/login', unknown)
+    remote = session(sleeps)
+    with pytest.raises(LoginUnconfirmedError) as error:
+        with remote:
+            pass
+    message = str(error.value)
+    assert 'Benutzer-ID oder Passwort falsch' in message and PASSWORD not in message
+    assert 'cloudmail_username / cloudmail_password' in message and 'cloudmail_profile' in message
+    assert 'playbooks/status.yml' in message and '1 failed or unconfirmed login(s)' in message
+    assert device.paths('POST') == ['/login'] and sleeps == []
+    assert device.paths()[-1] == '/logout' and remote.logouts_sent == 1 and remote.logins_accepted == 0
+    assert remote.ledger.entry(remote._ledger_key)['last'] == 'unknown_answer'
+
+
+def test_a_wrong_password_shows_the_device_text_and_is_counted_across_runs(device, sleeps):
+    device.on('POST', '/login', message_page('login_failed'))
+    for run in range(3):
+        with pytest.raises(LoginRejectedError) as error:
+            with session(sleeps):
+                pass
+        assert 'the device says: "The ID or password is incorrect."' in str(error.value)
+    # The device locks after 5: with 3 recorded, one more could be the one a person's own try makes the 5th.
+    with pytest.raises(LoginPausedError) as error:
+        with session(sleeps):
+            pass
+    message = str(error.value)
+    assert device.paths('POST') == ['/login'] * 3
+    assert 'no password posted: 3 failed or unconfirmed login(s)' in message and 'after 5' in message
+    assert "127.0.0.5:443 7654321" in message and 'login-failures.json' in message
+    assert 'a lockout would last about 300 s' in message
+
+
+def test_a_good_login_clears_the_recorded_failures(device, sleeps):
+    device.on('POST', '/login', message_page('login_failed'), device.login_ok)
+    remote = session(sleeps)
+    with pytest.raises(LoginRejectedError):
+        with remote:
+            pass
+    assert remote.ledger.entry(remote._ledger_key)['failures'] == 1
+    with session(sleeps) as remote:
+        pass
+    assert remote.ledger.entry(remote._ledger_key) is None
+
+
+def test_a_login_that_never_reached_the_device_is_not_counted(device, sleeps):
+    device.on('POST', '/login', requests.exceptions.ConnectionError('[Errno 111] Connection refused'))
+    remote = session(sleeps, retries=1)
+    with pytest.raises(DeviceUnreachableError):
+        with remote:
+            pass
+    assert remote.ledger.entry(remote._ledger_key) is None and remote.logouts_sent == 0
+
+
+def test_a_login_whose_answer_timed_out_is_logged_out_and_stays_counted(device, sleeps):
+    device.on('POST', '/login', requests.exceptions.ReadTimeout('read timed out'))
+    remote = session(sleeps)
+    with pytest.raises(DeviceUnreachableError):
+        with remote:
+            pass
+    assert device.paths()[-1] == '/logout' and remote.logouts_sent == 1
+    assert remote.ledger.entry(remote._ledger_key)['failures'] == 1
+
+
+def test_a_login_answer_without_any_session_that_leads_back_to_the_login_is_not_a_success(device, sleeps):
+    device.on('POST', '/login', html_response(302, location='/rps/'))
+    device.on('GET', '/rps/', html_response(302, location='/login'))
+    remote = session(sleeps)
+    with pytest.raises(LoginUnconfirmedError, match='sent the client back to the login page'):
+        with remote:
+            pass
+    assert device.paths()[-1] == '/logout' and remote.logins_accepted == 0
+
+
+def test_a_redirect_to_the_devices_own_address_is_the_same_device(device, sleeps):
+    remote = session(sleeps, host='localhost')
+    device.on('POST', '/login', html_response(302, location='https://127.0.0.1:443/rps/',
+                                              set_cookie='sessionid=%s; Path=/' % ('a' * 32)))
+    with remote:
+        pass
+    # The client stays on the name it was given: its cookies are for that name.
+    assert device.paths() == ['/login', '/login', '/rps/', '/logout']
+    assert all(call_url.startswith('https://localhost:443/') for call_url in device.urls)
+
+
+def test_a_redirect_to_another_host_is_still_refused_and_logged_out(device, sleeps):
+    remote = session(sleeps, host='localhost')
+    device.on('POST', '/login', html_response(302, location='https://127.0.0.9/rps/',
+                                              set_cookie='sessionid=%s; Path=/' % ('a' * 32)))
+    with pytest.raises(DeviceUnreachableError, match='redirects to another host'):
+        with remote:
+            pass
+    assert device.paths()[-1] == '/logout' and remote.logouts_sent == 1
+
+
+def test_a_portal_answered_with_200_gives_the_url_session_of_its_links(device, sleeps):
+    device.on('POST', '/login', html_response(200, '<a href="/rps/oauthms.cgi?SID=p0rt">OAuth</a>'
+                                                   '<a href="/help.html?lang=en">Help</a>'
+                                                   '<form action="/rps/x.cgi?SID=p0rt"><input name="a"></form>'))
+    device.on('GET', '/rps/oauthms.cgi?SID=p0rt', html_response(200, STATUS))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+        assert remote.url_session == [('SID', 'p0rt')]
+    assert device.paths()[-1] == '/logout?SID=p0rt'
+
+
+def test_a_fresh_login_after_an_expired_session_takes_the_new_url_session(device, sleeps):
+    device.on('POST', '/login', html_response(302, location='/rps/?SID=first'),
+              html_response(302, location='/rps/?SID=second'))
+    device.on('GET', '/rps/oauthms.cgi?SID=first', html_response(302, location='/login'))
+    device.on('GET', '/rps/oauthms.cgi?SID=second', html_response(200, STATUS))
+    with session(sleeps) as remote:
+        remote.get_page('/rps/oauthms.cgi')
+    assert '/logout?SID=first' in device.paths() and device.paths()[-1] == '/logout?SID=second'
+    assert remote.logins_accepted == 2 and remote.logouts_sent == 2
+
+
+def test_a_stop_signal_during_the_login_post_still_logs_out(device, sleeps):
+    device.on('POST', '/login', SessionInterruptedError(HOST, 'stopped by signal 15'))
+    remote = session(sleeps)
+    with pytest.raises(SessionInterruptedError):
+        with remote:
+            pass
+    assert device.paths()[-1] == '/logout' and remote.logouts_sent == 1
+    assert remote.ledger.entry(remote._ledger_key)['failures'] == 1

@@ -93,7 +93,8 @@ providers:
 
 
 @pytest.mark.parametrize('text, expected', [
-    ('extends: isensys_mf\nlogin: {pasword_field: x}\n', "login: unknown key(s) 'pasword_field' (known: extra_fields, form_path, password_field"),
+    ('extends: isensys_mf\nlogin: {pasword_field: x}\n', "login: unknown key(s) 'pasword_field' (known: extra_fields, form_path, "
+     "idle_timeout_seconds, lockout_seconds, lockout_threshold, password_field"),
     ('extends: isensys_mf\nlogin: {path: checkLogin.cgi}\n', "login.path: 'checkLogin.cgi' does not match"),
     ('extends: isensys_mf\nproviders: {microsoft: {authorization_flow: popup}}\n',
      "providers.microsoft.authorization_flow: 'popup' is not one of"),

@@ -7,6 +7,8 @@ import os
 import signal
 import time
 
+import pytest
+
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import FleetInterrupted, read_fleet
 
 
@@ -43,16 +45,16 @@ def test_the_printers_of_a_process_that_died_fail_and_the_others_are_kept():
     assert not any(results[printer.name]['failed'] for printer in printers[0::2])
 
 
-def test_a_stop_lets_the_printers_in_progress_finish_and_starts_no_other(tmp_path):
-    log = tmp_path / 'log'
+def _stop_pool_in_a_child(log, signum=None, kill_parent=False):
+    """A process that reads 40 printers in 2 forked processes; stopped after 0.3 s; returns its exit code."""
     printers = [Printer('printer-%04d' % index) for index in range(40)]
 
     def read(printer):
         with open(log, 'a', encoding='utf-8') as out:
-            out.write('start %s\n' % printer.name)
+            out.write('start %s %d\n' % (printer.name, os.getpid()))
         time.sleep(0.6)  # a session in progress; it must still end ("logged out")
         with open(log, 'a', encoding='utf-8') as out:
-            out.write('end %s\n' % printer.name)
+            out.write('end %s %d\n' % (printer.name, os.getpid()))
         return {'changed': False, 'failed': False}
 
     pid = os.fork()
@@ -60,15 +62,43 @@ def test_a_stop_lets_the_printers_in_progress_finish_and_starts_no_other(tmp_pat
         code = 1
         try:
             read_fleet(printers, 4, read, processes=2)
-        except FleetInterrupted:
-            code = 7
+        except FleetInterrupted as exc:
+            code = 7 if len(exc.results) == len(printers) else 8
         finally:
             os._exit(code)
     time.sleep(0.3)
-    os.kill(pid, signal.SIGTERM)
-    assert os.WEXITSTATUS(os.waitpid(pid, 0)[1]) == 7
-    lines = log.read_text().splitlines()
-    started = set(line.split()[1] for line in lines if line.startswith('start'))
-    ended = set(line.split()[1] for line in lines if line.startswith('end'))
-    assert started and started == ended
-    assert len(started) < len(printers)
+    os.kill(pid, signal.SIGKILL if kill_parent else signum)
+    status = os.waitpid(pid, 0)[1]
+    return os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
+
+
+def _log(log):
+    lines = [line.split() for line in log.read_text().splitlines()]
+    started = set(line[1] for line in lines if line[0] == 'start')
+    ended = set(line[1] for line in lines if line[0] == 'end')
+    return started, ended, set(int(line[2]) for line in lines)
+
+
+@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGINT], ids=['sigterm', 'ctrl-c'])
+def test_a_stop_lets_the_printers_in_progress_finish_starts_no_other_and_every_printer_has_a_result(tmp_path, signum):
+    log = tmp_path / 'log'
+    assert _stop_pool_in_a_child(log, signum) == 7
+    started, ended, _pids = _log(log)
+    assert started and started == ended and len(started) < 40
+
+
+def test_the_forked_processes_end_with_the_process_that_started_them_even_killed(tmp_path):
+    log = tmp_path / 'log'
+    assert _stop_pool_in_a_child(log, kill_parent=True) == -signal.SIGKILL
+    deadline = time.monotonic() + 5
+    started, ended, pids = _log(log)
+    while time.monotonic() < deadline:
+        if not any(os.path.exists('/proc/%d' % pid) for pid in pids):
+            break
+        time.sleep(0.05)
+    assert not any(os.path.exists('/proc/%d' % pid) for pid in pids), 'a forked process outlived its parent'
+    started, ended, _pids = _log(log)
+    # Each printer in progress finished (logged out); none was started after the parent was gone.
+    assert started and started == ended and len(started) < 40
+    time.sleep(1)
+    assert _log(log)[0] == started

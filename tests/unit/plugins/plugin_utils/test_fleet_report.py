@@ -72,6 +72,16 @@ CASES = {
     'locked_out': (VARIABLES, {}, failure(
         'Read: mfp: the device refuses logins after repeated failed attempts; not retried.',
         'printfleet.cloudmail.oauth_info'), None, 'rollout.yml'),
+    'login_paused': (VARIABLES, {}, failure(
+        "Read: mfp: no password posted: 3 failed or unconfirmed login(s) of user 'admin' are recorded on this printer",
+        'printfleet.cloudmail.oauth_info'), None, 'status.yml'),
+    'login_unconfirmed': (VARIABLES, {}, failure(
+        "Read: mfp: the login at /login was answered with HTTP 200, which the profile 'x' knows neither as a success "
+        'nor as a refusal; the device says: "Benutzer-ID oder Passwort falsch."', 'printfleet.cloudmail.oauth_info'),
+        None, 'status.yml'),
+    'session_held': (VARIABLES, {}, failure(
+        'Read: mfp: the printer still holds every administrator session it allows (POST /login: the device says '
+        '"Another administrator is logged in.")', 'printfleet.cloudmail.oauth_info'), None, 'status.yml'),
     'certificate_rejected': (VARIABLES, {}, failure(
         'Push: mfp: the TLS certificate of https://mfp:443 was not accepted (self-signed)',
         'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
