@@ -176,23 +176,6 @@ class ScriptedDevice:
         return [call['path'] for call in self.calls if method is None or call['method'] == method]
 
 
-@pytest.fixture
-def device(monkeypatch):
-    scripted = ScriptedDevice()
-
-    def request(http, method, url, **kwargs):
-        # A plain function, so that it binds to the Session as the real method does.
-        return scripted(http, method, url, **kwargs)
-
-    monkeypatch.setattr(requests.Session, 'request', request)
-    return scripted
-
-
-@pytest.fixture
-def sleeps():
-    return []
-
-
 def session(sleeps, **kwargs):
     options = dict(host=HOST, username='7654321', password=PASSWORD, profile=PROFILES['imagerunner_advance'],
                    ca_path='/etc/printers-ca.pem', retries=3, sleep=sleeps.append)
