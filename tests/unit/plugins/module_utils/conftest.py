@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from test_remote_ui import ScriptedDevice
+from ansible_collections.printfleet.cloudmail.tests.unit.plugins.module_utils.scripted_device import ScriptedDevice
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import PageNotUnderstoodError
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
 
-from test_remote_ui import html_response, session
+from ansible_collections.printfleet.cloudmail.tests.unit.plugins.module_utils.scripted_device import html_response, session
 
 IRA = resolve_profile('imagerunner_advance')
 EDIT = '/rps/oauthmsedit.cgi'
