@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ansible.utils.display import Display
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import authorization_failure
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import (
     STILL_WAITING,
@@ -43,7 +44,7 @@ class ActionModule(FleetAction):
     NAME = 'authorization_wait'
     DEFAULT_HOSTS = 'ansible_play_batch'
     NOTHING_DONE = 'nothing was sent to the printer'
-    EXTRA_OPTIONS = {'timeout': {'type': 'float', 'default': 900},
+    EXTRA_OPTIONS = {'timeout': {'type': 'float', 'default': AUTHORIZATION_TIMEOUT},
                      'interval': {'type': 'float', 'default': 5},
                      'progress_every': {'type': 'float', 'default': 20},
                      'codes': {'type': 'dict', 'default': {}, 'no_log': True},

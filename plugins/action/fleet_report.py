@@ -12,6 +12,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import PER_HOST_SECRETS, SECRET_VARIABLES
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import resolve_interactive
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import (
     FACT_COLUMNS,
@@ -30,8 +31,6 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_val
 
 __metaclass__ = type
 
-# Their values are removed from every report cell, should a device message ever echo one.
-SECRET_VARIABLES = ('cloudmail_password', 'cloudmail_google_client_secret')
 # The host variables a row shows or compares with the printer's settings.
 ROW_VARIABLES = ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host', 'cloudmail_microsoft_tenant',
                  'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id', 'cloudmail_expiry_horizon_days',
@@ -159,19 +158,21 @@ class ActionModule(ActionBase):
     def _secrets(variables, host):
         """The host's secret values, where they can be read, to scrub them from the report."""
         values = []
+        # Every secret of the option registry, should a device message ever echo one.
         for name in SECRET_VARIABLES:
             try:
                 value = variables.get(name)
                 values.append(str(value) if value is not None else '')
             except AnsibleError:
                 continue  # undefined or undecryptable: it cannot be in a message either
-        try:
-            codes = variables.get('cloudmail_google_authorization_codes') or {}
-            code = codes.get(host) if isinstance(codes, dict) else None
-            if code is not None:
-                values.append(str(code))
-        except AnsibleError:
-            pass  # undecryptable: it cannot be in a message either
+        for name in PER_HOST_SECRETS:
+            try:
+                codes = variables.get(name) or {}
+                code = codes.get(host) if isinstance(codes, dict) else None
+                if code is not None:
+                    values.append(str(code))
+            except AnsibleError:
+                continue  # undecryptable: it cannot be in a message either
         # Codes typed at the play's prompt (registered by the run-once pause, so every host has them).
         answers = variables.get('google_answers') or {}
         for answer in (answers.get('results') or []) if isinstance(answers, dict) else []:

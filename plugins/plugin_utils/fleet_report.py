@@ -28,6 +28,7 @@ import json
 import os
 import re
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_html
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import status_clock_entry
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import private_directory, write_private
@@ -443,7 +444,7 @@ def settings_match(provider, settings, variables):
     wanted = (variables.get('cloudmail_microsoft_authority_url') or '').rstrip('/')
     tenant = variables.get('cloudmail_microsoft_tenant')
     if not wanted and tenant:
-        wanted = 'https://login.microsoftonline.com/%s/oauth2/v2.0' % tenant
+        wanted = authority_url(tenant)
     current = (settings.get('authority_url') or '').rstrip('/')
     return None if not wanted or not current else current.lower() == wanted.lower()
 

@@ -46,6 +46,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     push_settings,
     start_in_session,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_from_variables
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
@@ -122,11 +123,11 @@ def printer_to_roll_out(printer, variables, google_code=None, preflight=True):
         return None, problem
     smtp_params = None
     if variables.get('cloudmail_smtp_sender') not in (None, ''):
+        # The smtp_settings options as the option registry maps them (the tenant names a Microsoft sender's domain).
         given = dict(printer.params, provider=variables['cloudmail_provider'],
-                     sender=variables['cloudmail_smtp_sender'], smtp_server=variables.get('cloudmail_smtp_server'),
-                     smtp_port=variables.get('cloudmail_smtp_port'),
-                     encryption=variables.get('cloudmail_smtp_encryption'),
-                     tenant=variables.get('cloudmail_microsoft_tenant'))
+                     **options_from_variables(variables, 'smtp'))
+        if variables.get('cloudmail_microsoft_tenant') is not None:
+            given['tenant'] = variables['cloudmail_microsoft_tenant']
         validation = ArgumentSpecValidator(**SMTP_SETTINGS_SPEC).validate(
             dict((name, value) for name, value in given.items() if value is not None))
         if validation.error_messages:

@@ -20,7 +20,7 @@ import os
 import re
 import time
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import parse_time
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import MICROSOFT_ENDPOINT, authority_url, parse_time
 
 __metaclass__ = type
 
@@ -31,7 +31,6 @@ try:
 except ImportError:  # pragma: no cover - reported as a failed check
     HAS_CLOUD_LIBRARIES = False
 
-MICROSOFT_LOGIN = 'https://login.microsoftonline.com'
 # Any application ID serves: OpenID discovery does not depend on it.
 DISCOVERY_CLIENT_ID = '3c6e3b5a-0d8f-4b6e-9f1a-7a2d5c8e4b10'
 GOOGLE_AUTHORIZATION_URL = 'https://accounts.google.com/o/oauth2/v2/auth'
@@ -63,11 +62,12 @@ def authority_of(variables):
     if variables.get('cloudmail_microsoft_authority_url'):
         value = str(variables['cloudmail_microsoft_authority_url'])
         authority = value.rstrip('/')
-        if authority.endswith('/oauth2/v2.0'):
-            authority = authority[:-len('/oauth2/v2.0')]
+        if authority.endswith(MICROSOFT_ENDPOINT):
+            authority = authority[:-len(MICROSOFT_ENDPOINT)]
         return authority, 'cloudmail_microsoft_authority_url', value
     value = str(variables.get('cloudmail_microsoft_tenant') or 'organizations')
-    return '%s/%s' % (MICROSOFT_LOGIN, value), 'cloudmail_microsoft_tenant', value
+    # msal wants the authority without the endpoint path the printer is given.
+    return authority_url(value)[:-len(MICROSOFT_ENDPOINT)], 'cloudmail_microsoft_tenant', value
 
 
 def check_microsoft_tenant(variables, session):
