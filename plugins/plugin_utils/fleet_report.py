@@ -30,7 +30,7 @@ import re
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_html
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import status_clock_entry
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import clock_tolerance, status_clock_entry
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import private_directory, write_private
 
 __metaclass__ = type
@@ -387,7 +387,7 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
     connection_status = provider_status.get('connection_status') or UNKNOWN
     token_status = provider_status.get('token_status') or UNKNOWN
     message = failure.get('message') or ''
-    clock = status_clock_entry(provider_status, variables.get('cloudmail_clock_tolerance') or 300,
+    clock = status_clock_entry(provider_status, clock_tolerance(variables),
                                status_result.get('read_at') if read_ok else None, 'status.yml')
     failed_state = failure_state(failure.get('action'), failure.get('reason'), message) if message else None
     enabled = (provider_status.get('settings') or {}).get('enabled') if read_ok else None

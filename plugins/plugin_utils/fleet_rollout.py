@@ -28,7 +28,6 @@ import time
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
-    ProfileMismatchError,
     RemoteUIError,
     error_reason,
 )
@@ -55,10 +54,12 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
+    NOTHING_WRITTEN,
     authority_of,
-    check_device_clock,
+    clock_tolerance,
     cloud_checks,
-    entry,
+    device_preflight,
+    preflight_failure,
     status_clock_entry,
 )
 
@@ -111,7 +112,7 @@ class RolloutPrinter:
         self.google_code = google_code
         self.no_log_values = set(push.no_log_values) | ({google_code} if google_code else set())
         self.preflight = preflight and bool(variables.get('cloudmail_preflight', True))
-        self.clock_tolerance = float(variables.get('cloudmail_clock_tolerance', 300))
+        self.clock_tolerance = clock_tolerance(variables)
         self.force = bool(variables.get('cloudmail_force_authorization', False))
         self.horizon_days = variables.get('cloudmail_expiry_horizon_days') or 0
 
@@ -163,21 +164,19 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
             if not all(check['ok'] for check in checks):
                 raise _PreflightFailed()
         session = settings_task.open_session()
-        try:
+        if printer.preflight:
+            # The same device step as the preflight module's: the login form, then the clock.
+            found, logged_in = device_preflight(session, printer.provider, printer.clock_tolerance,
+                                                printer.push.params.get('profile'))
+            checks.extend(found)
+            if not logged_in:
+                raise _PreflightFailed()
+        else:
             session.__enter__()
-        except (ProfileMismatchError, ProfileError) as exc:
-            if not printer.preflight:
-                raise
-            checks.append(entry('login_form', False, str(exc) + fitting_profile_hint(
-                getattr(exc, 'found_fields', ()), printer.push.params.get('profile'))))
-            raise _PreflightFailed()
         try:
             status = None
-            if printer.preflight:
-                checks.append(entry('login_form', True, 'the login page has the fields of the profile'))
-                checks.append(check_device_clock(session, printer.provider, printer.clock_tolerance))
-                if not checks[-1]['ok']:
-                    raise _PreflightFailed()
+            if printer.preflight and not checks[-1]['ok']:
+                raise _PreflightFailed()
             if push:
                 step = 'settings'
                 # The connection status matters only to the sign-in that follows.
@@ -224,16 +223,14 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
         finally:
             session.__exit__(None, None, None)
     except _PreflightFailed:
-        failed = [check for check in checks if not check['ok']]
-        result = _failure(result, 'preflight', 'check_failed', '%s: pre-flight failed, nothing was written to the '
-                          'printer: %s' % (printer_label(printer.name, printer.push.params),
-                                           '; '.join(check['message'] for check in failed)))
+        result = _failure(result, 'preflight', 'check_failed',
+                          preflight_failure(printer_label(printer.name, printer.push.params), checks))
     except _StepFailed as exc:
         result = _failure(result, step, exc.reason, exc.msg)
     except AuthorizationFailed as exc:
         result = _failure(result, step, exc.reason, str(exc))
     except (RemoteUIError, ProfileError) as exc:
-        text = str(exc) if step != 'preflight' else '%s; nothing was written to the printer' % exc
+        text = str(exc) if step != 'preflight' else '%s; %s' % (exc, NOTHING_WRITTEN)
         text += fitting_profile_hint(getattr(exc, 'found_fields', ()), printer.push.params.get('profile'))
         result = _failure(result, step, error_reason(exc), text)
     except TaskFailed as exc:
