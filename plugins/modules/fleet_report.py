@@ -79,7 +79,7 @@ options:
     default: auto
   intended:
     description:
-      - V(absent) when the run turned OAuth 2.0 off on purpose (C(rollback.yml)): a printer whose OAuth settings
+      - V(absent) when the run turned OAuth 2.0 off on purpose (C(rollback.yml)); a printer whose OAuth settings
         are off is then C(rolled_back), a state that needs no action, and stays so in later reports while its
         settings stay off.
     type: str
