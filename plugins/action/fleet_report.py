@@ -173,9 +173,4 @@ class ActionModule(ActionBase):
                     values.append(str(code))
             except AnsibleError:
                 continue  # undecryptable: it cannot be in a message either
-        # Codes typed at the play's prompt (registered by the run-once pause, so every host has them).
-        answers = variables.get('google_answers') or {}
-        for answer in (answers.get('results') or []) if isinstance(answers, dict) else []:
-            if isinstance(answer, dict) and answer.get('user_input'):
-                values.append(str(answer['user_input']))
         return values
