@@ -3,33 +3,27 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import yaml
 
+from ansible_collections.printfleet.cloudmail.tests.unit.documentation import documentation
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _documentation(path):
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) == 'DOCUMENTATION':
-            return yaml.safe_load(node.value.value)
-    raise AssertionError('%s has no DOCUMENTATION' % path)
-
-
-def test_deprecated_modules_agree_with_their_documentation():
+def test_deprecated_modules_agree_with_theirdocumentation():
     routing = yaml.safe_load((ROOT / 'meta' / 'runtime.yml').read_text()).get('plugin_routing', {}).get('modules', {})
     deprecated = dict((name, entry['deprecation']) for name, entry in routing.items() if 'deprecation' in entry)
     assert 'fleet_settings' in deprecated  # used by no playbook; rollout.yml uses fleet_rollout
     for name, deprecation in deprecated.items():
-        documented = _documentation(ROOT / 'plugins' / 'modules' / ('%s.py' % name)).get('deprecated')
+        documented = documentation(ROOT / 'plugins' / 'modules' / ('%s.py' % name)).get('deprecated')
         assert documented, name
         assert str(documented['removed_in']) == str(deprecation['removal_version']), name
         assert deprecation['warning_text'].strip() and documented['why'] and documented['alternative']
     for module in sorted((ROOT / 'plugins' / 'modules').glob('*.py')):
         if module.stem not in deprecated:
-            assert 'deprecated' not in _documentation(module), module.stem
+            assert 'deprecated' not in documentation(module), module.stem
 
 
 def test_no_playbook_uses_a_deprecated_module():

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -20,18 +19,13 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui imp
     in_inventory_terms,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import settings_options
+# The validator's own rule for a secret variable (writeOnly anywhere inside its schema).
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import _contains_write_only
+from ansible_collections.printfleet.cloudmail.tests.unit.documentation import documentation
 
 ROOT = Path(__file__).resolve().parents[4]
 JINJA_DEFAULT = re.compile(r'\{\{\s*(cloudmail_\w+)\s*\|\s*default\(([^()]*)\)')
 SCHEMA_TYPES = {'str': 'string', 'path': 'string', 'int': 'integer', 'float': 'number', 'bool': 'boolean'}
-
-
-def _documentation(path):
-    """The DOCUMENTATION of a module or doc fragment file, parsed."""
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) == 'DOCUMENTATION':
-            return yaml.safe_load(node.value.value)
-    raise AssertionError('%s has no DOCUMENTATION' % path)
 
 
 def test_each_option_and_variable_is_defined_once():
@@ -60,7 +54,7 @@ def test_connection_argument_spec_takes_its_defaults_and_types_from_the_registry
 
 
 def test_connection_doc_fragment_matches_the_registry():
-    documented = _documentation(ROOT / 'plugins' / 'doc_fragments' / 'connection.py')['options']
+    documented = documentation(ROOT / 'plugins' / 'doc_fragments' / 'connection.py')['options']
     for option in options.in_group('connection'):
         assert documented[option.name]['type'] == option.type, option.name
         assert documented[option.name].get('default') == option.default, option.name
@@ -69,7 +63,7 @@ def test_connection_doc_fragment_matches_the_registry():
 @pytest.mark.parametrize('module, option', [('authorization_wait', 'timeout'), ('authorization_summary', 'wait_timeout'),
                                             ('google_codes', 'timeout'), ('oauth_authorize', 'wait_timeout')])
 def test_authorization_timeout_documented_as_the_registry_says(module, option):
-    documented = _documentation(ROOT / 'plugins' / 'modules' / ('%s.py' % module))['options']
+    documented = documentation(ROOT / 'plugins' / 'modules' / ('%s.py' % module))['options']
     assert documented[option]['default'] == options.AUTHORIZATION_TIMEOUT
 
 
@@ -99,14 +93,6 @@ def test_playbook_defaults_match_the_registry():
             assert yaml.safe_load(given) == option.default, '%s: %s | default(%s)' % (path.name, variable, given)
             checked += 1
     assert checked >= 8  # connection.yml's five and the authorization timeout's three at least
-
-
-def _contains_write_only(schema):
-    if isinstance(schema, dict):
-        return schema.get('writeOnly') is True or any(_contains_write_only(value) for value in schema.values())
-    if isinstance(schema, list):
-        return any(_contains_write_only(value) for value in schema)
-    return False
 
 
 def test_printer_schema_matches_the_registry():
