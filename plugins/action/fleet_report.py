@@ -36,7 +36,7 @@ ROW_VARIABLES = ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host', 'c
                  'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id', 'cloudmail_expiry_horizon_days',
                  'cloudmail_clock_tolerance')
 DEFAULT_REPORT_DIRECTORY = 'reports'
-OUTCOME_FACTS = ('printer_error_action', 'printer_error_reason') + tuple(column.fact for column in FACT_COLUMNS)
+OUTCOME_FACTS = ('printer_error_action', 'printer_error_reason', 'printer_error_step') + tuple(column.fact for column in FACT_COLUMNS)
 # And what a row names the printer by: its own profile file (which wins over cloudmail_profile), its groups.
 ROW_VARIABLES += ('cloudmail_profile_file', 'group_names')
 
@@ -138,14 +138,14 @@ class ActionModule(ActionBase):
         failure = None
         if message:
             failure = {'message': message, 'action': plain(outcome.get('printer_error_action')),
-                       'reason': plain(outcome.get('printer_error_reason'))}
+                       'reason': plain(outcome.get('printer_error_reason')), 'step': plain(outcome.get('printer_error_step'))}
         if args['statuses'] is not None:
             # One fleet-wide read (fleet_status). An earlier step's failure is the one to fix first: it is kept.
             status = plain(args['statuses'].get(host) or {})
             if failure is None and status.get('failed'):
                 message = status.get('msg') or 'the status could not be read'
                 failure = {'message': message, 'reason': status.get('reason') or '',
-                           'action': 'validate_inventory' if status.get('problems') else 'oauth_info'}
+                           'step': 'validate' if status.get('problems') else 'read'}
         else:
             status = plain(variables.get(args['status_var']) or {})
         facts = {column.fact: plain(outcome.get(column.fact, variables.get(column.fact))) for column in FACT_COLUMNS

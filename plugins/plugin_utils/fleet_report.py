@@ -190,16 +190,16 @@ _MESSAGE_KINDS = (
     ('code_missing', re.compile(r'No authorization code for', re.I)),
     ('not_connected', re.compile(r'cannot reach|not_connected', re.I)),
 )
-# The step of the run that failed, from the failed task's module.
+# The step of a per-host module that failed as an Ansible task, from its name (fleet steps carry their step).
 _ACTION_STEPS = {
     'validate_inventory': 'validate', 'oauth_settings': 'settings', 'oauth_authorize': 'authorize',
     'oauth_info': 'read', 'preflight': 'preflight',
 }
 
 
-def failure_state(action, reason, message):
-    """The state of a printer whose step failed: what failed (the module) and why (its reason)."""
-    step = _ACTION_STEPS.get(str(action or '').rsplit('.', 1)[-1])
+def failure_state(action, reason, message, step=None):
+    """The state of a printer whose step failed: which step (its own, else the failed module's) and why (its reason)."""
+    step = step or _ACTION_STEPS.get(str(action or '').rsplit('.', 1)[-1])
     if step == 'validate' or 'are invalid' in (message or ''):
         return 'invalid_inventory'
     kind = _REASON_STATES.get(reason)
@@ -389,7 +389,8 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
     message = failure.get('message') or ''
     clock = status_clock_entry(provider_status, clock_tolerance(variables),
                                status_result.get('read_at') if read_ok else None, 'status.yml')
-    failed_state = failure_state(failure.get('action'), failure.get('reason'), message) if message else None
+    failed_state = failure_state(failure.get('action'), failure.get('reason'), message, failure.get('step')) \
+        if message else None
     enabled = (provider_status.get('settings') or {}).get('enabled') if read_ok else None
     state = printer_state(failed_state, preflight_passed(facts.get('printer_preflight')), read_ok,
                           connection_status, token_status,

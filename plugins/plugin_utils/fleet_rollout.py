@@ -12,7 +12,8 @@ after its own push, while the code is fresh. The cloud half of the pre-flight (t
 with msal, the Google client ID) is asked once per tenant or client, not once per printer.
 
 What each printer ends with is kept as *outcome facts* (the names the per-host tasks use:
-``printer_error``, ``printer_error_action``, ``printer_error_reason``, ``printer_preflight``,
+``printer_error``, ``printer_error_step``, ``printer_error_reason``, ``printer_error_action`` (empty but for
+a per-host module), ``printer_preflight``,
 ``printer_pending``, ``printer_authorization``) in one fact, ``fleet_outcomes`` (host -> facts),
 so that no task per printer is needed to record them. The fact is kept on ``localhost`` only
 (the fleet tasks use ``delegate_to: localhost`` with ``delegate_facts``): ansible cleans a host's
@@ -67,10 +68,7 @@ __metaclass__ = type
 
 OUTCOMES_FACT = 'fleet_outcomes'
 OUTCOMES_HOST = 'localhost'
-ERROR_FACTS = ('printer_error', 'printer_error_action', 'printer_error_reason')
-# The module whose step failed, as the report derives the state and next action from it.
-STEP_ACTIONS = {'preflight': 'printfleet.cloudmail.preflight', 'settings': 'printfleet.cloudmail.oauth_settings',
-                'smtp': 'printfleet.cloudmail.smtp_settings', 'authorize': 'printfleet.cloudmail.oauth_authorize'}
+ERROR_FACTS = ('printer_error', 'printer_error_action', 'printer_error_reason', 'printer_error_step')
 GOOGLE_CODE_LIFETIME = 600
 
 
@@ -313,7 +311,8 @@ def printer_label(name, params):
 
 
 def _failure(result, step, reason, msg):
-    return dict(result, failed=True, step=step, action=STEP_ACTIONS[step], reason=reason or '', msg=msg)
+    # The step is its own field of the outcome; the report reads it, no module name stands for it.
+    return dict(result, failed=True, step=step, reason=reason or '', msg=msg)
 
 
 def _submit_google_code(printer, device, authorization, run_started_at, clock, warnings):
@@ -349,13 +348,18 @@ def outcome_facts(result):
         facts['printer_authorization'] = {'authorization': result['authorization'],
                                           'code_submitted': bool(result.get('code_submitted'))}
     if result.get('failed'):
-        facts.update(failure_facts(result.get('msg') or 'failed', result.get('action') or '', result.get('reason') or ''))
+        facts.update(failure_facts(result.get('msg') or 'failed', result.get('action') or '', result.get('reason') or '',
+                                   step=result.get('step')))
     return facts
 
 
-def failure_facts(message, action, reason):
-    return {'printer_error': message, 'printer_error_action': action, 'printer_error_reason': reason,
-            'printer_pending': False}
+def failure_facts(message, action, reason, step=None):
+    """The error facts of a printer: ``step`` for a step of a fleet task, ``action`` for a per-host module that failed."""
+    facts = {'printer_error': message, 'printer_error_action': action, 'printer_error_reason': reason,
+             'printer_pending': False}
+    if step:
+        facts['printer_error_step'] = step
+    return facts
 
 
 def merged_outcomes(current, updates):
@@ -363,9 +367,9 @@ def merged_outcomes(current, updates):
     outcomes = dict(current or {})
     for host, facts in updates.items():
         earlier = dict(outcomes.get(host) or {})
-        if 'printer_error' not in facts:
-            for name in ERROR_FACTS:
-                earlier.pop(name, None)
+        # A new error replaces all of the earlier one (its step too); no error clears it.
+        for name in ERROR_FACTS:
+            earlier.pop(name, None)
         earlier.update(facts)
         outcomes[host] = earlier
     return outcomes
