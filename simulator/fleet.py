@@ -22,6 +22,7 @@ from .clouds import FakeClouds
 from .clouds import DEFAULT_GOOGLE_USER, DEFAULT_MICROSOFT_USER, FakeClouds
 from .control import control_app
 from .device_oauth import CloudClient
+from .generation_x import GENERATIONS
 from .printer import LANGUAGES, Printer, parse_variants
 from .profile_data import profiles
 from .smtp_server import FakeSubmissionServers
@@ -136,15 +137,16 @@ class Fleet:
                    'variants': self.variant_sets[(index - 1) % len(self.variant_sets)],
                    'profile_file': self.profile_file, 'rate_limit_ms': self.rate_limit_ms,
                    **(self.printer_settings.get(name) or {})}
-            printer = Printer(name, address, own['family'], own['language'], own['provider'],
-                              username=ADMIN_USERNAME, password=self.password, clock=self.clock,
-                              cloud=self.cloud_client, settle_seconds=self.settle_seconds,
-                              idle_timeout=self.idle_timeout,
-                              session_limit=int(own.get('session_limit') or self.session_limit),
-                              lockout_failures=own.get('lockout_failures'),
-                              foreign_cert=index >= first_foreign, variants=own['variants'],
-                              profile_file=own['profile_file'], rate_limit_ms=own['rate_limit_ms'],
-                              submission=self.submission)
+            generation = GENERATIONS.get(own['family'], Printer)    # a firmware generation of its own, or a family
+            printer = generation(name, address, own['family'], own['language'], own['provider'],
+                                 username=ADMIN_USERNAME, password=self.password, clock=self.clock,
+                                 cloud=self.cloud_client, settle_seconds=self.settle_seconds,
+                                 idle_timeout=self.idle_timeout,
+                                 session_limit=int(own.get('session_limit') or self.session_limit),
+                                 lockout_failures=own.get('lockout_failures'),
+                                 foreign_cert=index >= first_foreign, variants=own['variants'],
+                                 profile_file=own['profile_file'], rate_limit_ms=own['rate_limit_ms'],
+                                 submission=self.submission)
             self.printers[printer.name] = self._by_address[address] = printer
 
         # Printers keep idle connections briefly: each open TLS connection holds buffers.
@@ -214,7 +216,9 @@ class Fleet:
         for printer in self.printers.values():
             host = groups[printer.provider]['hosts'][printer.name] = {
                 'cloudmail_host': printer.address, 'cloudmail_port': printer.port,
-                'cloudmail_profile': printer.family, 'cloudmail_provider': printer.provider}
+                'cloudmail_provider': printer.provider}
+            if printer.family in FAMILIES:      # a generation of its own has no built-in profile
+                host['cloudmail_profile'] = printer.family
             # What the device serves, for tests that pick printers (not read by the collection).
             if printer.variants:
                 host['simulator_variants'] = sorted(printer.variants)

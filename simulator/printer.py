@@ -92,6 +92,11 @@ VARIANTS = {
     'rate_limit': 'requests closer than the rate limit (250 ms unless set) answer 503 busy',
     'login_fields_i0019': 'login fields i0019 / i2101 instead of the profile\'s (contradicts the profile)',
     'login_fields_i0023': 'login fields i0023 / i0025 instead of the profile\'s (contradicts the profile)',
+    'sign_in_link': 'the link next to the Microsoft endpoint that starts the authorization reads "Sign In" / '
+                    '"Se connecter", not "Authorize"',
+    'destructive_links': 'every page with the menu carries side-effect GET links of every kind (delete the token, '
+                         'reset, reboot, start an authorization; in several languages, with neutral text, icon only, '
+                         'a bare .cgi, the action in the path or the query only): reading one counts a write',
     # Sessions and login answers (the session carrier, redirects, answers no profile knows).
     'session_cookie_renamed': f'the session cookie is named {RENAMED_SESSION_COOKIE!r}, not as the profile says',
     'session_in_url': 'the session id travels in the URL (?SID=...), no cookie: every link, frame and form action '
@@ -127,6 +132,24 @@ VARIANTS = {
     'label_for': 'edit forms as rows of <div>s with captions in <label for> (after the box for check boxes)',
     'output_element': 'status values in <output> elements',
 }
+# The side-effect GET links of `destructive_links`: (target, link text or None for an icon, what a GET does).
+# Old embedded UIs act on a plain GET; the probe must read none of them.
+DESTRUCTIVE_LINKS = (
+    ('/oauth_ms_tokdel.cgi', 'Delete Authorization Information', 'drop'),
+    ('/oauth_tokdel_fr.cgi', "Supprimer les informations d'autorisation", 'drop'),
+    ('/oauth_tokdel_de.cgi', 'Autorisierungsinformationen löschen', 'drop'),
+    ('/token_it.cgi', 'Elimina le informazioni di autorizzazione', 'drop'),
+    ('/token_es.cgi', 'Eliminar la información de autorización', 'drop'),
+    ('/token_nl.cgi', 'Autorisatiegegevens verwijderen', 'drop'),
+    ('/token_ja.cgi', '認証情報を削除', 'drop'),
+    ('/x01.cgi', 'OK', 'drop'),
+    ('/trash.cgi', None, 'drop'),
+    ('/status_refresh.cgi?cmd=init', 'Refresh', 'drop'),
+    ('/sys/reboot.cgi', 'Details', 'drop'),
+    ('/oauth_start.cgi', 'Start Authorization', 'authorize'),
+    ('/oauth_ms_reset.cgi', 'OAuth 2.0 (Microsoft) zurücksetzen', 'drop'),
+    ('/confirm.cgi', 'onclick:OK', 'drop'),
+)
 # Option values of on/off settings in the select_boolean and radio_boolean variants: (on, off).
 BOOLEAN_OPTIONS = {'select_boolean': ('true', 'false'), 'radio_boolean': ('enable', 'disable')}
 DECOY_URL = 'https://decoy.invalid/'
@@ -196,6 +219,15 @@ def parse_variants(value):
 
 
 class Printer:
+    # A firmware generation of its own (simulator/generation_x.py) overrides these three.
+    LOOKS = FAMILY_LOOK
+    LANGUAGES = LANGUAGES
+    SECRET_FLAG_FIRST = False   # whether the "change the secret" box stands before the secret field
+
+    @staticmethod
+    def built_in_profile(family):
+        return profiles.PROFILES[family]
+
     def __init__(self, name, address, family, language, provider, *, username, password, clock, cloud,
                  settle_seconds=2.0, idle_timeout=300.0, session_limit=2, foreign_cert=False,
                  variants=(), profile_file=None, rate_limit_ms=None, submission=None, lockout_failures=None):
@@ -205,10 +237,10 @@ class Printer:
         if profile_file:
             self.base_profile, family = load_profile_file(profile_file)
         else:
-            self.base_profile = profiles.PROFILES[family]
+            self.base_profile = self.built_in_profile(family)
         self.family = family
-        self.look = FAMILY_LOOK[family]
-        self.lang = LANGUAGES.index(language)
+        self.look = self.LOOKS[family]
+        self.lang = self.LANGUAGES.index(language)
         self.username, self.password = username, password
         self.clock = clock
         self.idle_timeout, self.session_limit = idle_timeout, session_limit
@@ -248,7 +280,7 @@ class Printer:
     # ----- control interface
     def reset(self):
         self.counters = dict.fromkeys(('writes', 'logins', 'failed_logins', 'requests', 'rate_limited', 'logouts',
-                                       'lockouts'), 0)
+                                       'lockouts', 'side_effect_reads'), 0)
         failing_tls = getattr(self, 'faults', {}).get('transport') == 'tls_failure'
         self.faults = {'latency': 0.0, 'http_500': 0, 'drop': 0, 'busy': 0, 'offline_until': 0.0,
                        'transport': '', 'transport_scope': 'pages'}
@@ -389,7 +421,32 @@ class Printer:
                 routes[('GET', spec['register_path'])] = lambda request, p=provider: self.register_page(request, p)
                 routes[('POST', spec['register_path'])] = lambda request, p=provider: self.register_code(request, p)
         routes.update(self.mail.routes())
+        if self._has('destructive_links'):
+            for target, _text, effect in DESTRUCTIVE_LINKS:
+                routes[('GET', target.partition('?')[0])] = lambda request, e=effect: self.side_effect(request, e)
         return routes
+
+    async def side_effect(self, request, effect):
+        """A GET that acts, as old embedded UIs have them: drops every token, or starts an authorization."""
+        self.counters['writes'] += 1
+        self.counters['side_effect_reads'] += 1
+        for provider, oauth in self.oauth.items():
+            if effect == 'authorize' and provider == 'microsoft':
+                await oauth.start_device_authorization()
+            elif effect == 'drop':
+                oauth.drop()
+        return self._redirect(self.look['portal'])
+
+    def _side_effect_links(self):
+        links = []
+        for target, text, _effect in DESTRUCTIVE_LINKS:
+            if text is None:
+                links.append(f'<a href="{target}"><img src="/static/trash.png" alt=""></a>')
+            elif text.startswith('onclick:'):
+                links.append(f'<input type="button" value="{text[8:]}" onclick="location.href=\'{target}\'">')
+            else:
+                links.append(f'<a href="{html.escape(target)}">{html.escape(text)}</a>')
+        return '<div class="tools">' + ' '.join(links) + '</div>'
 
     def _code_after_save(self, provider):
         """Whether this firmware shows the Microsoft user code after saving (no authorize page)."""
@@ -521,6 +578,9 @@ class Printer:
     def _to_login(self):
         return self._redirect(self.profile['login']['path'])
 
+    def _login_hidden(self):
+        return ''.join(self._hidden(name, value) for name, value in self.profile['login']['extra_fields'].items())
+
     def session_cookie_name(self):
         return RENAMED_SESSION_COOKIE if self._has('session_cookie_renamed') else self.profile['login']['session_cookie']
 
@@ -563,7 +623,7 @@ class Printer:
 
     async def login_page(self, request, message=None, text=None):
         login = self.profile['login']
-        hidden = ''.join(self._hidden(name, value) for name, value in login['extra_fields'].items())
+        hidden = self._login_hidden()
         note = self._message(message) if message else ''
         if text:
             note = f'<p class="message">{html.escape(text, quote=False)}</p>'
@@ -687,6 +747,9 @@ class Printer:
                 if key == 'authority_url':      # the link next to the endpoint starts the authorization
                     value += self._authorize_link(oauth, spec, provider)
                 rows.append((self._caption(key, provider), value))
+        return self._status_body(oauth, spec, provider, rows)
+
+    def _status_body(self, oauth, spec, provider, rows):
         body = (f'<h3>{self._t("basic_settings")}</h3><a href="{spec["edit_path"]}">{self._t("edit")}</a>'
                 if self._has('both_sections') else
                 f'<h2>{self._t("basic_settings")}</h2><a href="{spec["edit_path"]}">{self._t("edit")}</a>')
@@ -699,7 +762,8 @@ class Printer:
 
     def _authorize_link(self, oauth, spec, provider):
         if not self._code_after_save(provider):
-            return f' <a href="{spec["authorize_path"]}">{self._t("authorize")}</a>'
+            text = ('Sign In', 'Se connecter')[self.lang] if self._has('sign_in_link') else self._t('authorize')
+            return f' <a href="{spec["authorize_path"]}">{text}</a>'
         if oauth.pending and oauth.status == 'authorizing' and oauth.pending.get('verification_uri'):
             # current firmware: the link opens the sign-in page of the authority itself
             return f' <a href="{self._attr(oauth.pending["verification_uri"])}" target="_blank">{self._t("authorize")}</a>'
@@ -722,11 +786,12 @@ class Printer:
                     extra = f' data-enables="{enabler}"'
                 rows.append((self._caption(key, provider), self._boolean_control(name, value, extra)))
             elif key == 'client_secret':   # never shown back
-                rows.append((self._t(key), f'<input type="password" name="{name}" value="" autocomplete="off">'))
+                secret = [(self._t(key), f'<input type="password" name="{name}" value="" autocomplete="off">')]
                 flag = spec.get('secret_change_flag')
                 if flag:
-                    rows.append((self._t('change_secret'),
-                                 f'<input type="checkbox" name="{flag["field"]}" value="{flag["value"]}">'))
+                    box = [(self._t('change_secret'), f'<input type="checkbox" name="{flag["field"]}" value="{flag["value"]}">')]
+                    secret = box + secret if self.SECRET_FLAG_FIRST else secret + box
+                rows += secret
             else:
                 rows.append((self._t(key), f'<input type="text" name="{name}" value="{self._attr(value)}" '
                              f'maxlength="256"{extra}>'))
@@ -736,7 +801,8 @@ class Printer:
             inner = (f'<fieldset><legend>{self._t("basic_settings")}</legend><fieldset><legend>{self._t(provider)}'
                      f'</legend>{inner}</fieldset></fieldset><fieldset disabled><legend>{self._t("edit")}</legend>'
                      f'<input type="text" name="{spec["fields"][text_key]}" value="{DECOY_URL}"></fieldset>')
-        body = self._form(session, spec['edit_path'], inner)
+        # Where the form posts: its own page, unless the firmware has a separate target (`save_path`).
+        body = self._form(session, spec.get('save_path', spec['edit_path']), inner)
         if self._has('test_form_first'):
             copies = ''.join(self._hidden(spec['fields'][key], self._plain_value(value))
                              for key, value in oauth.settings.items() if key != 'client_secret')
@@ -791,7 +857,8 @@ class Printer:
         rows = self._rows([(self._label('authorization_url'), f'<a href="{url}" target="_blank">{url}</a>'),
                            (self._t('authorization_code'),
                             f'<input type="text" name="{spec["fields"]["authorization_code"]}" value="">')])
-        return self._html(self._page(self._t('register_title'), self._form(session, spec['register_path'], rows)))
+        return self._html(self._page(self._t('register_title'),
+                                     self._form(session, spec.get('code_path', spec['register_path']), rows)))
 
     # ----- writes
     async def _accept_post(self, request, session):
@@ -1050,6 +1117,8 @@ class Printer:
             nav = (f'<div id="nav"><a href="{self.look["portal"]}">{self._t("portal")}</a>'
                    f'<ul><li>{self._t("settings")}<ul><li>{self._t("send")}<ul>{links}</ul>{item_end}</ul>{item_end}</ul>'
                    f'<a href="{self.profile["logout"]["path"]}">{self._t("log_out")}</a></div>')
+        if menu and self._has('destructive_links'):
+            body = self._side_effect_links() + body
         if bare:
             body = body.replace('</p>', '')
         heading = f'{title}: ' if title else ''

@@ -4,13 +4,6 @@
 
 from __future__ import annotations
 
-from ansible import context
-from ansible.errors import AnsibleError
-from ansible.plugins.lookup import LookupBase
-
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_check import NoPrinters, printers_or_fail
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
-
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -49,6 +42,13 @@ _raw:
   type: list
   elements: str
 '''
+
+from ansible import context
+from ansible.errors import AnsibleError
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_check import NoPrinters, printers_or_fail
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 
 
 class LookupModule(LookupBase):

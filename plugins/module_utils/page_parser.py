@@ -70,6 +70,9 @@ def normalize_label(text):
     return comparable(text).rstrip(':').strip()
 
 
+# A button that navigates: onclick="location.href='/x.html'" (also window.location, location.assign()).
+_ONCLICK_TARGET = re.compile(r'''^\s*(?:window\.|document\.)?location(?:\.href)?\s*(?:=\s*|\.assign\(\s*)(["'])([^"']*)\1''')
+
 _PROFILE_LABELS = {}
 
 
@@ -859,6 +862,32 @@ class Page:
     def resolve(self, url):
         """A link or action of the page as a URL (a path on the device, or absolute), against the document base."""
         return urljoin(self.base, url) if url else self.path
+
+    @property
+    def loads(self):
+        """What the page loads without a click: its frames and iframes, then a meta refresh target."""
+        return list(self.frames) + ([self.refresh] if self.refresh else [])
+
+    def navigations(self):
+        """(target, text) of what a person clicks to go to another page: the links, then the buttons whose
+        ``onclick`` navigates (``location.href='...'``, ``window.location.assign('...')``), as written."""
+        buttons = []
+        for form in self.forms:
+            for control in form.inputs:
+                target = _ONCLICK_TARGET.match(control.attributes.get('onclick', '')) if control.kind in (
+                    'button', 'submit') else None
+                if target:
+                    buttons.append((target.group(2), normalize_text(control.value)))   # what the button shows
+        return list(self.links) + buttons
+
+    def captions(self):
+        """Each named control a person fills (not hidden, not a button) with the text a person reads for it."""
+        captions = {}
+        for form in self.forms:
+            for control in form.inputs:
+                if control.name and control.kind not in ('hidden', 'submit', 'button', 'reset', 'image'):
+                    captions.setdefault(control.name, control.caption)
+        return captions
 
     def in_section(self, provider):
         """The page narrowed to the cells of ``provider``'s section, where the page has sections for several.

@@ -4,15 +4,29 @@
 
 """A read-only look at an unknown printer: which profile describes it, or a draft of one.
 
-The probe checks the login form against the profiles before any password is sent,
-logs in only where the form holds the profile's fields, then follows the Remote
-UI's own links from the portal as a person would click through the manual's
-menu path (Settings/Registration > Send > OAuth 2.0 Settings), bounded, on the
-same host and port, GET only. It never submits a form, never follows a logout
-link, the link that starts a Microsoft authorization, or a link whose query looks
-like an action. What it finds (pages, field names, labels) is compared with each
-profile; where none matches, it drafts a profile that ``extends`` the closest
-built-in one and overrides what differs.
+The probe is read-only by construction: it reads only what a person sees by opening the Remote
+UI and following the manual's menu path, and lists every other link without reading it
+(docs/real-devices.md, "What the probe reads"). It may GET:
+
+1. before any password: ``/`` and the login form pages the profiles name, and what those pages
+   load without a click (a redirect, a meta refresh, a frame or iframe);
+2. after the login: the page the login leads to, the profile's ``after_login`` and the known portal
+   pages, the pages the host's own profile names (status and form pages, which the collection reads
+   itself), and what these load without a click;
+3. a link (or a button that navigates) only when its text names a step of the manual's menu path
+   (Settings/Registration > Send > OAuth 2.0 Settings (Microsoft/Google), in the languages the
+   collection knows, the words of the host's profile, or the untranslated shape
+   "OAuth 2.0 <one word> (Microsoft|Google)"), or is the Edit / Register entry of an OAuth status page;
+   and only when its target is on the same host and port and has no query string.
+
+Never, whatever its text: a logout, the link next to the Microsoft endpoint (it starts an
+authorization), a link whose text or path holds an action word in a Canon UI language (a second
+safeguard, not the rule), a form post. A link with neutral text ("OK", an icon, a bare ``.cgi``)
+names no menu step, so it is never read. Where no OAuth page can be reached that way, the result
+says so and asks for a browser capture (docs/learn-profile.md).
+
+What it finds (pages, field names, labels) is compared with each profile; where none matches, it
+drafts a profile that ``extends`` the closest built-in one and overrides what differs.
 """
 
 from __future__ import annotations
@@ -22,62 +36,87 @@ __metaclass__ = type
 import copy
 import re
 from collections import deque
-from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import DeviceUnreachableError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import (
     comparable,
-    decode_body,
     normalize_label,
     normalize_text,
 )
 
 PROVIDER_NAMES = ('microsoft', 'google')
 
-# The manual's words (English, French) for what the probe clicks, from Canon's page "Support for a
+# The manual's words (English, French, German) for what the probe clicks, from Canon's page "Support for a
 # cloud mail server with OAuth 2.0".
 MENU_TEXTS = {
-    'microsoft': ['OAuth 2.0 (Microsoft) Settings', 'OAuth 2.0 Settings (Microsoft)', 'Réglages OAuth 2.0 (Microsoft)'],
-    'google': ['OAuth 2.0 Settings (Google)', 'OAuth 2.0 (Google) Settings', 'Réglages OAuth 2.0 (Google)'],
-    'path': ['Settings/Registration', 'Réglages/Enregistrement', 'Send', 'Envoi'],
-    'edit': ['Edit', 'Modifier'],
-    'register': ['Register', 'Mémoriser'],
+    'microsoft': ['OAuth 2.0 (Microsoft) Settings', 'OAuth 2.0 Settings (Microsoft)', 'Réglages OAuth 2.0 (Microsoft)',
+                  'OAuth 2.0-Einstellungen (Microsoft)', 'Einstellungen OAuth 2.0 (Microsoft)'],
+    'google': ['OAuth 2.0 Settings (Google)', 'OAuth 2.0 (Google) Settings', 'Réglages OAuth 2.0 (Google)',
+               'OAuth 2.0-Einstellungen (Google)', 'Einstellungen OAuth 2.0 (Google)'],
+    'path': ['Settings/Registration', 'Réglages/Enregistrement', 'Einstellungen/Registrierung', 'Send', 'Envoi',
+             'Senden'],
+    'edit': ['Edit', 'Modifier', 'Bearbeiten'],
+    'register': ['Register', 'Mémoriser', 'Registrieren'],
     # The link next to the endpoint: reading it starts a device authorization, so it is never followed.
-    'authorize': ['Authorize', 'Autoriser'],
+    'authorize': ['Authorize', 'Autoriser', 'Autorisieren'],
 }
+# A menu entry in a language the collection has no words for: "OAuth 2.0", at most one word ("Settings",
+# "Einstellungen", "設定") and the provider in parentheses, which no translation changes.
+OAUTH_MENU_SHAPE = re.compile(r'^(?:(?P<before>[^\s()]+)\s*)?oauth\s*2\.0(?:[\s-]*(?P<middle>[^\s()]+))?\s*'
+                              r'\((?P<provider>microsoft|google)\)(?:\s*(?P<after>[^\s()]+))?$')
+# Second safeguard: words that make a GET act, in the languages Canon Remote UIs ship (in link texts and paths).
+ACTION_WORDS = re.compile(
+    r'delet|remov|reset|reboot|restart|init|clear|format|start|exec|apply|submit|cancel|revoke|'
+    r'löschen|losch|entfern|zurücksetz|neustart|widerruf|'
+    r'supprim|effac|réinitialis|redémarr|annul|révoqu|'
+    r'elimin|cancell|ripristin|riavvi|borrar|restablec|reinici|'
+    r'verwijder|wissen|herstart|'
+    r'削除|初期化|再起動|リセット|取り消|消去', re.IGNORECASE)
+PATH_ACTION_WORDS = re.compile(r'del|rst|reset|reboot|restart|init|clear|start|exec|apply|revoke|cancel|'
+                               r'log_?(out|off)|sign_?out', re.IGNORECASE)
 # Captions of the settings inputs in the manual, by profile field key.
 FIELD_CAPTIONS = {
     'microsoft': {
-        'enabled': ['Use OAuth 2.0 (Microsoft)', 'Utiliser OAuth 2.0 (Microsoft)'],
-        'verify_server_certificate': ['Verify Server Certificate', 'Vérifier le certificat du serveur'],
-        'add_cn_to_verification': ['Add CN to Verification Items', 'Ajouter CN à la liste des éléments à vérifier'],
+        'enabled': ['Use OAuth 2.0 (Microsoft)', 'Utiliser OAuth 2.0 (Microsoft)', 'OAuth 2.0 (Microsoft) verwenden'],
+        'verify_server_certificate': ['Verify Server Certificate', 'Vérifier le certificat du serveur',
+                                      'Serverzertifikat prüfen'],
+        'add_cn_to_verification': ['Add CN to Verification Items', 'Ajouter CN à la liste des éléments à vérifier',
+                                   'CN zu den Prüfelementen hinzufügen'],
         'authority_url': ['Microsoft Entra ID Authorization Server Endpoint', 'Microsoft Entra ID'],
     },
     'google': {
-        'enabled': ['Use OAuth 2.0 (Google)', 'Utiliser OAuth 2.0 (Google)'],
-        'verify_server_certificate': ['Verify Server Certificate', 'Vérifier le certificat du serveur'],
-        'add_cn_to_verification': ['Add CN to Verification Items', 'Ajouter CN à la liste des éléments à vérifier'],
-        'client_id': ['Client ID', 'N° client'],
-        'client_secret': ['Client Secret', 'Secret du client'],
-        'authorization_code': ['Authorization Code', "Code d'autorisation"],
+        'enabled': ['Use OAuth 2.0 (Google)', 'Utiliser OAuth 2.0 (Google)', 'OAuth 2.0 (Google) verwenden'],
+        'verify_server_certificate': ['Verify Server Certificate', 'Vérifier le certificat du serveur',
+                                      'Serverzertifikat prüfen'],
+        'add_cn_to_verification': ['Add CN to Verification Items', 'Ajouter CN à la liste des éléments à vérifier',
+                                   'CN zu den Prüfelementen hinzufügen'],
+        'client_id': ['Client ID', 'N° client', 'Client-ID'],
+        'client_secret': ['Client Secret', 'Secret du client', 'Client-Geheimnis'],
+        'authorization_code': ['Authorization Code', "Code d'autorisation", 'Autorisierungscode'],
     },
 }
 # Not in the manual: the tick box some firmware wants with a new client secret (modelled).
-SECRET_CHANGE_CAPTIONS = ['Change Client Secret', 'Modifier le secret du client']
+SECRET_CHANGE_CAPTIONS = ['Change Client Secret', 'Modifier le secret du client', 'Client-Geheimnis ändern']
 FIRMWARE_LABELS = ['Firmware Version', 'Firmware', 'Version', 'Controller Version', 'Version du micrologiciel',
-                   'Micrologiciel', 'Version du contrôleur']
-LANGUAGE_TEXTS = {'en': [texts[0] for texts in MENU_TEXTS.values()], 'fr': [texts[-1] for texts in MENU_TEXTS.values()]}
+                   'Micrologiciel', 'Version du contrôleur', 'Firmware-Version']
+LANGUAGE_TEXTS = {
+    'en': ['OAuth 2.0 (Microsoft) Settings', 'OAuth 2.0 Settings (Google)', 'Settings/Registration', 'Send', 'Edit'],
+    'fr': ['Réglages OAuth 2.0 (Microsoft)', 'Réglages OAuth 2.0 (Google)', 'Réglages/Enregistrement', 'Envoi',
+           'Modifier'],
+    'de': ['OAuth 2.0-Einstellungen (Microsoft)', 'OAuth 2.0-Einstellungen (Google)', 'Einstellungen/Registrierung',
+           'Senden', 'Bearbeiten'],
+}
 # Portal pages that public captures show setting a cookie the OAuth pages need; read (GET) when present.
 KNOWN_PORTAL_PAGES = ('/rps/nativetop.cgi', '/portal_top.html')
 TITLE_MODEL = re.compile(r'Remote\s*UI\s*:\s*(?:[^:]+:\s*)?(?P<model>[^:]+?)\s*$', re.IGNORECASE)
 
-_LOGOUT = re.compile(r'log\s*-?\s*(out|off)|sign\s*-?\s*out|d[ée]connexion|d[ée]connecter', re.IGNORECASE)
-# A query with one of these words may make the device act (a GET that saves, starts, resets...).
-_ACTION_QUERY = re.compile(r'exec|action|save|set|del|remove|reset|reboot|restart|init|apply|submit|start|stop|'
-                           r'auth|regist|log(in|out|off)|update|write|clear|format|upload|import|flag', re.IGNORECASE)
+_LOGOUT = re.compile(r'log\s*-?\s*(out|off)|sign\s*-?\s*out|d[ée]connexion|d[ée]connecter|abmelden', re.IGNORECASE)
 _NOT_PAGES = re.compile(r'\.(css|js|png|gif|jpe?g|ico|svg|bmp|woff2?|ttf|pdf|zip|bin|xml|json)$', re.IGNORECASE)
-_CAPTIONED_KINDS = ('text', 'password', 'checkbox', 'radio', 'email', 'url', 'number', 'select', 'textarea')
+# Pages followed without a click (redirects, meta refresh, frames) before the login form, at most.
+LOGIN_HOPS = 5
+# Links listed but not read, at most, in the notes.
+LISTED_LINKS = 12
 
 
 def _matches(text, candidates):
@@ -85,65 +124,18 @@ def _matches(text, candidates):
     return bool(shown) and any(normalize_label(candidate) == shown for candidate in candidates)
 
 
-class PageScan(HTMLParser):
-    """Links (with their text), the page language, and each input with the caption shown before it."""
-
-    _SKIPPED = ('script', 'style', 'noscript', 'title', 'template')
-
-    def __init__(self):
-        HTMLParser.__init__(self, convert_charrefs=True)
-        self.links = []
-        self.language = None
-        self.captions = {}
-        self.input_values = {}
-        self._skip = 0
-        self._link = None
-        self._last_text = ''
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict((name.lower(), value or '') for name, value in attrs)
-        if tag == 'html' and attributes.get('lang'):
-            self.language = attributes['lang'].split('-')[0].lower()
-        elif tag in self._SKIPPED:
-            self._skip += 1
-        elif tag == 'a' and attributes.get('href'):
-            if self._link is not None:
-                self.links.append(tuple(self._link))
-            self._link = [attributes['href'], '']
-        elif tag in ('input', 'select', 'textarea'):
-            kind = (attributes.get('type') or 'text').lower() if tag == 'input' else tag
-            name = attributes.get('name')
-            if name and kind in _CAPTIONED_KINDS and name not in self.captions:
-                self.captions[name] = self._last_text
-                self.input_values[name] = attributes.get('value', '')
-
-    def handle_endtag(self, tag):
-        if tag in self._SKIPPED and self._skip:
-            self._skip -= 1
-        elif tag == 'a' and self._link is not None:
-            self.links.append((self._link[0], normalize_text(self._link[1])))
-            self._link = None
-
-    def handle_data(self, data):
-        if self._skip:
-            return
-        if self._link is not None:
-            self._link[1] += data
-        if data.strip():
-            self._last_text = normalize_text(data)
-
-    def close(self):
-        HTMLParser.close(self)
-        if self._link is not None:
-            self.links.append((self._link[0], normalize_text(self._link[1])))
-            self._link = None
+def oauth_menu_provider(text):
+    """The provider a menu entry names by the untranslated shape "OAuth 2.0 <word> (Provider)", or None."""
+    match = OAUTH_MENU_SHAPE.match(comparable(text))
+    if not match or sum(1 for part in ('before', 'middle', 'after') if match.group(part)) > 1:
+        return None
+    return match.group('provider')
 
 
-def scan(body):
-    scanner = PageScan()
-    scanner.feed(body or '')
-    scanner.close()
-    return scanner
+def is_action(text, path=''):
+    """Whether a link's text or path holds a word that makes a GET act (the second safeguard)."""
+    return bool(ACTION_WORDS.search(comparable(text))) or bool(
+        PATH_ACTION_WORDS.search(re.sub(r'oauth', '', path.rsplit('/', 1)[-1], flags=re.IGNORECASE)))
 
 
 class Findings:
@@ -162,6 +154,8 @@ class Findings:
         self.notes = []            # what it could not find or did not follow, in words
         self.pages_read = 0
         self.sent_to_login = []    # pages that answered with the login page
+        self.not_followed = []     # (page, target, text) of links listed, not read
+        self.shown = {}            # provider -> the labels and link texts its pages showed (for the draft)
 
 
 class Probe:
@@ -174,11 +168,17 @@ class Probe:
         self.max_pages = max_pages
         self.found = Findings()
         self.warnings = []
+        self.menu = MENU_TEXTS
+        self.discovered = None
 
     # -- before any password
 
     def login_forms(self):
-        """For each profile: whether its login page holds its fields, and the login form seen there."""
+        """For each profile: whether its login page holds its fields, and the login form seen there.
+
+        ``discovered``: the login form found from ``/`` by structure (a form with a password input,
+        through redirects, meta refresh and frames), for a draft when no profile names one.
+        """
         checks = {}
         profiles = dict(self.candidates)
         if self.own is not None:
@@ -193,24 +193,74 @@ class Probe:
             wanted = (login['username_field'], login['password_field'])
             checks[name] = {'form_path': form_path, 'holds_fields': bool(form) and all(f in form['fields'] for f in wanted),
                             'form': form}
+        if not any(check['form'] for check in checks.values()):
+            self.discovered = self._discover_login_form(next(iter(profiles.values())))
+        else:
+            self.discovered = None
         return checks
 
-    def _read_login_page(self, profile, form_path):
+    def _read_login_page(self, profile, form_path, session=None):
         """The login form at ``form_path`` (a form with a password input), or None. GET only."""
-        session = self.open_session(profile)
+        own_session = session is None
+        session = session or self.open_session(profile)
         try:
             session.connect()
             response, page = session.fetch(form_path)
             self.found.server = self.found.server or response.headers.get('Server')
             if page is None or response.status_code != 200:
                 return None
-            for form in page.forms:
-                passwords = [c.name for c in form.inputs if c.kind == 'password' and c.name]
-                if passwords:
-                    users = [c.name for c in form.inputs if c.kind in ('text', 'email') and c.name]
-                    return {'fields': form.names(), 'password_field': passwords[0],
-                            'username_field': users[0] if users else None,
-                            'path': session._action_path(form_path, form.action or form_path)}
+            return self._password_form(session, form_path, page)
+        finally:
+            if own_session:
+                session.close()
+
+    @staticmethod
+    def _password_form(session, form_path, page):
+        for form in page.forms:
+            passwords = [c.name for c in form.inputs if c.kind == 'password' and c.name]
+            if passwords:
+                users = [c.name for c in form.inputs if c.kind in ('text', 'email') and c.name]
+                return {'fields': form.names(), 'password_field': passwords[0],
+                        'username_field': users[0] if users else None, 'form_path': form_path,
+                        'path': session._action_path(form_path, form.action or form_path)}
+        return None
+
+    def _discover_login_form(self, profile):
+        """From ``/``, what the device loads without a click, until a form with a password input. GET only."""
+        session = self.open_session(profile)
+        base = None
+        try:
+            session.connect()
+            base = urlsplit(session.base_url)
+            queue, seen = deque(['/']), set()
+            while queue and len(seen) < LOGIN_HOPS * 2:
+                path = queue.popleft()
+                if path in seen:
+                    continue
+                seen.add(path)
+                try:
+                    response, page = session.fetch(path)
+                except DeviceUnreachableError:
+                    continue
+                self.found.server = self.found.server or response.headers.get('Server')
+                if response.is_redirect:
+                    target = self._same_site(base, path, response.headers.get('Location', ''))
+                    if target:
+                        queue.append(target)
+                    continue
+                if page is None or response.status_code != 200:
+                    continue
+                form = self._password_form(session, path, page)
+                if form:
+                    self.found.notes.append('login form found from / at %s (fields %s / %s)' % (
+                        path, form['username_field'], form['password_field']))
+                    return form
+                for href in page.loads:
+                    target = self._same_site(base, path, href)
+                    if target and not target.partition('?')[2]:
+                        queue.append(target)
+            self.found.notes.append('no login form (a form with a password input) found from / (read: %s)'
+                                    % ', '.join(sorted(seen)))
             return None
         finally:
             session.close()
@@ -218,15 +268,21 @@ class Probe:
     # -- after the login
 
     def explore(self, session):
-        """Follow the Remote UI's own links from the portal; GET only, bounded, never an action."""
+        """Read the landing page and the manual's menu path from it; every other link is listed, not read."""
         start = [session.landing_path or '/'] + list(session.profile.get('after_login') or ())
         start += [page for page in KNOWN_PORTAL_PAGES if page not in start]
+        if self.own is not None:
+            # Pages the host's profile names: the collection reads them itself (GET), so may the probe.
+            for spec in self.own['providers'].values():
+                start += [spec[key] for key in ('status_path', 'edit_path', 'register_path') if spec.get(key)]
         self._base = urlsplit(session.base_url)
+        # A session carried in the URL (?SID=...) stands in every link: it is the session, not a query that acts.
+        self._url_session = set(tuple(pair) for pair in getattr(session, 'url_session', None) or ())
         self._avoid = set(p['logout']['path'] for p in self._profiles()) | set(
             spec.get('authorize_path') for p in self._profiles() for spec in p['providers'].values()
             if spec.get('authorize_path'))
         self._seen, self._links, self._pages = set(), [], {}
-        # The portal pages first (some set a cookie the OAuth pages need), then the links they hold.
+        self._roles = {}     # path -> 'menu' / provider status page / 'edit:<provider>' / 'register:google'
         queue = deque()
         for path in start:
             self._visit(session, path, queue)
@@ -234,7 +290,7 @@ class Probe:
             self._visit(session, queue.popleft(), queue)
         self.found.pages_read = len(self._pages)
         if queue:
-            self.found.notes.append('stopped after %d pages (max_pages); %d links not read'
+            self.found.notes.append('stopped after %d pages (max_pages); %d menu links not read'
                                     % (len(self._pages), len(queue)))
         self._identify(self._pages, self._links)
 
@@ -250,10 +306,10 @@ class Probe:
             return
         self.found.server = self.found.server or response.headers.get('Server')
         if response.is_redirect:
-            target = self._same_site(self._base, path, response.headers.get('Location', ''))
+            target = self._without_session(self._same_site(self._base, path, response.headers.get('Location', '')))
             if target and session._is_login_redirect(response):
                 self.found.sent_to_login.append(path)
-            elif target and target not in self._seen:
+            elif target and target not in self._seen and not target.partition('?')[2]:
                 queue.appendleft(target)
             return
         if page is None or response.status_code != 200:
@@ -262,20 +318,71 @@ class Probe:
         if set(cookie.name for cookie in session._http.cookies) - cookies_before \
                 and path != session.landing_path and path not in self.found.after_login:
             self.found.after_login.append(path)
-        page.scan = scan(decode_body(response.content, response.headers.get('Content-Type', '')))
-        self.found.language = self.found.language or page.scan.language
+        self.found.language = self.found.language or page.language
+        role = self._roles.get(path)
         preferred = []
-        for href, link_text in page.scan.links:
-            target = self._same_site(self._base, path, href)
+        for href in page.loads:
+            target = self._without_session(self._same_site(self._base, path, page.resolve(href)))
+            if target and not target.partition('?')[2] and target not in self._seen:
+                preferred.append(target)
+        if role in PROVIDER_NAMES:
+            # A status page may show every provider's section: the Edit entry read is this provider's own.
+            page = page.in_section(role)
+        authorize = self._authorize_links(page) if role == 'microsoft' else set()
+        for href, link_text in page.navigations():
+            target = self._without_session(self._same_site(self._base, path, page.resolve(href)))
             if target is None:
                 continue
             self._links.append((path, target, link_text))
-            if target in self._seen or not self._may_follow(target, link_text, self._avoid):
+            if target in self._seen:
                 continue
-            manual_words = any(_matches(link_text, words) for words in MENU_TEXTS.values())
-            (preferred if manual_words else queue).append(target)
+            step = self._menu_step(target, link_text, role, href in authorize)
+            if step is None:
+                if (path, target, link_text) not in self.found.not_followed:
+                    self.found.not_followed.append((path, target, link_text))
+                continue
+            self._roles.setdefault(target, step)
+            preferred.append(target)
         # The manual's menu path first, so that a bounded walk reaches the OAuth pages early.
         queue.extendleft(reversed(preferred))
+
+    def _menu_step(self, target, text, role, authorize):
+        """What a link is on the manual's menu path ('menu', a provider, 'edit:...', 'register:...'), or None.
+
+        None for everything the probe must not read: the allow-list is the rule, the action words a safeguard.
+        """
+        path, _sep, query = target.partition('?')
+        if query or path in self._avoid or authorize or _NOT_PAGES.search(path) or _LOGOUT.search(text or '') \
+                or _LOGOUT.search(path) or _matches(text, self.menu['authorize']) or is_action(text, path):
+            return None
+        for provider in PROVIDER_NAMES:
+            if _matches(text, self.menu[provider]) or oauth_menu_provider(text) == provider:
+                return provider
+        if _matches(text, self.menu['path']):
+            return 'menu'
+        if role in PROVIDER_NAMES and _matches(text, self.menu['edit']):
+            return 'edit:' + role
+        if role == 'google' and _matches(text, self.menu['register']):
+            return 'register:google'
+        return None
+
+    def _without_session(self, target):
+        """``target`` without the session's own URL id (the session adds it to every request itself)."""
+        path, _sep, query = (target or '').partition('?')
+        if not query or not self._url_session:
+            return target
+        kept = [pair for pair in parse_qsl(query, keep_blank_values=True) if pair not in self._url_session]
+        return path + ('?' + urlencode(kept) if kept else '')
+
+    @staticmethod
+    def _authorize_links(page):
+        """The links next to the endpoint on a Microsoft page: the sign-in starts there, whatever the text says."""
+        links = set()
+        for pair in page.pairs:
+            if 'entra' in comparable(pair.label) or 'https://' in pair.text or _matches(
+                    pair.label, FIELD_CAPTIONS['microsoft']['authority_url']):
+                links.update(pair.links)
+        return links
 
     def _profiles(self):
         return list(self.candidates.values()) + ([self.own] if self.own else [])
@@ -290,15 +397,6 @@ class Probe:
         if resolved.scheme != base.scheme or resolved.netloc != base.netloc:
             return None
         return (resolved.path or '/') + ('?' + resolved.query if resolved.query else '')
-
-    @staticmethod
-    def _may_follow(target, text, avoid):
-        path, query = target.partition('?')[::2]
-        if path in avoid or _LOGOUT.search(text or '') or _LOGOUT.search(path) or _NOT_PAGES.search(path):
-            return False
-        if _matches(text, MENU_TEXTS['authorize']):
-            return False
-        return not (query and _ACTION_QUERY.search(query))
 
     def _identify(self, pages, links):
         found = self.found
@@ -317,58 +415,99 @@ class Probe:
                 if any(_matches(text, words) for text in texts):
                     found.language = language
                     break
+        own_specs = self.own['providers'] if self.own is not None else {}
         for provider in PROVIDER_NAMES:
-            status_path = next((link[1] for link in links if _matches(link[2], MENU_TEXTS[provider])), None)
+            status_path = next((path for path, role in self._roles.items() if role == provider), None)
+            if status_path is None and own_specs.get(provider, {}).get('status_path') in pages:
+                status_path = own_specs[provider]['status_path']
             if status_path is None:
-                found.notes.append('%s: no link named %s from the portal' % (
-                    provider, ' / '.join(repr(t) for t in MENU_TEXTS[provider])))
+                found.notes.append('%s: no menu entry named %s (or "OAuth 2.0 ... (%s)") on the pages read'
+                                   % (provider, ' / '.join(repr(t) for t in MENU_TEXTS[provider][:3]),
+                                      provider.capitalize()))
                 continue
             spec = found.providers.setdefault(provider, {'status_path': status_path.partition('?')[0], 'fields': {}})
             own_links = [(to, text) for origin, to, text in links if origin == status_path]
-            section = pages[status_path].in_section(provider) if status_path in pages else None
-            if section is not None and section is not pages[status_path]:
-                # A page with every provider's section: this provider's own Edit / Register links.
-                kept = set(self._same_site(self._base, status_path, href) for href, _text in section.links)
-                own_links = [(to, text) for to, text in own_links if to in kept]
-            for key in ('edit', 'register', 'authorize'):
-                target = next((to for to, text in own_links if _matches(text, MENU_TEXTS[key])), None)
+            for key in ('edit', 'register'):
+                target = next((path for path, role in self._roles.items() if role == '%s:%s' % (key, provider)
+                               and any(to == path for to, _text in own_links)), None)
+                own_path = own_specs.get(provider, {}).get(key + '_path')
+                if target is None and own_path in pages:
+                    target = own_path
                 if target:
                     spec[key + '_path'] = target.partition('?')[0]
+            if provider == 'microsoft' and status_path in pages:
+                authorize = self._authorize_links(pages[status_path].in_section(provider))
+                target = next((to for to, text in own_links if _matches(text, self.menu['authorize'])), None) or next(
+                    (self._same_site(self._base, status_path, href) for href in sorted(authorize)), None)
+                if target:
+                    spec['authorize_path'] = target.partition('?')[0]
             if status_path in found.sent_to_login:
                 found.notes.append('%s: %s answered with the login page: the firmware needs a page visited after '
                                    'login (after_login)' % (provider, status_path))
-            if section is not None:
-                self._read_status(provider, section)
+            if status_path in pages:
+                self._read_status(provider, pages[status_path].in_section(provider))
+                found.shown[provider] = {'links': [text for _to, text in own_links if text],
+                                         'labels': pages[status_path].labels()}
             for key in ('edit_path', 'register_path'):
                 if spec.get(key) in pages:
                     self._read_fields(provider, spec, pages[spec[key]])
             if provider == 'microsoft':
                 spec['authorization_flow'] = 'authorize_page' if spec.get('authorize_path') else 'code_after_save'
+        if not found.providers or any('edit_path' not in spec for spec in found.providers.values()):
+            listed = ['%s -> %s (%r)' % (origin, target, text) for origin, target, text in found.not_followed]
+            found.notes.append(
+                'some OAuth pages cannot be reached by the manual\'s menu path without a link the probe never reads '
+                '(it reads only menu entries it can name; %d links listed, not read%s); record the procedure once in '
+                'a browser and learn the profile from the capture (docs/learn-profile.md)' % (
+                    len(listed), ': ' + '; '.join(listed[:LISTED_LINKS]) + ('; ...' if len(listed) > LISTED_LINKS
+                                                                            else '') if listed else ''))
 
     def _read_status(self, provider, page):
-        vocabulary = self._profiles()[0]['status_values']
+        vocabulary = self.own['status_values'] if self.own is not None else self._profiles()[0]['status_values']
+        labels = self.own['labels'] if self.own is not None else self._profiles()[0]['labels']
         statuses = self.found.statuses.setdefault(provider, {'connection_status': None, 'token_status': None})
+        for kind in ('connection_status', 'token_status'):
+            pair = page.find(kind) if self.own is not None else None
+            if pair is not None and pair.text.strip() and self._status_word(vocabulary, kind, pair.text):
+                statuses[kind] = self._status_word(vocabulary, kind, pair.text)
+                self.found.labels.setdefault(kind, normalize_text(pair.label).rstrip(':').strip())
         for pair in page.pairs:
             for kind in ('connection_status', 'token_status'):
                 if statuses[kind] is not None or pair.text.strip() in ('', '-'):
                     continue    # "-" (not checked yet) stands in many rows: it names no row
-                for normalized, words in vocabulary[kind].items():
-                    if any(comparable(word) == comparable(pair.text) for word in words):
-                        statuses[kind] = normalized
-                        self.found.labels.setdefault(kind, normalize_text(pair.label).rstrip(':').strip())
+                normalized = self._status_word(vocabulary, kind, pair.text)
+                if normalized and not _matches(pair.label, labels.get('connection_status' if kind == 'token_status'
+                                                                      else 'token_status', [])):
+                    statuses[kind] = normalized
+                    self.found.labels.setdefault(kind, normalize_text(pair.label).rstrip(':').strip())
+
+    @staticmethod
+    def _status_word(vocabulary, kind, text):
+        for normalized, words in vocabulary[kind].items():
+            if any(comparable(word) == comparable(text) for word in words):
+                return normalized
+        return None
 
     def _read_fields(self, provider, spec, page):
-        captions = page.scan.captions
+        captions = page.captions()
+        values = dict((control.name, control.value) for form in page.forms for control in form.inputs if control.name)
         # A control's <label for> (or enclosing <label>) names it too, where the text before it does not.
-        labels = dict((control.name, control.label) for form in page.forms for control in form.inputs
-                      if control.name and control.label)
+        labels = dict((control.name, getattr(control, 'label', '')) for form in page.forms for control in form.inputs
+                      if control.name and getattr(control, 'label', ''))
         for name, caption in captions.items():
             for key, texts in FIELD_CAPTIONS[provider].items():
                 if (_matches(caption, texts) or _matches(labels.get(name, ''), texts)) and key not in spec['fields']:
                     spec['fields'][key] = name
             if provider == 'google' and (_matches(caption, SECRET_CHANGE_CAPTIONS)
                                          or _matches(labels.get(name, ''), SECRET_CHANGE_CAPTIONS)):
-                spec['secret_change_flag'] = {'field': name, 'value': page.scan.input_values.get(name) or 'on'}
+                spec['secret_change_flag'] = {'field': name, 'value': values.get(name) or 'on'}
+        own = (self.own or {}).get('providers', {}).get(provider, {}).get('fields', {})
+        for key, name in own.items():
+            # The host's profile names the field and the form holds it: found, whatever its caption says.
+            if key not in spec['fields'] and name in captions:
+                spec['fields'][key] = name
+        self.found.shown.setdefault(provider, {}).setdefault('captions', {}).update(
+            (name, caption) for name, caption in captions.items() if name not in spec['fields'].values())
 
     # -- comparing with the profiles
 
@@ -402,8 +541,11 @@ class Probe:
         return differs
 
 
-def draft_profile(found, base_name, base, login_form, host):
-    """A profile that extends ``base`` and overrides what this printer showed differently, with no secret."""
+def draft_profile(found, base_name, base, login_form, host, own=None):
+    """A profile that extends ``base`` and overrides what this printer showed differently, with no secret.
+
+    What the host's own profile already says (login, session cookie, logout, paths, words) is kept.
+    """
     draft = {'extends': base_name,
              'description': 'Draft by playbooks/probe.yml for %s (%s): check it with --check --diff on this printer '
                             'before using it for others' % (host, ', '.join(
@@ -446,6 +588,40 @@ def draft_profile(found, base_name, base, login_form, host):
             labels[kind] = [label] + list(base['labels'][kind])
     if labels:
         draft['labels'] = labels
+    if own is not None and own.get('name') != base_name:
+        _keep_own(draft, own, base)
+    return draft
+
+
+KEPT_FROM_OWN = ('login', 'logout', 'token_field', 'write_fields', 'timestamp_field', 'after_login', 'checkbox',
+                 'labels', 'status_values', 'messages', 'duration_pattern', 'device_time_format', 'token_time_format',
+                 'error_marker', 'lockout_threshold', 'request_spacing_seconds')
+
+
+def _keep_own(draft, own, base):
+    """What the host's own profile file says differently from the base stays in the draft (the probe adds to it)."""
+    for key in KEPT_FROM_OWN:
+        if key not in own or own[key] == base.get(key):
+            continue
+        if isinstance(own[key], dict) and isinstance(draft.get(key), dict):
+            draft[key] = dict(own[key], **draft[key])
+        elif key not in draft:
+            draft[key] = copy.deepcopy(own[key])
+    for provider, spec in (own.get('providers') or {}).items():
+        want = base['providers'].get(provider, {})
+        mine = draft.setdefault('providers', {}).setdefault(provider, {})
+        for key, value in spec.items():
+            if value == want.get(key):
+                continue
+            if key == 'fields':
+                mine['fields'] = dict(((name, field) for name, field in value.items()
+                                       if want.get('fields', {}).get(name) != field), **mine.get('fields', {}))
+            else:
+                mine.setdefault(key, copy.deepcopy(value))
+        if not mine:
+            draft['providers'].pop(provider)
+    if not draft.get('providers'):
+        draft.pop('providers', None)
     return draft
 
 
@@ -455,10 +631,19 @@ def _provider_keys(provider):
 
 
 def unknowns(found, logged_in):
-    """What a draft cannot know from a read-only look, named by profile key."""
+    """What a draft cannot know from a read-only look, named by profile key, with the words the pages showed."""
     missing = []
     if not logged_in:
-        return ['every OAuth page (no login was tried: run the probe again with this draft as cloudmail_profile_file)']
+        return ['every OAuth page (no login was tried: name the login fields in the draft\'s login section, or '
+                'learn the profile from a browser capture, docs/learn-profile.md, then run the probe again with it '
+                'as cloudmail_profile_file)']
+
+    def shown(provider, kind):
+        words = (found.shown.get(provider) or {}).get(kind) or []
+        if isinstance(words, dict):
+            words = ['%s=%r' % item for item in words.items()]
+        return ' (the page shows: %s)' % ', '.join(repr(w) if kind != 'captions' else w for w in words[:12]) \
+            if words else ''
     for provider in PROVIDER_NAMES:
         spec = found.providers.get(provider)
         if spec is None:
@@ -466,13 +651,15 @@ def unknowns(found, logged_in):
             continue
         for key in ('edit_path',) + (('register_path',) if provider == 'google' else ()):
             if not spec.get(key):
-                missing.append('providers.%s.%s' % (provider, key))
+                missing.append('providers.%s.%s%s' % (provider, key, shown(provider, 'links')))
         for key in FIELD_CAPTIONS[provider]:
-            if key not in spec['fields']:
-                missing.append('providers.%s.fields.%s' % (provider, key))
+            if key not in spec['fields'] and not (key == 'authorization_code' and not spec.get('register_path')):
+                missing.append('providers.%s.fields.%s%s' % (provider, key, shown(provider, 'captions')))
     for kind in ('connection_status', 'token_status'):
         if kind not in found.labels:
-            missing.append('labels.%s (no known status word on the status pages)' % kind)
+            labels = sorted(set(label for words in found.shown.values() for label in words.get('labels', [])))
+            missing.append('labels.%s and its status_values (no known status word on the status pages%s)' % (
+                kind, '; labels shown: %s' % ', '.join(repr(label) for label in labels[:12]) if labels else ''))
     # Shown only while an authorization is pending or after a failure: a read-only probe never sees them.
     missing.append('labels.message, user_code, user_code_expires_in, authorization_url, error_details '
                    '(shown only during an authorization; kept from the base profile)')
@@ -514,10 +701,12 @@ def run_probe(open_session, candidates, own, host, max_pages):
         return (check['holds_fields'], bool(check['form']), -len(probe.differences(candidates[name], check)), name)
     closest = max(sorted(candidates), key=closeness)
     login_form = next((checks[name] for name in [closest] + sorted(checks) if checks[name]['form']), None)
+    if login_form is None and probe.discovered:
+        login_form = {'form_path': probe.discovered['form_path'], 'form': probe.discovered}
     draft = None
     if not matching and (login_form or found.providers):
         base = candidates[closest]
-        draft = draft_profile(found, closest, base, login_form, host)
+        draft = draft_profile(found, closest, base, login_form, host, own)
     own_name = own['name'] if own else None
     result = {
         'family_guess': closest if (checks[closest]['form'] or found.providers) else None,

@@ -27,7 +27,7 @@ description:
   - The SMTP settings when the host has C(cloudmail_smtp_sender), as M(printfleet.cloudmail.smtp_settings) does it.
   - The start of the sign-in (with O(authorize=true)), as M(printfleet.cloudmail.oauth_authorize) with
     C(state=started) does it; in check mode nothing is started, and the plan (RV(planned_writes), and with C(--diff)
-    one diff per write, for the OAuth settings, SMTP settings, sign-in and Google code, secrets masked) shows what the real run
+    one diff per write, for the OAuth settings, the SMTP settings, the sign-in and the Google code, secrets masked) shows what the real run
     would write; an active token is left alone unless C(cloudmail_force_authorization) is true or
     it lapses within C(cloudmail_expiry_horizon_days). A Google printer whose code is in its own view of
     C(cloudmail_google_authorization_codes) gets that code entered right away, seconds after its own push, while the

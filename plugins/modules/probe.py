@@ -16,12 +16,17 @@ description:
     the profile's user and password fields, no password is sent at all, and the result says which built-in profile's
     login form the page matches instead. Without O(profile) and O(profile_file) the probe logs in only when exactly
     one built-in profile's login form matches.
-  - After the login, follows the Remote UI's own links from the portal, as the manual's menu path goes
-    (Settings/Registration, Send, OAuth 2.0 Settings), to find the OAuth pages. The walk is bounded by O(max_pages),
-    stays on the same host and port, uses GET only and never submits a form. It never follows a logout link, the
-    link next to the Microsoft endpoint (reading it would start an authorization), or a link whose query looks like
-    an action.
-  - Matches the manual's labels in English and French, and reports the family, the UI language, the model, the
+  - Read only by construction, as docs/real-devices.md ("What the probe reads") defines. Before any password it
+    reads C(/), the login form pages and what those load without a click (redirect, meta refresh, frames), and
+    finds the login form there by structure when no profile's login page answers. After the login it reads the
+    landing page, the profile's pages, and only the links or navigating buttons whose text names a step of the
+    manual's menu path (Settings/Registration, Send, OAuth 2.0 Settings in English, French or German, or the
+    untranslated shape C(OAuth 2.0 <word> (Microsoft|Google))) or the Edit / Register entry of an OAuth page.
+  - It never reads a link with a query string, a logout, the link next to the Microsoft endpoint (reading it
+    would start an authorization), or a link whose text or file name holds an action word; it never submits a
+    form. Every other link is listed in the notes, not read. The walk is bounded by O(max_pages) and stays on the
+    same host and port.
+  - Matches the manual's labels in English, French and German, and reports the family, the UI language, the model, the
     firmware and the C(Server) header where the pages show them, and which profiles (built-in ones and the host's
     profile file) describe what it saw.
   - Where no profile matches, writes a draft profile (YAML that C(extends) the closest built-in profile and overrides
@@ -99,7 +104,7 @@ probe:
       returned: always
       sample: isensys_mf
     ui_language:
-      description: The language of the Remote UI (C(en), C(fr)), from the page or the manual's words, or null.
+      description: The language of the Remote UI (for example C(en), C(fr), C(de)), from the page's C(lang) or the manual's words, or null.
       type: str
       returned: always
     model:

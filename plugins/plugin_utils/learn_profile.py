@@ -32,7 +32,6 @@ import json
 import os
 import re
 import sys
-from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url_for_tenant
@@ -52,7 +51,10 @@ TIMESTAMP_VALUE = re.compile(r'^\d{12,13}$')
 # Values that look generated (long hex or digit runs): tokens, never copied into a profile.
 GENERATED_VALUE = re.compile(r'^(?=.*\d)[A-Za-z0-9+/=_-]{16,}$')
 USER_CODE_VALUE = re.compile(r'^(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4,}(?:-[A-Z0-9]{4,})?$')
+LETTER_CODE_VALUE = re.compile(r'^[A-Z0-9]{6,}(?:-[A-Z0-9]{4,})?$|^[A-Z0-9]{4,}-[A-Z0-9]{4,}$')
 SHORTEST_SECRET = 4
+# A duration in units of the device's language: "14 min. 59 sek.", "14 分 59 秒" (lower case, as it is read).
+DURATION_SHAPE = re.compile(r'^\d+\s*(?P<minutes>[^\W\d_][^\d\s]*)\s*\d+\s*(?P<seconds>[^\W\d_][^\d\s]*)$')
 FIELD_ORDER = ('enabled', 'verify_server_certificate', 'add_cn_to_verification', 'authority_url', 'client_id',
                'client_secret', 'authorization_code')
 PROVIDER_KEY_ORDER = ('status_path', 'edit_path', 'authorization_flow', 'authorize_path', 'register_path', 'fields',
@@ -140,8 +142,10 @@ class Exchange:
                 if form.method == 'post' and urlsplit(urljoin(self.url, form.action or self.url)).path == path]
 
     def links(self):
+        """Every link target of the page, navigating onclick buttons too (menus and buttons, not only rows)."""
         if self._links is None:
-            self._links = self._read_with(_LinkParser()).links
+            body = self.body if 'html' in self.content_type.lower() else ''
+            self._links = [target for target, _text in Page(self.origin, self.path, self.status, body, {}).navigations()]
         return self._links
 
     def page(self, profile):
@@ -151,19 +155,6 @@ class Exchange:
     def cleared_cookie(self, name):
         return any(cookie == name and (not value or 'max-age=0' in attrs or '1970' in attrs)
                    for cookie, value, attrs in self.set_cookies)
-
-
-class _LinkParser(HTMLParser):
-    """Every link of a page, wherever it stands (menus and buttons too, not only next to a label)."""
-
-    def __init__(self):
-        HTMLParser.__init__(self, convert_charrefs=True)
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get('href')
-        if tag == 'a' and href:
-            self.links.append(href)
 
 
 def _headers(pairs):
@@ -309,6 +300,7 @@ class Learner:
         self._secret(dict(post.fields).get(user.name))
         extra, dropped = {}, []
         views = [exchange for exchange in self.exchanges[:post.number] if exchange.forms_posting_to(post.path)]
+        self._refused_login_text(candidates, post, views)
         for name, value in post.fields:
             if name in (user.name, password.name) or not name:
                 continue
@@ -325,11 +317,13 @@ class Learner:
         if session_cookie is None:
             self._missing('session cookie', 'the capture holds no cookies (exported without them); the session '
                           'cookie and the pages that set cookies are kept from the base profile')
-        # The client reads the form where it posts when the device serves it there, else where the person opened it.
-        if any(view.path == post.path for view in views):
-            page = next(view for view in reversed(views) if view.path == post.path)
+        # The page that held the form before the successful login, as a browser opened it (GET): never the
+        # answer to a refused login, which the client cannot open.
+        shown = [view for view in views if view.method == 'GET' and view.status == 200]
+        if any(view.path == post.path for view in shown):
+            page = next(view for view in reversed(shown) if view.path == post.path)
         else:
-            page = next((view for view in reversed(views) if view.method == 'GET'), page)
+            page = next((view for view in reversed(shown)), page)
         self.learnt['login'] = {'form_path': page.path, 'path': post.path, 'username_field': user.name,
                                 'password_field': password.name, 'extra_fields': extra}
         if session_cookie:
@@ -341,6 +335,19 @@ class Learner:
             self.notes.append('login fields %s change with every view (anti-forgery values): not written; the '
                               'client sends what the form holds' % ', '.join(dropped))
         return post
+
+    def _refused_login_text(self, candidates, accepted, views):
+        """The device's own text on the answer to a refused login (what it shows, not what the form holds)."""
+        shown = set(cell.text for view in views if view.method == 'GET' for cell in view.parsed.cells)
+        for post, _page, _form, _password in candidates:
+            if post.number >= accepted.number or post.set_cookies or post.location:
+                continue
+            texts = [cell.text for cell in post.parsed.cells if cell.text and cell.text not in shown
+                     and re.search(r'[^\W\d_]{3}', cell.text)]
+            if texts:
+                self.learnt.setdefault('messages', {})['login_failed'] = texts[0]
+                self._found('refused login', 'the device answers a wrong password with %r (%s)' % (texts[0], post.where))
+                return
 
     def _session_cookie(self, post):
         names = [name for name, _value, _attrs in post.set_cookies]
@@ -377,8 +384,15 @@ class Learner:
         controls = [control for control in form.inputs if control.name and control.kind != 'hidden']
         secret_input = next((c for c in controls if c.kind == 'password'), None)
         boxes = [c for c in controls if c.kind == 'checkbox']
-        before_secret = [c for c in boxes if secret_input is None or controls.index(c) < controls.index(secret_input)]
-        spec = {'edit_path': post.path, 'fields': {typed_key: typed_field}}
+        captions = page.page(self.reference).captions()
+        # The "change the secret" box is named like the secret field, wherever it stands in the form.
+        secret_caption = normalize_label(captions.get(secret_input.name, '')) if secret_input is not None else ''
+        flags = [c for c in boxes if secret_caption and secret_caption in normalize_label(captions.get(c.name, ''))]
+        if secret_input is not None and not flags and len(boxes) > 3:
+            flags = [c for c in boxes if controls.index(c) > controls.index(secret_input)][:1] or boxes[3:4]
+        before_secret = [c for c in boxes if c not in flags]
+        # The page holding the form (the client opens it, fills it and posts it where its action says).
+        spec = {'edit_path': page.path, 'fields': {typed_key: typed_field}}
         if len(before_secret) < 3:
             self._missing('%s settings' % provider, 'the settings form (%s) has %d check boxes, not the three '
                           '(use OAuth, verify the certificate, add CN) the profile needs' % (page.where, len(boxes)))
@@ -390,8 +404,7 @@ class Learner:
             if secret_input is not None:
                 spec['fields']['client_secret'] = secret_input.name
                 self._secret(dict(post.fields).get(secret_input.name))
-                after = [c for c in boxes if controls.index(c) > controls.index(secret_input)]
-                spec['secret_change_flag'] = {'field': after[0].name, 'value': after[0].value or 'on'} if after else None
+                spec['secret_change_flag'] = {'field': flags[0].name, 'value': flags[0].value or 'on'} if flags else None
             else:
                 self._missing('google settings', 'the settings form (%s) has no client secret field' % page.where)
         answer = ('a redirect to %s' % post.location) if post.location else 'a page (HTTP %d)' % post.status
@@ -435,6 +448,10 @@ class Learner:
     def _labels(self, views, provider):
         labels = self.learnt.setdefault('labels', {})
         words = self.reference['status_values']
+        if self.learnt.get('status_values'):
+            # A language the collection has no words for: this provider's pages show its words too.
+            self._learn_status_rows(views, provider)
+            return
         for key in ('connection_status', 'token_status'):
             if key in labels:
                 continue
@@ -451,9 +468,72 @@ class Learner:
                         view.path, labels[key], key.replace('_', ' '), view.where))
                     break
             else:
-                self._missing('status labels', 'no %s page shows a %s word the collection knows (%s); add the words '
-                              'the device shows under status_values.%s' % (provider, key.replace('_', ' '),
-                                                                           ' / '.join(sorted(known)), key))
+                if self._learn_status_rows(views, provider) and key in labels:
+                    continue
+                self._missing('status labels', 'no %s page shows a %s word the collection knows (%s), and the '
+                              'capture shows no row changing from before the sign-in to after it; add the words the '
+                              'device shows under status_values.%s' % (
+                                  provider, key.replace('_', ' '), ' / '.join(sorted(known)), key))
+
+    @staticmethod
+    def _rows(exchange):
+        """(label, value) rows of a page: a label cell (header, term, or text ending in a colon) and the cell after it."""
+        cells = exchange.parsed.cells
+        return [(cells[i].text.rstrip(' :'), cells[i + 1].text) for i in range(len(cells) - 1)
+                if cells[i].text and (cells[i].tag in ('th', 'dt', 'label') or cells[i].text.endswith(':'))
+                and cells[i + 1].tag not in ('th', 'dt')]
+
+    def _learn_status_rows(self, views, provider):
+        """Status rows in a language the collection has no words for, from what changed with the sign-in.
+
+        The status page before the settings were saved, and after the authorization: the rows whose
+        letters-only value changed, and that are no setting (their label is no caption of the settings
+        form), are the connection status and the token status, in the manual's order. Their words before
+        and after are learnt (inactive/unknown before, active/connected after; the word the authorization
+        page showed meanwhile is "authorizing").
+        """
+        posts = [post for _page, _form, post in self.forms_seen]
+        first = next((view for view in views if posts and view.number < posts[-1].number), None)
+        last = views[-1] if views else None
+        if first is None or last is None or first is last:
+            return False
+        captions = set(normalize_label(caption) for page, _form, _post in self.forms_seen
+                       for caption in page.page(self.reference).captions().values())
+        before = dict(self._rows(first))
+
+        def is_word(value):
+            return bool(value) and not re.search(r'\d|https?:', value) and re.search(r'[^\W\d_]', value)
+        # Before any check, a row may show "-": the word after must have letters, the one before no digits.
+        changed = [(label, before[label], value) for label, value in self._rows(last)
+                   if label in before and is_word(value) and not re.search(r'\d|https?:', before[label])
+                   and value != before[label] and normalize_label(label) not in captions]
+        if len(changed) < 2:
+            return False
+        labels = self.learnt.setdefault('labels', {})
+        words = self.learnt.setdefault('status_values', {})
+        (connection, was_connection, now_connection), (token, was_token, now_token) = changed[:2]
+        labels.setdefault('connection_status', connection)
+        labels.setdefault('token_status', token)
+        connection_words = words.setdefault('connection_status', {})
+        connection_words.setdefault('connected', [])
+        _add(connection_words['connected'], now_connection)
+        between = [value for view in views for label, value in self._rows(view)
+                   if label == connection and is_word(value) and value not in (now_connection,)]
+        for value in [was_connection] + between:
+            _add(connection_words.setdefault('unknown', []), value)
+        token_words = words.setdefault('token_status', {})
+        if is_word(was_token):
+            _add(token_words.setdefault('inactive', []), was_token)
+        _add(token_words.setdefault('active', []), now_token)
+        for exchange in self.device:
+            for label, value in self._rows(exchange) if 'html' in exchange.content_type else ():
+                if label == token and is_word(value) and value not in (was_token, now_token):
+                    _add(token_words.setdefault('authorizing', []), value)
+        self._found('status labels', '%s: the rows %r and %r change with the sign-in (%s): connection %s, token %s' % (
+            provider, connection, token, '%s to %s' % (first.where, last.where),
+            ' / '.join('%s=%r' % (key, value) for key, values in connection_words.items() for value in values),
+            ' / '.join('%s=%r' % (key, value) for key, values in token_words.items() for value in values)))
+        return True
 
     def _user_code_label(self, exchange):
         cells = exchange.parsed.cells
@@ -463,8 +543,11 @@ class Learner:
             self._secret(found.text)
             return found.label
         for index in range(1, len(cells)):
-            if USER_CODE_VALUE.match(cells[index].text) and cells[index - 1].text:
-                self._secret(cells[index].text)
+            code = cells[index].text
+            # A code of letters only ("XGMHGTKGL") counts where the device's instructions repeat it.
+            repeated = any(code in cell.text and cell is not cells[index] for cell in cells)
+            if cells[index - 1].text and (USER_CODE_VALUE.match(code) or LETTER_CODE_VALUE.match(code) and repeated):
+                self._secret(code)
                 return cells[index - 1].text.rstrip(' :')
         return None
 
@@ -480,6 +563,10 @@ class Learner:
             expires = self._duration_label(exchange)
             if expires:
                 self.learnt['labels'].setdefault('user_code_expires_in', expires)
+            if exchange.page(self.reference).find('message') is None:
+                message = next((label for label, value in self._rows(exchange) if 'https://' in value), None)
+                if message:
+                    self.learnt['labels'].setdefault('message', message)
             if exchange is post or exchange.path == spec.get('status_path'):
                 spec['authorization_flow'] = 'code_after_save'
                 self._found('microsoft authorization', 'the user code (%r) appears on the status page right after '
@@ -496,7 +583,17 @@ class Learner:
         pattern = re.compile(self.reference['duration_pattern'])
         cells = exchange.parsed.cells
         for index in range(1, len(cells)):
-            if re.search(r'\d', cells[index].text) and pattern.match(cells[index].text):
+            if re.search(r'\d', cells[index].text) and pattern.match(normalize_label(cells[index].text)):
+                return cells[index - 1].text.rstrip(' :')
+        # Units the collection has no words for ("14 Min. 59 Sek."): the pattern is learnt from the page.
+        for index in range(1, len(cells)):
+            shown = DURATION_SHAPE.match(normalize_label(cells[index].text))
+            if shown and not USER_CODE_VALUE.match(cells[index].text):
+                self.learnt['duration_pattern'] = (
+                    r'^\s*(?:(?P<minutes>\d+)\s*%s)?\s*(?:(?P<seconds>\d+)\s*%s)?\s*$'
+                    % (re.escape(shown.group('minutes')), re.escape(shown.group('seconds'))))
+                self._found('code expiry', '%r shows a duration as %r: duration_pattern learnt (it is matched '
+                            'against the text in lower case)' % (cells[index - 1].text, cells[index].text))
                 return cells[index - 1].text.rstrip(' :')
         return None
 
@@ -523,7 +620,8 @@ class Learner:
             if code_input is not None:
                 spec['fields']['authorization_code'] = code_input.name
                 self._secret(dict(submit.fields).get(code_input.name))
-            spec['register_path'] = submit.path
+            # The page holding the code form (the client opens it and posts where its action says).
+            spec['register_path'] = exchange.path
             self._found('google authorization', 'the authorization URL appears next to %r on %s (%s); the code is '
                         'posted as %s by %s' % (label, exchange.path, exchange.where,
                                                 code_input.name if code_input else '?', submit.where))
@@ -550,13 +648,23 @@ class Learner:
         for fields in hidden_sets:
             for name in tokens:
                 self._secret(fields.get(name))
-        added = {}
+        added, filled = {}, {}
         for _page, form, post in self.forms_seen:
             for name, value in post.fields:
-                if form.controls(name) or not name:
+                if not name:
                     continue
-                added.setdefault(name, set()).add(value)
+                held = form.controls(name)
+                if not held:
+                    added.setdefault(name, set()).add(value)
+                elif all(c.kind == 'hidden' and not c.value for c in held) and value:
+                    # The form held it empty and the browser posted a value: the page script filled it.
+                    filled.setdefault(name, set()).add(value)
         write_fields, stamp = {}, None
+        for name, values in sorted(filled.items()):
+            if all(TIMESTAMP_VALUE.match(value) for value in values):
+                stamp = name
+                self._found('page script fields', 'the form holds %s empty and the browser posts a millisecond '
+                            'time in it: the page script fills it on submit (timestamp_field)' % name)
         for name, values in sorted(added.items()):
             if all(TIMESTAMP_VALUE.match(value) for value in values):
                 stamp = name
@@ -595,6 +703,11 @@ class Learner:
                       'opens a log-out page); the logout is kept from the base profile' % cookie)
 
 
+def _add(words, word):
+    if word and word not in words:
+        words.append(word)
+
+
 def _same_value(posted, typed):
     return (posted or '').strip().rstrip('/').casefold() == (typed or '').strip().rstrip('/').casefold()
 
@@ -624,18 +737,37 @@ def closest_base(learnt, base_profiles):
     return max(sorted(base_profiles), key=agreement)
 
 
+WORD_KEYS = ('labels', 'status_values', 'messages')
+
+
+def _first(word, known):
+    """``word`` first in the list of translations ``known`` (None when it is known already)."""
+    if normalize_label(word) in [normalize_label(text) for text in known]:
+        return None
+    return [word] + list(known)
+
+
 def overrides(learnt, base):
-    """Only what differs from ``base``; learnt labels go first in the base's list of translations."""
+    """Only what differs from ``base``; learnt words go first in the base's lists of translations."""
     result = {}
     for key, value in learnt.items():
-        if key == 'labels':
-            labels = {}
-            for name, label in value.items():
-                known = base['labels'].get(name, [])
-                if normalize_label(label) not in [normalize_label(text) for text in known]:
-                    labels[name] = [label] + list(known)
-            if labels:
-                result['labels'] = labels
+        if key in ('labels', 'messages'):
+            words = dict((name, _first(word, base.get(key, {}).get(name, []))) for name, word in value.items())
+            words = dict((name, texts) for name, texts in words.items() if texts)
+            if words:
+                result[key] = words
+        elif key == 'status_values':
+            kinds = {}
+            for kind, normalized in value.items():
+                known = base.get(key, {}).get(kind, {})
+                for name, shown in normalized.items():
+                    texts = list(known.get(name, []))
+                    for word in reversed(shown):
+                        texts = _first(word, texts) or texts
+                    if texts != list(known.get(name, [])):
+                        kinds.setdefault(kind, {})[name] = texts
+            if kinds:
+                result[key] = kinds
         elif isinstance(value, dict) and isinstance(base.get(key), dict) and value:
             inner = overrides(value, base[key])
             if inner:
@@ -645,17 +777,76 @@ def overrides(learnt, base):
     return result
 
 
+def foreign_constants(learnt, base):
+    """What ``base`` would post that the firmware's own forms do not hold, by profile key (from the capture)."""
+    foreign = ['login.extra_fields.%s' % name for name in base['login'].get('extra_fields') or {}
+               if name not in learnt.get('login', {}).get('extra_fields', {})]
+    if 'write_fields' in learnt:
+        foreign += ['write_fields.%s' % name for name in base.get('write_fields') or {}
+                    if name not in learnt['write_fields']]
+        if base.get('timestamp_field') and base['timestamp_field'] != learnt.get('timestamp_field'):
+            foreign.append('timestamp_field %s' % base['timestamp_field'])
+    return foreign
+
+
+def _root_profile(profile_dir):
+    import yaml
+    with open(os.path.join(profile_dir, '_base.yml'), encoding='utf-8') as handle:
+        return yaml.safe_load(handle)
+
+
 def learn(capture_path, typed, profile_dir=device_profiles.PROFILE_DIR):
-    """(profile override with ``extends``, report text, steps not found) for a capture."""
+    """(profile override with ``extends``, the learner with its report, the base's name) for a capture.
+
+    The profile extends the closest built-in profile and overrides what differs. Where that profile would
+    post fields the capture shows the firmware's forms do not hold (another family's bookkeeping), it
+    extends ``_base`` (the shared words) instead and names every page, field and bookkeeping value itself.
+    """
     exchanges = read_capture(capture_path)
     base_profiles = dict((name, device_profiles.resolve_profile(name, profile_dir=profile_dir))
                          for name in device_profiles.profile_names(profile_dir))
     learner = Learner(exchanges, typed, base_profiles)
     learnt = learner.learn()
     base_name = closest_base(learnt, base_profiles)
+    base = base_profiles[base_name]
+    login = learnt['login']
+    if login.get('form_path') == '/' and base['login']['path'] == login['path'] and base['login'].get('form_path'):
+        # The person opened the device's address, which shows the family's login form: its own page is kept
+        # (the client checks it holds the fields before any password is sent).
+        login['form_path'] = base['login']['form_path']
     profile = {'extends': base_name,
                'description': 'Learnt from the browser capture %s' % os.path.basename(capture_path)}
-    profile.update(overrides(learnt, base_profiles[base_name]))
+    foreign = foreign_constants(learnt, base)
+    if not foreign:
+        profile.update(overrides(learnt, base))
+        return profile, learner, base_name
+    if not learnt['login'].get('session_cookie'):
+        raise LearnError(
+            'the capture holds no cookies (it was exported without them), and this firmware is no built-in family '
+            'whose session cookie could be kept: nothing written. Export the capture again with its cookies: in '
+            'Chrome or Edge, the Network tab\'s "Export HAR (with sensitive data)" (enable "Allow to generate HAR '
+            'with sensitive data" in the DevTools settings first); in Firefox, "Save All As HAR". The learner '
+            'writes no cookie value, only the cookie\'s name')
+    full = device_profiles.deep_merge(
+        dict((key, value) for key, value in base.items() if key not in ('name', 'description', 'sources', 'extends')
+             + WORD_KEYS),
+        dict((key, value) for key, value in learnt.items() if key not in WORD_KEYS))
+    full['write_fields'] = learnt.get('write_fields', {})
+    full['timestamp_field'] = learnt.get('timestamp_field')
+    full['login']['extra_fields'] = learnt['login'].get('extra_fields', {})
+    if 'off' not in learnt.get('checkbox', {}):
+        # A browser sends nothing for an unticked box; another family's "off" value is no field of this form.
+        full['checkbox']['off'] = None
+    full.update((key, learnt[key]) for key in WORD_KEYS if key in learnt)
+    # The e-mail (SMTP) pages are not in the capture: another family's would be no page of this firmware.
+    full.pop('mail', None)
+    profile['extends'] = '_base'
+    profile.update(overrides(full, _root_profile(profile_dir)))
+    learner.notes.append('%s would post %s, which no form of this firmware holds: the profile extends _base (the '
+                         'shared words) and names every page, field and bookkeeping value itself; it has no e-mail (SMTP) '
+                         'pages (the procedure does not open them: leave cloudmail_smtp_sender unset, or record them '
+                         'too), and where the capture shows no logout it is %s\'s' % (
+                             base_name, ', '.join(foreign), base_name))
     return profile, learner, base_name
 
 
@@ -669,8 +860,10 @@ def render_report(capture_path, output_path, profile, learner, base_name):
     missing = ['  - %s: %s' % step for step in learner.missing]
     lines += ['', 'Not found:'] + (missing or ['  - nothing: every step of the procedure is in the capture'])
     lines += ['', 'Not visible in a browser capture, kept from %s: the value of an unticked check box, the pause '
-              'between requests the firmware needs, the texts of refused logins and writes; the e-mail (SMTP) pages, '
-              'which the procedure does not open.' % base_name]
+              'between requests the firmware needs, the texts of refused writes and of a lockout%s; the e-mail (SMTP) '
+              'pages, which the procedure does not open%s.' % (
+                  profile['extends'], '' if 'login_failed' in profile.get('messages', {}) else ' and of refused logins',
+                  '' if profile['extends'] == base_name else ' (this profile has none)')]
     if learner.notes:
         lines += ['', 'Notes:'] + ['  - %s' % note for note in learner.notes]
     lines += ['', 'Secrets: no value from the capture that could be secret (%d checked: passwords, cookies, '

@@ -205,6 +205,21 @@ class Browser:
         await self._click(f'Array.from(document.querySelectorAll("input[type=submit], button")).filter(function (b) {{'
                           f' return {test}; }})[0]', value or 'submit')
 
+    async def click_button(self, caption):
+        """Click a button by its caption: an <input type=button> (often an onclick that navigates) or a <button>."""
+        await self._click(f'Array.from(document.querySelectorAll("input[type=button], button")).filter(function (b) {{'
+                          f' return (b.value || b.textContent).trim() === {json.dumps(caption)}; }})[0]', caption)
+
+    async def wait_for(self, expression, seconds=30):
+        """Wait until ``expression`` holds in the page (a meta refresh or a script has moved on)."""
+        deadline = time.monotonic() + seconds
+        while not await self.evaluate(f'(function () {{ try {{ return !!({expression}); }} catch (e) {{ return false; }} }})()'):
+            if time.monotonic() > deadline:
+                raise AssertionError(f'{expression} never held on {await self.evaluate("location.href")}')
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.3)
+        await asyncio.gather(*self.body_tasks)
+
     async def _click(self, locate, what):
         async def click():
             found = await self.evaluate(f'(function () {{ var e = {locate}; if (!e) {{ return false; }}'

@@ -212,7 +212,7 @@ def test_a_capture_missing_a_step_is_reported_by_name(one_capture, collections_p
     run = learn(collections_path, tmp_path / 'sanitized.har', tmp_path / 'sanitized.yml', *typed)
     assert run.returncode == 3, run.stdout + run.stderr
     assert '  - session cookie: the capture holds no cookies' in run.stdout
-    assert '  - login: form at /login' in run.stdout and '  - logout: GET /logout' in run.stdout
+    assert '  - login: form at / (' in run.stdout and '  - logout: GET /logout' in run.stdout
     assert yaml.safe_load((tmp_path / 'sanitized.yml').read_text()) == {
         'extends': 'imagerunner_advance', 'description': 'Learnt from the browser capture sanitized.har'}
 

@@ -196,3 +196,67 @@ def test_unknown_firmware_gets_a_draft_that_drives_oauth_info(simulated_fleet, r
         assert rows[host]['profile_match'] == str(second_drafts[host]), rows[host]
         assert rows[host]['draft_profile'] == ''
     assert_read_only(fleet, run)
+
+
+def test_side_effect_links_of_every_kind_are_never_read_after_a_rollout(simulated_fleet, run_playbook, tmp_path):
+    """Pages full of GET links that act (delete the token, reset, reboot, start an authorization; in seven
+    languages, with neutral text, an icon only, a bare .cgi, the action only in the path or the query, an
+    onclick button): the probe run after a good rollout reads none of them, and every token stays active."""
+    printers = [(family, language, 'microsoft', 'destructive_links', None)
+                for family in (ADVANCE, MF) for language in ('en', 'fr')]
+    fleet = mixed_fleet(simulated_fleet, printers, auto_approve_seconds=1, poll_interval=1)
+    # The rollout itself reads no such link either: the tokens it obtains are still there when it ends.
+    rollout = run_playbook('rollout.yml', fleet.inventory_path, extra_vars={
+        'cloudmail_report_dir': str(tmp_path / 'rollout'), 'cloudmail_authorization_timeout': 60}, timeout=300)
+    # The simulated person signs in for each printer (auto_approve_seconds: the operator's step of the rollout).
+    assert rollout.returncode == 0, rollout.output
+    tokens = {name: fleet.control.printer(name)['token']['microsoft']['status'] for name in fleet.printers}
+    assert set(tokens.values()) == {'active'}, tokens
+    for name in fleet.printers:
+        assert fleet.control.printer(name)['counters']['side_effect_reads'] == 0
+        fleet.control.reset(name)
+
+    run, rows = probe(run_playbook, fleet.inventory_path, tmp_path / 'reports')
+    assert run.returncode == 0, run.output
+    assert_read_only(fleet, run, tokens)
+    for name in fleet.printers:
+        state = fleet.control.printer(name)
+        assert state['counters']['side_effect_reads'] == 0, (name, state['counters'])
+        assert state['token']['microsoft']['status'] == 'active', (name, state['token'])
+        # The built-in family is still recognised, and the pages were read through the menu.
+        assert rows[name]['profile_match'] == state['family'], rows[name]
+
+
+@pytest.mark.parametrize('family, language, variant', [(ADVANCE, 'fr', 'code_after_save'), (MF, 'en', '')])
+def test_a_probe_with_its_own_draft_names_the_built_in_profile_and_the_draft_drives_a_rollout(
+        family, language, variant, simulated_fleet, run_playbook, tmp_path):
+    """A plain printer of a built-in family (or one whose sign-in starts after the save): the probe with its own
+    draft still says which built-in profile matches, the draft signs the printer in, and after the rollout the
+    probe calls the draft matching."""
+    fleet = mixed_fleet(simulated_fleet, [(family, language, 'microsoft', variant, None)], auto_approve_seconds=1,
+                        poll_interval=1)
+    run, rows = probe(run_playbook, fleet.inventory_path, tmp_path / 'first')
+    assert run.returncode == 0, run.output
+    row = rows['printer-0001']
+    if variant:
+        assert row['profile_match'] == 'none', row
+        draft_file = Path(row['draft_profile'].split(' (')[0])
+    else:
+        assert row['profile_match'] == family, row
+        draft_file = write_yaml(tmp_path / 'draft.yml', {'extends': family, 'description': 'own draft'})
+    inventory = inventory_with(fleet, tmp_path / 'own.yml', **{'printer-0001': {'cloudmail_profile_file': str(draft_file)}})
+    run, rows = probe(run_playbook, inventory, tmp_path / 'second')
+    assert run.returncode == 0, run.output
+    row = rows['printer-0001']
+    assert row['profile_match'] == str(draft_file), row
+    if not variant:
+        assert 'no built-in profile matches' not in row['probe_notes'], row
+    rollout = run_playbook('rollout.yml', inventory, extra_vars={'cloudmail_report_dir': str(tmp_path / 'rollout'),
+                                                                 'cloudmail_authorization_timeout': 60}, timeout=300)
+    assert rollout.returncode == 0, rollout.output
+    assert fleet.control.printer('printer-0001')['token']['microsoft']['status'] == 'active'
+    fleet.control.reset('printer-0001')
+    run, rows = probe(run_playbook, inventory, tmp_path / 'third')
+    assert run.returncode == 0, run.output
+    assert rows['printer-0001']['profile_match'] == str(draft_file), rows['printer-0001']
+    assert_read_only(fleet, run, {'printer-0001': 'active'})

@@ -124,7 +124,7 @@ def test_status_page_variants(simulated_fleet):
     orders = []
     for _view in range(2):
         text = browser.get('/rps/oauthms.cgi').text
-        orders.append([name for name in re.findall(r'<h2>OAuth 2.0 (?:\((\w+)\) Settings|Settings \((\w+)\))</h2>', text)])
+        orders.append(re.findall(r'<h2>OAuth 2.0 (?:\((\w+)\) Settings|Settings \((\w+)\))</h2>', text))
         assert f'<output><input type="text" readonly value="{code}" size="12"></output>' in text
         assert re.search(r'<th>User Code Expires In</th><td><output>1?\d:\d\d</output></td>', text)
         assert text.count('<th>Token Status</th>') == 2                 # the same labels in both sections

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the user guide's table of inventory variables from schemas/printer.schema.json (the one source).
 
     python tests/utils/variables_table.py          # rewrite the table in docs/user-guide.md

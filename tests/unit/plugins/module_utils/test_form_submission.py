@@ -7,31 +7,14 @@ HTTP is scripted (requests.Session.request replaced); the real session, page par
 from __future__ import annotations
 
 import pytest
-import requests
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import PageNotUnderstoodError
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
 
-from test_remote_ui import ScriptedDevice, html_response, session
+from ansible_collections.printfleet.cloudmail.tests.unit.plugins.module_utils.scripted_device import html_response, session
 
 IRA = resolve_profile('imagerunner_advance')
 EDIT = '/rps/oauthmsedit.cgi'
-
-
-@pytest.fixture(name='device')
-def scripted_device(monkeypatch):
-    scripted = ScriptedDevice()
-
-    def request(http, method, url, **kwargs):
-        return scripted(http, method, url, **kwargs)
-
-    monkeypatch.setattr(requests.Session, 'request', request)
-    return scripted
-
-
-@pytest.fixture(name='sleeps')
-def recorded_sleeps():
-    return []
 
 
 def posted(device, sleeps, body, values, profile=IRA, field='OAuthUse'):

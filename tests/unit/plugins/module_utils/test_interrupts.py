@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import SessionInterruptedError
 
-from test_remote_ui import HOST, device, html_response, session, sleeps  # noqa: F401 - fixtures
+from ansible_collections.printfleet.cloudmail.tests.unit.plugins.module_utils.scripted_device import HOST, html_response, session
 
 
 @pytest.fixture(autouse=True)

@@ -109,5 +109,5 @@ def test_failure_reason_from_the_reply(result, reply, reason):
 def test_the_printers_own_no_token_message_is_its_own_reason():
     texts = ['The OAuth 2.0 token is not active.', "Le jeton OAuth 2.0 n'est pas actif."]
     assert mail_failure_reason('failed', 'The OAuth 2.0 token is not active. Authorize again.', texts) == 'token_inactive'
-    assert mail_failure_reason('failed', "Le jeton OAuth 2.0 n’est pas actif. Recommencez.", texts) == 'token_inactive'
+    assert mail_failure_reason('failed', "Le jeton OAuth 2.0 n\u2019est pas actif. Recommencez.", texts) == 'token_inactive'
     assert mail_failure_reason('failed', 'smtp.office365.com:587 does not answer', texts) == 'connection_failed'

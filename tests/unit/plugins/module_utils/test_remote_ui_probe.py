@@ -11,8 +11,8 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui_pro
     Findings,
     Probe,
     draft_profile,
-    scan,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import (
     deep_merge,
     profile_problems,
@@ -23,27 +23,58 @@ MF = resolve_profile('isensys_mf')
 AVOID = {'/logout.cgi', '/m_oauth_ms_auth.html'}
 
 
-@pytest.mark.parametrize('target, text', [
-    ('/logout.cgi', 'Log Out'),                       # the profile's logout page
-    ('/bye.cgi', 'Déconnexion'),                      # a logout by its words, in French
-    ('/cgi/x.cgi', 'Sign out'),
-    ('/m_oauth_ms_auth.html', 'Authorize'),           # starts a device authorization
-    ('/other_auth.cgi', 'Autoriser'),                 # the same link on other firmware, by its words
-    ('/cgi/page.cgi?Flag=Exec_Data', 'Apply'),        # a query that looks like an action
-    ('/cgi/page.cgi?reset=1', 'Details'),
-    ('/style.css', 'style'),
-])
-def test_links_that_could_change_state_are_never_followed(target, text):
-    assert not Probe._may_follow(target, text, AVOID)
+def _probe():
+    probe = Probe(None, {'isensys_mf': MF})
+    probe._avoid = AVOID
+    return probe
 
 
-@pytest.mark.parametrize('target, text', [
-    ('/m_oauth_ms.html', 'Réglages OAuth 2.0 (Microsoft)'),
-    ('/cgi/menu.cgi?page=send&lang=fr', 'Envoi'),
-    ('/m_oauth_gg_reg.html', 'Mémoriser'),
+@pytest.mark.parametrize('target, text, role', [
+    ('/logout.cgi', 'Log Out', None),                       # the profile's logout page
+    ('/bye.cgi', 'Déconnexion', None),                      # a logout by its words, in French
+    ('/cgi/x.cgi', 'Abmelden', None),
+    ('/m_oauth_ms_auth.html', 'Authorize', 'microsoft'),    # starts a device authorization
+    ('/other_auth.cgi', 'Autorisieren', 'microsoft'),       # the same link on other firmware, by its words
+    ('/cgi/page.cgi?Flag=Exec_Data', 'Send', None),         # a query: never read, whatever the text
+    ('/cgi/menu.cgi?page=send', 'Envoi', None),
+    ('/style.css', 'Send', None),
+    # side-effect GET links: neutral text, an icon, a bare .cgi, the action in the path, the text or both
+    ('/x01.cgi', 'OK', None),
+    ('/trash.cgi', '', None),
+    ('/sys/reboot.cgi', 'Details', None),
+    ('/oauth_ms_tokdel.cgi', 'Delete Authorization Information', 'microsoft'),
+    ('/a.cgi', 'Autorisierungsinformationen löschen', 'microsoft'),
+    ('/b.cgi', "Supprimer les informations d'autorisation", 'microsoft'),
+    ('/c.cgi', 'Elimina le informazioni di autorizzazione', None),
+    ('/d.cgi', 'Eliminar la información de autorización', None),
+    ('/e.cgi', 'Autorisatiegegevens verwijderen', None),
+    ('/f.cgi', '認証情報を削除', None),
+    ('/g.cgi', 'OAuth 2.0 (Microsoft) zurücksetzen', None),   # shaped like a menu entry, but an action word
+    ('/h.cgi', 'Reset OAuth 2.0 (Google)', None),
+    ('/oauth_edit_del.cgi', 'Edit', 'microsoft'),            # a menu word, but an action in the path
+    ('/m_oauth_ms_edit.html', 'Edit', None),                # Edit only on an OAuth status page
+    ('/m_oauth_gg_reg.html', 'Register', 'microsoft'),      # Register only on the Google page
 ])
-def test_navigation_links_are_followed(target, text):
-    assert Probe._may_follow(target, text, AVOID)
+def test_links_that_are_no_step_of_the_menu_path_are_never_read(target, text, role):
+    assert _probe()._menu_step(target, text, role, False) is None
+
+
+def test_the_link_next_to_the_endpoint_is_never_read_whatever_its_text():
+    assert _probe()._menu_step('/m_oauth_ms_signin.html', 'Weiter', 'microsoft', True) is None
+
+
+@pytest.mark.parametrize('target, text, role, step', [
+    ('/m_oauth_ms.html', 'Réglages OAuth 2.0 (Microsoft)', None, 'microsoft'),
+    ('/webui/ms.html', 'OAuth 2.0-Einstellungen (Microsoft)', None, 'microsoft'),
+    ('/webui/gg.html', 'OAuth 2.0設定（Google）', None, 'google'),                  # no Japanese words: the shape
+    ('/webui/gg.html', 'Impostazioni OAuth 2.0 (Google)', None, 'google'),
+    ('/webui/send.html', 'Senden', None, 'menu'),
+    ('/webui/settings.html', 'Einstellungen/Registrierung', None, 'menu'),
+    ('/m_oauth_gg_reg.html', 'Mémoriser', 'google', 'register:google'),
+    ('/webui/ms_form.html', 'Bearbeiten', 'microsoft', 'edit:microsoft'),
+])
+def test_menu_path_entries_are_read(target, text, role, step):
+    assert _probe()._menu_step(target, text, role, False) == step
 
 
 def test_links_to_another_host_port_or_scheme_are_left_alone():
@@ -56,13 +87,13 @@ def test_links_to_another_host_port_or_scheme_are_left_alone():
 
 
 def test_inputs_get_the_caption_shown_before_them_in_any_layout():
-    found = scan('<html lang="fr-FR"><TABLE><TR><TD>Utiliser OAuth 2.0 (Microsoft)&nbsp;:<TD>'
+    found = Page('h', '/', 200, '<html lang="fr-FR"><TABLE><TR><TD>Utiliser OAuth 2.0 (Microsoft)&nbsp;:<TD>'
                  '<input type=hidden name=i5001 value=0><INPUT TYPE=checkbox NAME=i5001 value=1>'
                  '<script>var label = "Microsoft Entra ID";</script>'
                  '<div><span>Microsoft Entra ID</span> <span><input name="i5004" value="https://x"></span></div>'
-                 '<a href="/m.cgi">Log <b>Out</b></a></TABLE>')
+                 '<a href="/m.cgi">Log <b>Out</b></a></TABLE>', MF)
     assert found.language == 'fr'
-    assert found.captions == {'i5001': 'Utiliser OAuth 2.0 (Microsoft) :', 'i5004': 'Microsoft Entra ID'}
+    assert found.captions() == {'i5001': 'Utiliser OAuth 2.0 (Microsoft) :', 'i5004': 'Microsoft Entra ID'}
     assert found.links == [('/m.cgi', 'Log Out')]
 
 

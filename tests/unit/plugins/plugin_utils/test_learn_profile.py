@@ -7,6 +7,7 @@ The captures recorded by a real browser from the simulator are in tests/playbook
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -147,3 +148,96 @@ def test_cookies_listed_apart_as_firefox_and_chromium_also_save_them(tmp_path):
     report, missing = write_outputs(str(path), str(tmp_path / 'p.yml'), None, {'authority_url': AUTHORITY})
     assert [step for step, _text in missing] == ['google settings']
     assert 'session cookie sessid' in report and SESSION not in report
+
+
+def unknown_firmware_capture(tmp_path, cookies=True):
+    """A German UI of a firmware no built-in profile describes: form pages apart from their post targets, a login
+    nonce, a mistyped password first, a time field the page script fills and a commit field it adds."""
+    cookie = 'SID=%s' % SESSION if cookies else None
+
+    def signin(nonce, note=''):
+        return ('%s<form method="post" action="/auth.cgi"><input type="hidden" name="nonce" value="%s">'
+                '<input type="text" name="usr_id"><input type="password" name="usr_pw"><input type="submit"></form>'
+                % (note, nonce))
+
+    def status(connection, token):
+        return ('<input type="button" value="Bearbeiten" onclick="location.href=\'/ms_form.html\'"><table>'
+                '<tr><th>OAuth 2.0 (Microsoft) verwenden</th><td>%s</td></tr>'
+                '<tr><th>Endpunkt</th><td>- <a href="/ms_go.cgi">Anmelden</a></td></tr>'
+                '<tr><th>Verbindung</th><td>%s</td></tr><tr><th>Token</th><td>%s</td></tr>'
+                '<tr><th>Gerätezeit</th><td>03.12.2026 11:0%d</td></tr></table>'
+                % ('Ein' if token != 'Ohne' else 'Aus', connection, token, len(token)))
+    form = ('<form method="post" action="/ms_save.cgi"><input type="hidden" name="ftok" value="%s">'
+            '<input type="hidden" name="zeit" value=""><table>'
+            '<tr><th>OAuth 2.0 (Microsoft) verwenden</th><td><input type="checkbox" name="ms_use" value="true"></td></tr>'
+            '<tr><th>Zertifikat prüfen</th><td><input type="checkbox" name="ms_cert" value="true"></td></tr>'
+            '<tr><th>CN prüfen</th><td><input type="checkbox" name="ms_cn" value="true"></td></tr>'
+            '<tr><th>Endpunkt</th><td><input type="text" name="ms_url" value=""></td></tr></table>'
+            '<button type="button" onclick="wxSubmit(this.form)">OK</button></form>' % TOKEN)
+    code = ('<table><tr><th>Token</th><td>Warten</td></tr><tr><th>Meldung</th><td>Öffnen Sie '
+            'https://microsoft.com/devicelogin und geben Sie AB3D-EF7H ein</td></tr><tr><th>Benutzercode</th>'
+            '<td>AB3D-EF7H</td></tr><tr><th>Läuft ab in</th><td>14 Min. 59 Sek.</td></tr></table>')
+    set_cookie = cookie + '; Path=/; HttpOnly' if cookies else None
+    entries = [
+        entry('GET', '/', 302, location='/signin.html'),
+        entry('GET', '/signin.html', body=signin('n1')),
+        entry('POST', '/auth.cgi', posted='nonce=n1&usr_id=7654321&usr_pw=wrong-pass',
+              body=signin('n2', '<p>Kennwort falsch.</p>')),
+        entry('POST', '/auth.cgi', 302, posted='nonce=n2&usr_id=7654321&usr_pw=%s' % PASSWORD, set_cookie=set_cookie,
+              location='/portal.html'),
+        entry('GET', '/portal.html', body='<a href="/ms.html">OAuth 2.0-Einstellungen (Microsoft)</a>', cookie=cookie),
+        entry('GET', '/ms.html', body=status('-', 'Ohne'), cookie=cookie),
+        entry('GET', '/ms_form.html', body=form, cookie=cookie),
+        entry('POST', '/ms_save.cgi', 302, posted='ftok=%s&zeit=1733222222222&ms_use=true&ms_cert=true&ms_url=%s'
+              '&commit=1' % (TOKEN, AUTHORITY.replace(':', '%3A').replace('/', '%2F')), cookie=cookie,
+              location='/ms.html'),
+        entry('GET', '/ms.html', body=status('Prüfung', 'Ohne'), cookie=cookie),
+        entry('GET', '/ms_go.cgi', body=code, cookie=cookie),
+        entry('GET', '/ms.html', body=status('Verbunden', 'Gültig'), cookie=cookie),
+        entry('GET', '/logout.cgi', 302, cookie=cookie, location='/signin.html'),
+    ]
+    path = tmp_path / 'capture.har'
+    path.write_text(json.dumps({'log': {'version': '1.2', 'entries': entries}}))
+    return path
+
+
+def test_an_unknown_firmware_in_an_unknown_language_is_learnt_from_what_the_browser_did(tmp_path):
+    output = tmp_path / 'learnt.yml'
+    report, _missing = write_outputs(str(unknown_firmware_capture(tmp_path)), str(output), None,
+                                     {'authority_url': AUTHORITY})
+    profile = yaml.safe_load(output.read_text())
+    # No built-in family's bookkeeping (i0012, uri, Flag, CoreNXAction, Dummy) is inherited.
+    assert profile['extends'] == '_base'
+    assert profile['write_fields'] == {'commit': '1'} and profile['timestamp_field'] == 'zeit'
+    # The page that held the login form before the successful login, not the answer to the mistyped password.
+    assert profile['login'] == {'form_path': '/signin.html', 'path': '/auth.cgi', 'username_field': 'usr_id',
+                                'password_field': 'usr_pw', 'extra_fields': {}, 'session_cookie': 'SID'}
+    microsoft = profile['providers']['microsoft']
+    assert (microsoft['edit_path'], microsoft['status_path'], microsoft['authorize_path']) == (
+        '/ms_form.html', '/ms.html', '/ms_go.cgi')
+    assert microsoft['fields'] == {'enabled': 'ms_use', 'verify_server_certificate': 'ms_cert',
+                                   'add_cn_to_verification': 'ms_cn', 'authority_url': 'ms_url'}
+    assert profile['token_field'] == 'ftok' and profile['checkbox'] == {'on': 'true', 'off': None}
+    assert profile['labels']['connection_status'][0] == 'Verbindung'
+    assert profile['labels']['token_status'][0] == 'Token'
+    assert profile['labels']['user_code'][0] == 'Benutzercode'
+    assert profile['labels']['user_code_expires_in'][0] == 'Läuft ab in'
+    assert profile['labels']['message'][0] == 'Meldung'
+    words = profile['status_values']
+    assert words['token_status']['inactive'][0] == 'Ohne' and words['token_status']['active'][0] == 'Gültig'
+    assert words['token_status']['authorizing'][0] == 'Warten'
+    assert words['connection_status']['connected'][0] == 'Verbunden'
+    assert {'-', 'Prüfung'} <= set(words['connection_status']['unknown'])
+    assert 'Active' in words['token_status']['active']      # the base's words stay for other printers
+    assert profile['messages']['login_failed'][0] == 'Kennwort falsch.'
+    assert re.match(profile['duration_pattern'], '14 min. 59 sek.').group('minutes') == '14'
+    assert 'mail' not in profile
+    for secret in (PASSWORD, SESSION, TOKEN, '7654321', 'AB3D-EF7H', 'wrong-pass'):
+        assert secret not in output.read_text() and secret not in report
+
+
+def test_a_capture_without_cookies_of_an_unknown_firmware_is_refused_with_how_to_export_one(tmp_path):
+    with pytest.raises(LearnError, match=r'Export HAR \(with sensitive data\)'):
+        write_outputs(str(unknown_firmware_capture(tmp_path, cookies=False)), str(tmp_path / 'p.yml'), None,
+                      {'authority_url': AUTHORITY})
+    assert not (tmp_path / 'p.yml').exists()
