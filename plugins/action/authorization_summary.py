@@ -9,6 +9,7 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import (
     operator_text,
     pending_row,
@@ -39,7 +40,7 @@ class ActionModule(ActionBase):
             'pending_var': {'type': 'str', 'default': 'printer_pending'},
             'error_var': {'type': 'str', 'default': 'printer_error'},
             'interactive': {'type': 'raw', 'default': 'auto'},
-            'wait_timeout': {'type': 'float', 'default': 900},
+            'wait_timeout': {'type': 'float', 'default': AUTHORIZATION_TIMEOUT},
             'report_dir': {'type': 'path'},
             'report_slice': {'type': 'str', 'default': 'all'},
         })[1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ansible.utils.display import Display
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import authorization_failure
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import (
     STILL_WAITING,
@@ -32,7 +33,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_val
 __metaclass__ = type
 
 display = Display()
-AUTHORIZE = 'printfleet.cloudmail.oauth_authorize'
+AUTHORIZE = 'authorize'  # the step of the outcome facts
 PENDING_FACTS = ('printer_pending', 'printer_error', 'printer_authorization')
 
 
@@ -43,7 +44,7 @@ class ActionModule(FleetAction):
     NAME = 'authorization_wait'
     DEFAULT_HOSTS = 'ansible_play_batch'
     NOTHING_DONE = 'nothing was sent to the printer'
-    EXTRA_OPTIONS = {'timeout': {'type': 'float', 'default': 900},
+    EXTRA_OPTIONS = {'timeout': {'type': 'float', 'default': AUTHORIZATION_TIMEOUT},
                      'interval': {'type': 'float', 'default': 5},
                      'progress_every': {'type': 'float', 'default': 20},
                      'codes': {'type': 'dict', 'default': {}, 'no_log': True},
@@ -64,7 +65,7 @@ class ActionModule(FleetAction):
             if facts.get('printer_pending') and not facts.get('printer_error'):
                 pending[host] = plain(facts.get('printer_authorization') or {})
         printers, refused = self.checked_printers(pending, task_vars, raws)
-        updates = dict((host, failure_facts(outcome['msg'], 'printfleet.cloudmail.validate_inventory', ''))
+        updates = dict((host, failure_facts(outcome['msg'], '', '', step='validate'))
                        for host, outcome in refused.items())
         codes = dict((str(host), str(code)) for host, code in (options['codes'] or {}).items())
         secrets = sorted(codes.values())
@@ -81,12 +82,12 @@ class ActionModule(FleetAction):
                 updates[printer.name] = failure_facts(self._named(printer, (
                     '%s. Open its authorization URL, allow access, and give the code (or the browser\'s whole address) '
                     'at the prompt or in cloudmail_google_authorization_codes (for example -e @google-codes.yml), then '
-                    'run reauthorize.yml.' % problem)), AUTHORIZE, 'missing_code')
+                    'run reauthorize.yml.' % problem)), '', 'missing_code', step=AUTHORIZE)
         entered = read_fleet(to_enter, workers, lambda printer: {'problem': submit_code(printer, codes[printer.name])})
         for printer in to_enter:
             problem = entered[printer.name]['problem']
             if problem:
-                updates[printer.name] = failure_facts(redact(self._named(printer, problem), secrets), AUTHORIZE, '')
+                updates[printer.name] = failure_facts(redact(self._named(printer, problem), secrets), '', '', step=AUTHORIZE)
             else:
                 waiting.append(printer)
 
@@ -105,7 +106,7 @@ class ActionModule(FleetAction):
                     'nobody signed in with its code within cloudmail_authorization_timeout (%d s)%s. Sign in, then run '
                     'playbooks/reauthorize.yml (or set cloudmail_authorization_timeout higher).' % (
                         options['timeout'], ' (last poll: %s)' % detail if outcome == 'unreadable' else ''))),
-                    AUTHORIZE, 'timeout')
+                    '', 'timeout', step=AUTHORIZE)
             elif outcome == 'code_expired' and not options['last_round']:
                 expired.append(printer.name)
                 updates[printer.name] = {'printer_pending': True, 'printer_last_expiry': self._named(
@@ -113,7 +114,7 @@ class ActionModule(FleetAction):
             else:
                 updates[printer.name] = failure_facts(self._named(
                     printer, str(authorization_failure(printer.params['host'], outcome, detail or None))),
-                    AUTHORIZE, outcome)
+                    '', outcome, step=AUTHORIZE)
 
         if sheet:
             # Done, unless the next round issues new codes to the expired ones (the page then keeps reloading).

@@ -12,6 +12,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import PER_HOST_SECRETS, SECRET_VARIABLES
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import resolve_interactive
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import (
     FACT_COLUMNS,
@@ -30,14 +31,12 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_val
 
 __metaclass__ = type
 
-# Their values are removed from every report cell, should a device message ever echo one.
-SECRET_VARIABLES = ('cloudmail_password', 'cloudmail_google_client_secret')
 # The host variables a row shows or compares with the printer's settings.
 ROW_VARIABLES = ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host', 'cloudmail_microsoft_tenant',
                  'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id', 'cloudmail_expiry_horizon_days',
                  'cloudmail_clock_tolerance')
 DEFAULT_REPORT_DIRECTORY = 'reports'
-OUTCOME_FACTS = ('printer_error_action', 'printer_error_reason') + tuple(column.fact for column in FACT_COLUMNS)
+OUTCOME_FACTS = ('printer_error_action', 'printer_error_reason', 'printer_error_step') + tuple(column.fact for column in FACT_COLUMNS)
 # And what a row names the printer by: its own profile file (which wins over cloudmail_profile), its groups.
 ROW_VARIABLES += ('cloudmail_profile_file', 'group_names')
 
@@ -139,14 +138,14 @@ class ActionModule(ActionBase):
         failure = None
         if message:
             failure = {'message': message, 'action': plain(outcome.get('printer_error_action')),
-                       'reason': plain(outcome.get('printer_error_reason'))}
+                       'reason': plain(outcome.get('printer_error_reason')), 'step': plain(outcome.get('printer_error_step'))}
         if args['statuses'] is not None:
             # One fleet-wide read (fleet_status). An earlier step's failure is the one to fix first: it is kept.
             status = plain(args['statuses'].get(host) or {})
             if failure is None and status.get('failed'):
                 message = status.get('msg') or 'the status could not be read'
                 failure = {'message': message, 'reason': status.get('reason') or '',
-                           'action': 'validate_inventory' if status.get('problems') else 'oauth_info'}
+                           'step': 'validate' if status.get('problems') else 'read'}
         else:
             status = plain(variables.get(args['status_var']) or {})
         facts = {column.fact: plain(outcome.get(column.fact, variables.get(column.fact))) for column in FACT_COLUMNS
@@ -159,22 +158,19 @@ class ActionModule(ActionBase):
     def _secrets(variables, host):
         """The host's secret values, where they can be read, to scrub them from the report."""
         values = []
+        # Every secret of the option registry, should a device message ever echo one.
         for name in SECRET_VARIABLES:
             try:
                 value = variables.get(name)
                 values.append(str(value) if value is not None else '')
             except AnsibleError:
                 continue  # undefined or undecryptable: it cannot be in a message either
-        try:
-            codes = variables.get('cloudmail_google_authorization_codes') or {}
-            code = codes.get(host) if isinstance(codes, dict) else None
-            if code is not None:
-                values.append(str(code))
-        except AnsibleError:
-            pass  # undecryptable: it cannot be in a message either
-        # Codes typed at the play's prompt (registered by the run-once pause, so every host has them).
-        answers = variables.get('google_answers') or {}
-        for answer in (answers.get('results') or []) if isinstance(answers, dict) else []:
-            if isinstance(answer, dict) and answer.get('user_input'):
-                values.append(str(answer['user_input']))
+        for name in PER_HOST_SECRETS:
+            try:
+                codes = variables.get(name) or {}
+                code = codes.get(host) if isinstance(codes, dict) else None
+                if code is not None:
+                    values.append(str(code))
+            except AnsibleError:
+                continue  # undecryptable: it cannot be in a message either
         return values

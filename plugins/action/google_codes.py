@@ -12,6 +12,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import (
     answer_entries,
     codes_from_variable,
@@ -43,7 +44,7 @@ class ActionModule(ActionBase):
             'pending': {'type': 'list', 'elements': 'dict', 'required': True},
             'interactive': {'type': 'bool', 'default': False},
             'given': {'type': 'dict', 'default': {}, 'no_log': True},
-            'timeout': {'type': 'float', 'default': 900},
+            'timeout': {'type': 'float', 'default': AUTHORIZATION_TIMEOUT},
             'given_at': {'type': 'float'},
             'code_lifetime': {'type': 'float', 'default': 600},
         })[1]

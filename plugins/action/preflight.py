@@ -9,15 +9,19 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError, RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import default
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import naming_host, session_from_params
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import connection_params
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import rendered_namespace_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
-    check_device_clock,
+    NOTHING_WRITTEN,
+    clock_tolerance,
     cloud_checks,
+    device_preflight,
     entry,
+    preflight_failure,
 )
 
 __metaclass__ = type
@@ -53,20 +57,19 @@ class ActionModule(ActionBase):
             # Not a failed check: the printer could not be reached or logged in to, as in any step, so the
             # report gives the state of that cause (unreachable, wrong password, certificate) and its next action.
             result['failed'] = True
-            result['msg'] = naming_host({'msg': '%s; nothing was written to the printer' % device_error},
+            result['msg'] = naming_host({'msg': '%s; %s' % (device_error, NOTHING_WRITTEN)},
                                         host, variables.get('cloudmail_host'))['msg']
         elif failed:
             result.update(failed=True, reason='check_failed')
-            result['msg'] = '%s (%s:%s): pre-flight failed, nothing was written to the printer: %s' % (
-                host, variables.get('cloudmail_host'), variables.get('cloudmail_port', 443),
-                '; '.join(check['message'] for check in failed))
+            result['msg'] = preflight_failure('%s (%s:%s)' % (
+                host, variables.get('cloudmail_host'), variables.get('cloudmail_port', default('port'))), checks)
         else:
             result['msg'] = 'pre-flight passed: ' + '; '.join(check['message'] for check in checks)
         return result
 
     @staticmethod
     def _device_checks(templar, task_vars, variables):
-        """The login form (checked by the session before the password is posted), then the clock.
+        """The rollout's device step of the pre-flight (``device_preflight``), for this one printer.
 
         Any other failure of the printer (no answer, login refused, certificate) is raised.
         """
@@ -75,10 +78,13 @@ class ActionModule(ActionBase):
         params, problem = connection_params(task_vars.get('inventory_hostname', '?'), connection)
         if problem:
             raise RemoteUIError(variables.get('cloudmail_host'), problem)
-        tolerance = float(variables.get('cloudmail_clock_tolerance', 300))
         try:
-            with session_from_params(params, resolve_profile(params['profile'], params['profile_file'])) as session:
-                login = entry('login_form', True, 'the login page has the fields of the profile')
-                return [login, check_device_clock(session, variables['cloudmail_provider'], tolerance)]
-        except (ProfileMismatchError, ProfileError) as exc:
+            profile = resolve_profile(params['profile'], params['profile_file'])
+        except ProfileError as exc:
             return [entry('login_form', False, str(exc))]
+        session = session_from_params(params, profile)
+        checks, logged_in = device_preflight(session, variables['cloudmail_provider'], clock_tolerance(variables),
+                                             params.get('profile'))
+        if logged_in:
+            session.__exit__(None, None, None)
+        return checks

@@ -273,7 +273,3 @@ def bounded_request(http, method, url, seconds, max_bytes, **kwargs):
         raise
     finally:
         _WATCHDOG.disarm(deadline)
-
-
-def _seconds(value):
-    return ('%.1f' % value).rstrip('0').rstrip('.')

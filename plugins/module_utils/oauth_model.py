@@ -26,7 +26,9 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser i
 
 PROVIDERS = ('microsoft', 'google')
 SECRET_MASK = '********'
-MICROSOFT_AUTHORITY = 'https://login.microsoftonline.com/%s/oauth2/v2.0'
+MICROSOFT_LOGIN = 'https://login.microsoftonline.com'
+MICROSOFT_ENDPOINT = '/oauth2/v2.0'
+MICROSOFT_AUTHORITY = MICROSOFT_LOGIN + '/%s' + MICROSOFT_ENDPOINT
 BOOLEAN_FIELDS = ('enabled', 'verify_server_certificate', 'add_cn_to_verification')
 # Settings the device shows back on its edit form, per provider (the client secret it never shows).
 VISIBLE_FIELDS = {
@@ -46,12 +48,17 @@ AUTHORITY_URL_PATTERN = re.compile(r'^https://(?P<host>[^/]+)/(?P<tenant>[^/]+)/
 
 # --------------------------------------------------------------------------- settings
 
+def authority_url(tenant):
+    """The Entra ID endpoint of a tenant, unchecked: the one place the URL is built."""
+    return MICROSOFT_AUTHORITY % tenant
+
+
 def authority_url_for_tenant(tenant):
     """The Entra ID endpoint the manual asks for, for a tenant name, GUID or domain."""
     if not TENANT_PATTERN.fullmatch(tenant or ''):
         raise ValueError('tenant %r is not common, consumers, organizations, a tenant GUID or a domain name'
                          % tenant)
-    return MICROSOFT_AUTHORITY % tenant
+    return authority_url(tenant)
 
 
 def checked_authority_url(url):

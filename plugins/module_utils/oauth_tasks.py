@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT, default
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError, error_reason
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import (
     AuthorizationFailed,
@@ -199,7 +200,7 @@ AUTHORIZE_SPEC = dict(
         state=dict(type='str', default='started', choices=['started', 'completed']),
         force=dict(type='bool', default=False),
         authorization_code=dict(type='str', no_log=True),
-        wait_timeout=dict(type='float', default=900),
+        wait_timeout=dict(type='float', default=AUTHORIZATION_TIMEOUT),
         wait_interval=dict(type='float', default=5),
     ),
     **CONNECTION_CONSTRAINTS
@@ -299,7 +300,7 @@ def run_authorize(task):
 PROBE_SPEC = dict(
     # No profile is needed: an unknown printer is compared with every built-in profile.
     argument_spec=_spec(
-        max_pages=dict(type='int', default=40),
+        max_pages=dict(type='int', default=default('max_pages')),
         draft_dir=dict(type='path'),
     ),
 )

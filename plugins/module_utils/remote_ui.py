@@ -18,55 +18,28 @@ __metaclass__ = type
 import re
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import RemoteUISession
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import INVENTORY_VARIABLES, default
 
-# Module option -> the inventory variable that sets it; messages speak of the variables.
-INVENTORY_VARIABLES = {
-    'host': 'cloudmail_host',
-    'port': 'cloudmail_port',
-    'username': 'cloudmail_username',
-    'password': 'cloudmail_password',
-    'profile': 'cloudmail_profile',
-    'profile_file': 'cloudmail_profile_file',
-    'validate_certs': 'cloudmail_validate_certs',
-    'ca_path': 'cloudmail_ca_path',
-    'timeout': 'cloudmail_timeout',
-    'retries': 'cloudmail_retries',
-    'task_budget': 'cloudmail_task_budget',
-    'state_dir': 'cloudmail_state_dir',
-    'provider': 'cloudmail_provider',
-    'tenant': 'cloudmail_microsoft_tenant',
-    'authority_url': 'cloudmail_microsoft_authority_url',
-    'client_id': 'cloudmail_google_client_id',
-    'client_secret': 'cloudmail_google_client_secret',
-    'wait_timeout': 'cloudmail_authorization_timeout',
-    'max_pages': 'cloudmail_probe_max_pages',
-    'draft_dir': 'cloudmail_report_dir',
-    'sender': 'cloudmail_smtp_sender',
-    'smtp_server': 'cloudmail_smtp_server',
-    'smtp_port': 'cloudmail_smtp_port',
-    'encryption': 'cloudmail_smtp_encryption',
-    'recipient': 'cloudmail_mail_test_recipient',
-}
 # What to run after fixing the inventory.
 NEXT_PLAYBOOK = 'fix it in the inventory, check it with playbooks/status.yml, then run playbooks/rollout.yml again'
 
 
 def connection_argument_spec():
-    """The options every module shares; documented once in the ``connection`` doc fragment."""
+    """The options every module shares; documented once in the ``connection`` doc fragment, defaults in ``options``."""
     return dict(
         host=dict(type='str', required=True),
-        port=dict(type='int', default=443),
+        port=dict(type='int', default=default('port')),
         username=dict(type='str', required=True),
         password=dict(type='str', required=True, no_log=True),
         # No choices here: the names are the files in the collection's profiles/ directory,
         # checked when the profile is resolved, with a message that lists them.
         profile=dict(type='str'),
         profile_file=dict(type='path'),
-        validate_certs=dict(type='bool', default=True),
+        validate_certs=dict(type='bool', default=default('validate_certs')),
         ca_path=dict(type='path'),
-        timeout=dict(type='float', default=10),
-        retries=dict(type='int', default=3),
-        task_budget=dict(type='float', default=180),
+        timeout=dict(type='float', default=default('timeout')),
+        retries=dict(type='int', default=default('retries')),
+        task_budget=dict(type='float', default=default('task_budget')),
         state_dir=dict(type='path'),
         # Set by the action plugin for a background (async) run: the module then needs no profile files.
         resolved_profile=dict(type='dict'),

@@ -39,7 +39,7 @@ description:
     and the task records every printer in RV(record) and fails.
   - >-
     What each printer ends with is returned as the fact C(fleet_outcomes) (host -> C(printer_error),
-    C(printer_error_action), C(printer_error_reason), C(printer_preflight), C(printer_pending),
+    C(printer_error_step), the step that failed, C(printer_error_reason), C(printer_preflight), C(printer_pending),
     C(printer_authorization)), merged with what earlier steps recorded, for
     M(printfleet.cloudmail.authorization_summary), M(printfleet.cloudmail.authorization_wait) and
     M(printfleet.cloudmail.fleet_report). Use it with C(run_once), C(delegate_to: localhost) and
@@ -131,7 +131,7 @@ printers:
     - Per host, the result of its steps (C(changed), C(provider), C(settings) with the secret masked,
       C(drops_token), C(connection_status), C(token_status), C(smtp), C(checks) of the pre-flight,
       C(authorization) with the user code or the authorization URL, C(pending), C(code_submitted), C(diff) in diff
-      mode, C(warnings)), or the failure (C(failed), C(msg), C(step), C(action), C(reason), C(problems) for invalid
+      mode, C(warnings)), or the failure (C(failed), C(msg), C(step) that failed, C(reason), C(problems) for invalid
       variables).
   returned: always
   type: dict
@@ -152,7 +152,6 @@ printers:
       changed: false
       failed: true
       step: preflight
-      action: printfleet.cloudmail.preflight
       reason: check_failed
       msg: "printer-0002 (127.1.0.2): pre-flight failed, nothing was written to the printer: ..."
 failed_hosts:

@@ -28,6 +28,10 @@ description:
     M(printfleet.cloudmail.fleet_status).
 author:
   - printfleet.cloudmail contributors (@printfleet)
+deprecated:
+  removed_in: 2.0.0
+  why: No playbook of the collection uses it; C(rollout.yml) pushes the settings with M(printfleet.cloudmail.fleet_rollout).
+  alternative: Use M(printfleet.cloudmail.fleet_rollout) (or the C(rollout.yml) playbook), or M(printfleet.cloudmail.oauth_settings) per printer.
 extends_documentation_fragment:
   - printfleet.cloudmail.fleet
 options:
@@ -52,6 +56,7 @@ attributes:
     support: full
     description: "Runs on the controller as an action plugin, with one thread per printer being written."
 seealso:
+  - module: printfleet.cloudmail.fleet_rollout
   - module: printfleet.cloudmail.oauth_settings
   - module: printfleet.cloudmail.fleet_status
 '''

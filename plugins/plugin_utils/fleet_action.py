@@ -25,6 +25,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import LOGOUT_SECONDS
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import secret_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import (
     NOT_STARTED,
     STOPPED,
@@ -87,7 +88,8 @@ class FleetAction(ActionBase):
     DEFAULT_HOSTS = 'ansible_play_hosts'
     NOTHING_DONE = 'nothing was read'
     EXTRA_OPTIONS = {}
-    SECRET_VARIABLES = ('cloudmail_password',)
+    # The secrets a read needs (the device password), from the option registry.
+    SECRET_VARIABLES = secret_variables('connection')
 
     def fleet_options(self, task_vars):
         """``(options, hosts, workers)`` of this task."""

@@ -28,8 +28,9 @@ import json
 import os
 import re
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_html
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import status_clock_entry
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import clock_tolerance, status_clock_entry
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import private_directory, write_private
 
 __metaclass__ = type
@@ -189,16 +190,16 @@ _MESSAGE_KINDS = (
     ('code_missing', re.compile(r'No authorization code for', re.I)),
     ('not_connected', re.compile(r'cannot reach|not_connected', re.I)),
 )
-# The step of the run that failed, from the failed task's module.
+# The step of a per-host module that failed as an Ansible task, from its name (fleet steps carry their step).
 _ACTION_STEPS = {
     'validate_inventory': 'validate', 'oauth_settings': 'settings', 'oauth_authorize': 'authorize',
     'oauth_info': 'read', 'preflight': 'preflight',
 }
 
 
-def failure_state(action, reason, message):
-    """The state of a printer whose step failed: what failed (the module) and why (its reason)."""
-    step = _ACTION_STEPS.get(str(action or '').rsplit('.', 1)[-1])
+def failure_state(action, reason, message, step=None):
+    """The state of a printer whose step failed: which step (its own, else the failed module's) and why (its reason)."""
+    step = step or _ACTION_STEPS.get(str(action or '').rsplit('.', 1)[-1])
     if step == 'validate' or 'are invalid' in (message or ''):
         return 'invalid_inventory'
     kind = _REASON_STATES.get(reason)
@@ -386,9 +387,10 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
     connection_status = provider_status.get('connection_status') or UNKNOWN
     token_status = provider_status.get('token_status') or UNKNOWN
     message = failure.get('message') or ''
-    clock = status_clock_entry(provider_status, variables.get('cloudmail_clock_tolerance') or 300,
+    clock = status_clock_entry(provider_status, clock_tolerance(variables),
                                status_result.get('read_at') if read_ok else None, 'status.yml')
-    failed_state = failure_state(failure.get('action'), failure.get('reason'), message) if message else None
+    failed_state = failure_state(failure.get('action'), failure.get('reason'), message, failure.get('step')) \
+        if message else None
     enabled = (provider_status.get('settings') or {}).get('enabled') if read_ok else None
     state = printer_state(failed_state, preflight_passed(facts.get('printer_preflight')), read_ok,
                           connection_status, token_status,
@@ -443,7 +445,7 @@ def settings_match(provider, settings, variables):
     wanted = (variables.get('cloudmail_microsoft_authority_url') or '').rstrip('/')
     tenant = variables.get('cloudmail_microsoft_tenant')
     if not wanted and tenant:
-        wanted = 'https://login.microsoftonline.com/%s/oauth2/v2.0' % tenant
+        wanted = authority_url(tenant)
     current = (settings.get('authority_url') or '').rstrip('/')
     return None if not wanted or not current else current.lower() == wanted.lower()
 

@@ -12,7 +12,8 @@ after its own push, while the code is fresh. The cloud half of the pre-flight (t
 with msal, the Google client ID) is asked once per tenant or client, not once per printer.
 
 What each printer ends with is kept as *outcome facts* (the names the per-host tasks use:
-``printer_error``, ``printer_error_action``, ``printer_error_reason``, ``printer_preflight``,
+``printer_error``, ``printer_error_step``, ``printer_error_reason``, ``printer_error_action`` (empty but for
+a per-host module), ``printer_preflight``,
 ``printer_pending``, ``printer_authorization``) in one fact, ``fleet_outcomes`` (host -> facts),
 so that no task per printer is needed to record them. The fact is kept on ``localhost`` only
 (the fleet tasks use ``delegate_to: localhost`` with ``delegate_facts``): ansible cleans a host's
@@ -28,7 +29,6 @@ import time
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
-    ProfileMismatchError,
     RemoteUIError,
     error_reason,
 )
@@ -46,6 +46,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     push_settings,
     start_in_session,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_from_variables
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
@@ -54,10 +55,12 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
+    NOTHING_WRITTEN,
     authority_of,
-    check_device_clock,
+    clock_tolerance,
     cloud_checks,
-    entry,
+    device_preflight,
+    preflight_failure,
     status_clock_entry,
 )
 
@@ -65,10 +68,7 @@ __metaclass__ = type
 
 OUTCOMES_FACT = 'fleet_outcomes'
 OUTCOMES_HOST = 'localhost'
-ERROR_FACTS = ('printer_error', 'printer_error_action', 'printer_error_reason')
-# The module whose step failed, as the report derives the state and next action from it.
-STEP_ACTIONS = {'preflight': 'printfleet.cloudmail.preflight', 'settings': 'printfleet.cloudmail.oauth_settings',
-                'smtp': 'printfleet.cloudmail.smtp_settings', 'authorize': 'printfleet.cloudmail.oauth_authorize'}
+ERROR_FACTS = ('printer_error', 'printer_error_action', 'printer_error_reason', 'printer_error_step')
 GOOGLE_CODE_LIFETIME = 600
 
 
@@ -110,7 +110,7 @@ class RolloutPrinter:
         self.google_code = google_code
         self.no_log_values = set(push.no_log_values) | ({google_code} if google_code else set())
         self.preflight = preflight and bool(variables.get('cloudmail_preflight', True))
-        self.clock_tolerance = float(variables.get('cloudmail_clock_tolerance', 300))
+        self.clock_tolerance = clock_tolerance(variables)
         self.force = bool(variables.get('cloudmail_force_authorization', False))
         self.horizon_days = variables.get('cloudmail_expiry_horizon_days') or 0
 
@@ -122,11 +122,11 @@ def printer_to_roll_out(printer, variables, google_code=None, preflight=True):
         return None, problem
     smtp_params = None
     if variables.get('cloudmail_smtp_sender') not in (None, ''):
+        # The smtp_settings options as the option registry maps them (the tenant names a Microsoft sender's domain).
         given = dict(printer.params, provider=variables['cloudmail_provider'],
-                     sender=variables['cloudmail_smtp_sender'], smtp_server=variables.get('cloudmail_smtp_server'),
-                     smtp_port=variables.get('cloudmail_smtp_port'),
-                     encryption=variables.get('cloudmail_smtp_encryption'),
-                     tenant=variables.get('cloudmail_microsoft_tenant'))
+                     **options_from_variables(variables, 'smtp'))
+        if variables.get('cloudmail_microsoft_tenant') is not None:
+            given['tenant'] = variables['cloudmail_microsoft_tenant']
         validation = ArgumentSpecValidator(**SMTP_SETTINGS_SPEC).validate(
             dict((name, value) for name, value in given.items() if value is not None))
         if validation.error_messages:
@@ -162,21 +162,19 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
             if not all(check['ok'] for check in checks):
                 raise _PreflightFailed()
         session = settings_task.open_session()
-        try:
+        if printer.preflight:
+            # The same device step as the preflight module's: the login form, then the clock.
+            found, logged_in = device_preflight(session, printer.provider, printer.clock_tolerance,
+                                                printer.push.params.get('profile'))
+            checks.extend(found)
+            if not logged_in:
+                raise _PreflightFailed()
+        else:
             session.__enter__()
-        except (ProfileMismatchError, ProfileError) as exc:
-            if not printer.preflight:
-                raise
-            checks.append(entry('login_form', False, str(exc) + fitting_profile_hint(
-                getattr(exc, 'found_fields', ()), printer.push.params.get('profile'))))
-            raise _PreflightFailed()
         try:
             status = None
-            if printer.preflight:
-                checks.append(entry('login_form', True, 'the login page has the fields of the profile'))
-                checks.append(check_device_clock(session, printer.provider, printer.clock_tolerance))
-                if not checks[-1]['ok']:
-                    raise _PreflightFailed()
+            if printer.preflight and not checks[-1]['ok']:
+                raise _PreflightFailed()
             if push:
                 step = 'settings'
                 # The connection status matters only to the sign-in that follows.
@@ -223,16 +221,14 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
         finally:
             session.__exit__(None, None, None)
     except _PreflightFailed:
-        failed = [check for check in checks if not check['ok']]
-        result = _failure(result, 'preflight', 'check_failed', '%s: pre-flight failed, nothing was written to the '
-                          'printer: %s' % (printer_label(printer.name, printer.push.params),
-                                           '; '.join(check['message'] for check in failed)))
+        result = _failure(result, 'preflight', 'check_failed',
+                          preflight_failure(printer_label(printer.name, printer.push.params), checks))
     except _StepFailed as exc:
         result = _failure(result, step, exc.reason, exc.msg)
     except AuthorizationFailed as exc:
         result = _failure(result, step, exc.reason, str(exc))
     except (RemoteUIError, ProfileError) as exc:
-        text = str(exc) if step != 'preflight' else '%s; nothing was written to the printer' % exc
+        text = str(exc) if step != 'preflight' else '%s; %s' % (exc, NOTHING_WRITTEN)
         text += fitting_profile_hint(getattr(exc, 'found_fields', ()), printer.push.params.get('profile'))
         result = _failure(result, step, error_reason(exc), text)
     except TaskFailed as exc:
@@ -315,7 +311,8 @@ def printer_label(name, params):
 
 
 def _failure(result, step, reason, msg):
-    return dict(result, failed=True, step=step, action=STEP_ACTIONS[step], reason=reason or '', msg=msg)
+    # The step is its own field of the outcome; the report reads it, no module name stands for it.
+    return dict(result, failed=True, step=step, reason=reason or '', msg=msg)
 
 
 def _submit_google_code(printer, device, authorization, run_started_at, clock, warnings):
@@ -351,13 +348,18 @@ def outcome_facts(result):
         facts['printer_authorization'] = {'authorization': result['authorization'],
                                           'code_submitted': bool(result.get('code_submitted'))}
     if result.get('failed'):
-        facts.update(failure_facts(result.get('msg') or 'failed', result.get('action') or '', result.get('reason') or ''))
+        facts.update(failure_facts(result.get('msg') or 'failed', result.get('action') or '', result.get('reason') or '',
+                                   step=result.get('step')))
     return facts
 
 
-def failure_facts(message, action, reason):
-    return {'printer_error': message, 'printer_error_action': action, 'printer_error_reason': reason,
-            'printer_pending': False}
+def failure_facts(message, action, reason, step=None):
+    """The error facts of a printer: ``step`` for a step of a fleet task, ``action`` for a per-host module that failed."""
+    facts = {'printer_error': message, 'printer_error_action': action, 'printer_error_reason': reason,
+             'printer_pending': False}
+    if step:
+        facts['printer_error_step'] = step
+    return facts
 
 
 def merged_outcomes(current, updates):
@@ -365,9 +367,9 @@ def merged_outcomes(current, updates):
     outcomes = dict(current or {})
     for host, facts in updates.items():
         earlier = dict(outcomes.get(host) or {})
-        if 'printer_error' not in facts:
-            for name in ERROR_FACTS:
-                earlier.pop(name, None)
+        # A new error replaces all of the earlier one (its step too); no error clears it.
+        for name in ERROR_FACTS:
+            earlier.pop(name, None)
         earlier.update(facts)
         outcomes[host] = earlier
     return outcomes

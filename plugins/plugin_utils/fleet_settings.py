@@ -19,29 +19,22 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     TaskFailed,
     run_settings,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import in_group, options_from_variables, secret_variables
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import published
 
 __metaclass__ = type
 
-# The inventory variable behind each oauth_settings option, for the host's provider (as in rollout.yml).
-_SETTINGS_VARIABLES = {
-    'microsoft': {'tenant': 'cloudmail_microsoft_tenant', 'authority_url': 'cloudmail_microsoft_authority_url'},
-    'google': {'client_id': 'cloudmail_google_client_id', 'client_secret': 'cloudmail_google_client_secret',
-               'update_secret': 'cloudmail_google_update_secret'},
-}
-SECRET_VARIABLES = ('cloudmail_password', 'cloudmail_google_client_secret')
+# The secrets of a settings push (the device password, the Google client secret), from the option registry.
+SECRET_VARIABLES = secret_variables('connection', 'microsoft', 'google')
 
 
 def settings_options(variables):
-    """The oauth_settings options of a host, from its rendered cloudmail_ variables."""
+    """The oauth_settings options of a host, from its rendered cloudmail_ variables (mapped by the option registry)."""
     provider = variables.get('cloudmail_provider')
-    options = dict(provider=provider,
-                   verify_server_certificate=variables.get('cloudmail_verify_server_certificate', True),
-                   add_cn_to_verification=variables.get('cloudmail_add_cn_to_verification', False))
-    for option, variable in _SETTINGS_VARIABLES.get(provider, {}).items():
-        if variables.get(variable) not in (None, ''):
-            options[option] = variables[variable]
+    options = dict((option.name, variables.get(option.variable, option.default)) for option in in_group('settings'))
+    if provider in ('microsoft', 'google'):
+        options.update(options_from_variables(variables, provider))
     return options
 
 

@@ -86,9 +86,6 @@ class VariableProblem:
     def __hash__(self):
         return hash(str(self))
 
-    def as_dict(self):
-        return {'host': self.host, 'variable': self.path, 'message': self.message}
-
 
 def load_schema(name=PRINTER_SCHEMA, schema_dir=SCHEMA_DIR):
     return copy.deepcopy(_load_schema(name, schema_dir))
@@ -468,11 +465,6 @@ def _shown_value(value):
     if len(text) > _MAX_ECHO_LENGTH:
         return ''
     return ' (got %s)' % text
-
-
-def namespace_variables(variables):
-    """The cloudmail_ variables of a host, the only ones the schema is strict about."""
-    return {name: value for name, value in variables.items() if name.startswith(NAMESPACE_PREFIX)}
 
 
 # ---------------------------------------------------------------- values as the rollout sees them

@@ -20,7 +20,9 @@ import os
 import re
 import time
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import parse_time
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import MICROSOFT_ENDPOINT, authority_url, parse_time
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
 
 __metaclass__ = type
 
@@ -31,18 +33,53 @@ try:
 except ImportError:  # pragma: no cover - reported as a failed check
     HAS_CLOUD_LIBRARIES = False
 
-MICROSOFT_LOGIN = 'https://login.microsoftonline.com'
 # Any application ID serves: OpenID discovery does not depend on it.
 DISCOVERY_CLIENT_ID = '3c6e3b5a-0d8f-4b6e-9f1a-7a2d5c8e4b10'
 GOOGLE_AUTHORIZATION_URL = 'https://accounts.google.com/o/oauth2/v2/auth'
 GOOGLE_CLIENT_ID = re.compile(r'^[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com$')
 TIMEOUT_SECONDS = 15
+# The pre-flight's clock tolerance (seconds) unless cloudmail_clock_tolerance says otherwise.
+CLOCK_TOLERANCE = 300
+NOTHING_WRITTEN = 'nothing was written to the printer'
 SKIP_HINT = 'cloudmail_cloud_proxy and cloudmail_cloud_ca_path set how the controller reaches it ' \
             '(cloudmail_preflight: false skips the check)'
 
 
 def entry(name, ok, message):
     return {'name': name, 'ok': ok, 'message': message}
+
+
+def clock_tolerance(variables):
+    """The host's clock tolerance in seconds (cloudmail_clock_tolerance, else CLOCK_TOLERANCE)."""
+    value = variables.get('cloudmail_clock_tolerance')
+    return float(CLOCK_TOLERANCE if value in (None, '') else value)
+
+
+def device_preflight(session, provider, tolerance, profile_name=None):
+    """The pre-flight's device step, the same for the rollout and the ``preflight`` module.
+
+    Logs ``session`` in (the session checks the login form before the password is posted), then
+    checks the printer's clock. Returns ``(checks, logged_in)``; when ``logged_in``, the caller
+    goes on in the session and closes it. Any other failure of the printer (no answer, login
+    refused, certificate) is raised, as in any step.
+    """
+    try:
+        session.__enter__()
+    except (ProfileMismatchError, ProfileError) as exc:
+        return [entry('login_form', False, str(exc) + fitting_profile_hint(
+            getattr(exc, 'found_fields', ()), profile_name))], False
+    try:
+        return [entry('login_form', True, 'the login page has the fields of the profile'),
+                check_device_clock(session, provider, tolerance)], True
+    except BaseException:
+        session.__exit__(None, None, None)
+        raise
+
+
+def preflight_failure(label, checks):
+    """The message of a failed pre-flight: the printer, then the text of each failed check."""
+    return '%s: pre-flight failed, %s: %s' % (
+        label, NOTHING_WRITTEN, '; '.join(check['message'] for check in checks if not check['ok']))
 
 
 def cloud_session(url, proxy=None, ca_path=None):
@@ -63,11 +100,12 @@ def authority_of(variables):
     if variables.get('cloudmail_microsoft_authority_url'):
         value = str(variables['cloudmail_microsoft_authority_url'])
         authority = value.rstrip('/')
-        if authority.endswith('/oauth2/v2.0'):
-            authority = authority[:-len('/oauth2/v2.0')]
+        if authority.endswith(MICROSOFT_ENDPOINT):
+            authority = authority[:-len(MICROSOFT_ENDPOINT)]
         return authority, 'cloudmail_microsoft_authority_url', value
     value = str(variables.get('cloudmail_microsoft_tenant') or 'organizations')
-    return '%s/%s' % (MICROSOFT_LOGIN, value), 'cloudmail_microsoft_tenant', value
+    # msal wants the authority without the endpoint path the printer is given.
+    return authority_url(value)[:-len(MICROSOFT_ENDPOINT)], 'cloudmail_microsoft_tenant', value
 
 
 def check_microsoft_tenant(variables, session):
