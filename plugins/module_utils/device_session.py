@@ -57,7 +57,12 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.login_ledger 
     allowed_attempts,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, decode_body, encode_multipart
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import (
+    Page,
+    decode_body,
+    encode_multipart,
+    logout_controls,
+)
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.session_cookies import SessionCookies
 
 # A Remote UI page is a few tens of kilobytes: anything far larger is not one, and is not read.
@@ -130,6 +135,10 @@ class RemoteUISession:
         self.cookies = SessionCookies()
         # Cookies the login answer set (the session cookie, whatever the profile calls it).
         self._session_cookies = set()
+        # The cookie(s) the answer to the login post itself set, before any portal page: the session cookie.
+        self.login_cookies = []
+        # The logout control the page after the login shows (found by structure): used when the profile's fails.
+        self.page_logout = None
         # A session carried in the URL (?SID=...): query pairs added to every request, the logout included.
         self.url_session = []
         # Whether the latest request may have reached the device (a post that did may have been checked).
@@ -259,6 +268,7 @@ class RemoteUISession:
                 self._ledger('forget_attempt')     # never reached the device: nothing was checked
             raise
         self._logged_in = True
+        self.login_cookies = sorted(self.cookies.names() - before)
         self._judge_login(post_path, response, _query_pairs(post_path))
         self._login_accepted(before)
         self._after_login()
@@ -271,6 +281,7 @@ class RemoteUISession:
                 # Some firmware answers a good login with the portal itself (HTTP 200) instead of a redirect.
                 self._take_url_session(_page_links(page), action_pairs)
                 self.landing_path = post_path
+                self._note_page_logout(page)
                 return
             self._login_refused(page, post_path)
         self._refuse_foreign_redirect('POST', post_path, response)
@@ -293,6 +304,15 @@ class RemoteUISession:
             landing = self._page(target, portal)
             if self._shows_login_form(landing) or self._refusal(landing):
                 self._login_refused(landing, post_path, sent_back=True)
+            self._note_page_logout(landing)
+
+    def _note_page_logout(self, page):
+        """The first logout control on the page after the login that stays on this device (not read here)."""
+        for control in logout_controls(page):
+            if self._is_this_device(urljoin(self.base_url + page.path, control['url'])):
+                target = urlsplit(urljoin(self.base_url + page.path, control['url']))
+                self.page_logout = dict(control, path=target.path or '/')
+                return
 
     def _shows_login_form(self, page):
         password_field = self.profile['login']['password_field']
@@ -364,7 +384,7 @@ class RemoteUISession:
         self._session_cookies = (now - before) | ({wanted} & now)
         if wanted in now:
             return
-        others = sorted(now - before)
+        others = [name for name in self.login_cookies if name in now] or sorted(now - before)
         if others:
             self.warnings.append(
                 '%s: the login worked, but the device set the cookie %s, not %r as the profile %r says; set '
@@ -515,12 +535,39 @@ class RemoteUISession:
             self.get_page(path)
 
     def logout(self):
-        """End the session; a failure becomes a warning (the device ends idle sessions itself)."""
+        """End the session; a logout that fails is a warning naming the session as possibly open.
+
+        The profile's logout first; where the device does not know it (HTTP 4xx) and the page after the
+        login showed a logout control of its own, that one (a drafted profile may name a logout the
+        firmware has not).
+        """
         if not self._logged_in:
             return
         self._logged_in = False
         logout = self.profile['logout']
-        path = logout['path']
+        try:
+            status, problem = self._send_logout(logout['path'], logout.get('method', 'GET'), logout.get('fields'))
+            found = self.page_logout
+            if problem is None and status >= 400 and found and found['path'] != logout['path']:
+                self.warnings.append(
+                    '%s: the logout %s of the profile %r answered HTTP %d; logged out at %s, the logout the page after '
+                    'the login shows: set logout.path: %s in the profile (cloudmail_profile_file)' % (
+                        self.host, logout['path'], self.profile_name, status, found['path'], found['path']))
+                status, problem = self._send_logout(found['path'], found['method'], found['fields'])
+            advice = ''
+            if problem is None and status >= 400:
+                problem = 'answered HTTP %d' % status
+                advice = '; set logout.path in the profile (cloudmail_profile_file) to the page the Remote UI\'s own ' \
+                    'logout link leads to'
+            if problem is not None:
+                self.warnings.append(
+                    '%s: logout at %s %s: the administrator session may still be open on the printer until its idle '
+                    'timeout ends it (%s)%s' % (self.host, logout['path'], problem, self._idle_text(), advice))
+        finally:
+            self.url_session = []   # the id of an ended session is no use to any later request
+
+    def _send_logout(self, path, method, fields):
+        """Send one logout (repeated while busy); returns (HTTP status, None) or (0, why it failed)."""
         headers = {}
         outside = self._cookies_outside(path)
         if outside:
@@ -537,21 +584,22 @@ class RemoteUISession:
         try:
             for attempt in range(self.retries + 1):
                 self.logouts_sent += 1
-                response = self._send(logout.get('method', 'GET'), path, data=logout.get('fields') or None,
-                                      extra_headers=headers, logout=True)
+                response = self._send(method or 'GET', path, data=fields or None, extra_headers=headers, logout=True)
                 if response.status_code != 503 or attempt == self.retries:
                     break
                 # Busy or rate-limited: a logout not repeated would leave the session open until it times out.
                 self.busy_answers += 1
                 self._sleep(min(self.BACKOFF_SECONDS * (2 ** attempt), self.BACKOFF_MAX_SECONDS))
-            if response.status_code >= 400:
-                self.warnings.append('%s: logout at %s answered HTTP %d; the device ends the session when it is '
-                                     'idle' % (self.host, path, response.status_code))
         except Exception as exc:  # noqa: BLE001 - logging out must never hide the real outcome
-            self.warnings.append('%s: logout at %s failed (%s); the device ends the session when it is idle'
-                                 % (self.host, path, type(exc).__name__))
-        finally:
-            self.url_session = []   # the id of an ended session is no use to any later request
+            return 0, 'failed (%s)' % type(exc).__name__
+        return response.status_code, None
+
+    def _idle_text(self):
+        idle = self.profile['login'].get('idle_timeout_seconds')
+        if idle:
+            return '%s s (login.idle_timeout_seconds), by %s at the latest' % (
+                _s(float(idle)), time.strftime('%H:%M:%S UTC', time.gmtime(time.time() + float(idle))))
+        return 'often 5 to 10 minutes; login.idle_timeout_seconds in the profile says it'
 
     def _quiet_logout(self):
         warnings = list(self.warnings)

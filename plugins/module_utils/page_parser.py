@@ -24,7 +24,7 @@ import functools
 import os
 import re
 import unicodedata
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 try:
     import html5lib
@@ -103,6 +103,35 @@ def decode_body(content, content_type=''):
         except (LookupError, UnicodeDecodeError):
             continue
     return content.decode('windows-1252', 'replace')
+
+
+# A logout, as its text says it in the languages Remote UIs ship, or as its target's file name says it.
+LOGOUT_TEXT = re.compile(
+    r'log\s*-?\s*(out|off)|sign\s*-?\s*(out|off)|d[ée]connexion|(se\s+)?d[ée]connecter|abmelden|ausloggen|'
+    r'disconnetti|\besci\b|cerrar\s+sesi[oó]n|desconectar|terminar\s+sess[aã]o|afmelden|uitloggen|wyloguj|'
+    r'odhl[aá]sit|kijelentkez|utloggning|logga\s+ut|выход|выйти|ログアウト|注销|登出|로그아웃', re.IGNORECASE)
+LOGOUT_PATH = re.compile(r'log_?-?(out|off)|sign_?-?(out|off)|abmeld|deconnex', re.IGNORECASE)
+
+
+def logout_controls(page):
+    """Where a person ends the session on ``page``, found by structure, in page order: each link or navigating
+    button whose text or target names a logout, and each form whose action or button does.
+
+    A list of dicts ``url`` (resolved against the page), ``method`` ('GET' or 'POST'), ``fields`` (what a
+    form sends, else None). Read nothing here: following one ends the session.
+    """
+    found = []
+    for href, text in page.navigations():
+        if LOGOUT_TEXT.search(comparable(text or '')) or LOGOUT_PATH.search(urlsplit(href).path.rsplit('/', 1)[-1]):
+            found.append({'url': page.resolve(href), 'method': 'GET', 'fields': None})
+    for form in page.forms:
+        submitter = form.default_submit()
+        action, method, _enctype = form.submission(submitter)
+        shown = comparable(submitter.value if submitter is not None else '')
+        if LOGOUT_TEXT.search(shown) or LOGOUT_PATH.search(urlsplit(action).path.rsplit('/', 1)[-1]):
+            found.append({'url': page.resolve(action), 'method': 'POST' if method == 'post' else 'GET',
+                          'fields': dict(form.entry_list(submitter)) or None})
+    return found
 
 
 class Value:

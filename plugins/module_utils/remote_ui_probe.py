@@ -40,7 +40,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import DeviceUnreachableError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import (
+    LOGOUT_PATH,
+    LOGOUT_TEXT,
     comparable,
+    logout_controls,
     normalize_label,
     normalize_text,
 )
@@ -156,6 +159,8 @@ class Findings:
         self.sent_to_login = []    # pages that answered with the login page
         self.not_followed = []     # (page, target, text) of links listed, not read
         self.shown = {}            # provider -> the labels and link texts its pages showed (for the draft)
+        self.session_cookie = None  # the cookie the login answer set
+        self.logout = None         # the logout control the pages after the login show: path, method (fields)
 
 
 class Probe:
@@ -282,6 +287,8 @@ class Probe:
             spec.get('authorize_path') for p in self._profiles() for spec in p['providers'].values()
             if spec.get('authorize_path'))
         self._seen, self._links, self._pages = set(), [], {}
+        self.found.session_cookie = next(iter(getattr(session, 'login_cookies', None) or ()), None)
+        self._note_logout(session, getattr(session, 'page_logout', None))
         self._roles = {}     # path -> 'menu' / provider status page / 'edit:<provider>' / 'register:google'
         queue = deque()
         for path in start:
@@ -315,6 +322,12 @@ class Probe:
         if page is None or response.status_code != 200:
             return
         self._pages[path] = page
+        if self.found.logout is None:
+            for control in logout_controls(page):
+                target = self._without_session(self._same_site(self._base, path, control['url']))
+                if target:
+                    self._note_logout(session, dict(control, path=target.partition('?')[0]))
+                    break
         if set(cookie.name for cookie in session._http.cookies) - cookies_before \
                 and path != session.landing_path and path not in self.found.after_login:
             self.found.after_login.append(path)
@@ -346,6 +359,17 @@ class Probe:
         # The manual's menu path first, so that a bounded walk reaches the OAuth pages early.
         queue.extendleft(reversed(preferred))
 
+    def _note_logout(self, session, control):
+        """Keep the logout control seen (never read: it ends the session), and never visit it."""
+        if not control or self.found.logout is not None:
+            return
+        self.found.logout = {'path': control['path'], 'method': control['method']}
+        if control.get('fields'):
+            self.found.logout['fields'] = control['fields']
+        self._avoid.add(control['path'])
+        if getattr(session, 'page_logout', None) is None:
+            session.page_logout = dict(control)
+
     def _menu_step(self, target, text, role, authorize):
         """What a link is on the manual's menu path ('menu', a provider, 'edit:...', 'register:...'), or None.
 
@@ -353,7 +377,8 @@ class Probe:
         """
         path, _sep, query = target.partition('?')
         if query or path in self._avoid or authorize or _NOT_PAGES.search(path) or _LOGOUT.search(text or '') \
-                or _LOGOUT.search(path) or _matches(text, self.menu['authorize']) or is_action(text, path):
+                or _LOGOUT.search(path) or LOGOUT_TEXT.search(comparable(text or '')) or \
+                LOGOUT_PATH.search(path.rsplit('/', 1)[-1]) or _matches(text, self.menu['authorize']) or is_action(text, path):
             return None
         for provider in PROVIDER_NAMES:
             if _matches(text, self.menu[provider]) or oauth_menu_provider(text) == provider:
@@ -558,8 +583,13 @@ def draft_profile(found, base_name, base, login_form, host, own=None):
                            ('password_field', login_form['form'].get('password_field'))):
             if value and (base['login'].get(key) or (base['login']['path'] if key == 'form_path' else None)) != value:
                 login[key] = value
+    if found.session_cookie and found.session_cookie != base['login'].get('session_cookie'):
+        # The cookie the device set at the probe's login, not the base profile's name for it.
+        login['session_cookie'] = found.session_cookie
     if login:
         draft['login'] = login
+    if found.logout and found.logout != dict((key, value) for key, value in base['logout'].items() if key in found.logout):
+        draft['logout'] = dict(found.logout)
     needed = [page for page in found.after_login if page not in (base.get('after_login') or ())]
     if needed:
         draft['after_login'] = list(base.get('after_login') or ()) + needed
@@ -636,7 +666,12 @@ def unknowns(found, logged_in):
     if not logged_in:
         return ['every OAuth page (no login was tried: name the login fields in the draft\'s login section, or '
                 'learn the profile from a browser capture, docs/learn-profile.md, then run the probe again with it '
-                'as cloudmail_profile_file)']
+                'as cloudmail_profile_file)',
+                'login.session_cookie and logout (shown only after a login: the probe run again with this draft as '
+                'cloudmail_profile_file finds them on the page after the login)']
+    if found.logout is None:
+        missing.append('logout.path (no link, button or form on the pages after the login names a logout; the '
+                       'profile\'s logout was tried: fill in the page the Remote UI\'s own logout leads to)')
 
     def shown(provider, kind):
         words = (found.shown.get(provider) or {}).get(kind) or []

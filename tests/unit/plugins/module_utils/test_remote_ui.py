@@ -291,7 +291,10 @@ def test_a_failed_logout_is_a_warning_not_an_error(device, sleeps):
     device.on('GET', '/logout', requests.exceptions.ConnectionError('Connection refused'))
     with session(sleeps) as remote:
         pass
-    assert remote.warnings == [HOST + ': logout at /logout failed (ConnectionError); the device ends the session when it is idle']
+    assert len(remote.warnings) == 1, remote.warnings
+    assert remote.warnings[0].startswith(HOST + ': logout at /logout failed (ConnectionError): the administrator session '
+                                         'may still be open on the printer until its idle timeout ends it (')
+    assert 'logout.path' not in remote.warnings[0]      # not the profile's fault
 
 
 def test_an_untrusted_certificate_is_not_retried(device, sleeps):
@@ -461,7 +464,33 @@ def test_a_logout_answered_with_an_error_is_a_warning(device, sleeps):
     device.on('GET', '/logout', html_response(404, 'no'))
     with session(sleeps) as remote:
         pass
-    assert remote.warnings == [HOST + ': logout at /logout answered HTTP 404; the device ends the session when it is idle']
+    assert len(remote.warnings) == 1, remote.warnings
+    assert remote.warnings[0].startswith(HOST + ': logout at /logout answered HTTP 404: the administrator session may '
+                                         'still be open on the printer until its idle timeout ends it (')
+    assert 'set logout.path in the profile' in remote.warnings[0]
+
+
+def test_a_logout_the_device_does_not_know_falls_back_to_the_one_its_page_shows(device, sleeps):
+    # The page after the login shows its own logout (a link named in the UI's language); the profile's is 404.
+    device.on('GET', '/rps/', html_response(200, '<p>Portal</p><a href="/rps/settings.html">Einstellungen</a> '
+                                                 '<a href="/wx/auth/exit.cgi">Abmelden</a>'))
+    device.on('GET', '/logout', html_response(404, 'no'))
+    device.on('GET', '/wx/auth/exit.cgi', html_response(302, location='/login'))
+    with session(sleeps) as remote:
+        assert remote.page_logout['path'] == '/wx/auth/exit.cgi'
+        assert '/wx/auth/exit.cgi' not in device.paths()      # found, never read while the session is used
+    assert device.paths()[-2:] == ['/logout', '/wx/auth/exit.cgi']
+    assert remote.warnings == [HOST + ": the logout /logout of the profile 'imagerunner_advance' answered HTTP 404; "
+                               'logged out at /wx/auth/exit.cgi, the logout the page after the login shows: set '
+                               'logout.path: /wx/auth/exit.cgi in the profile (cloudmail_profile_file)']
+
+
+def test_the_session_cookie_named_is_the_one_the_login_answer_set_not_a_portal_cookie(device, sleeps):
+    device.on('POST', '/login', html_response(302, location='/rps/', set_cookie='WXSID=%s; Path=/' % ('w' * 32)))
+    device.on('GET', '/rps/', html_response(200, '<p>Portal</p>', set_cookie='aaportal=1; Path=/'))
+    with session(sleeps) as remote:
+        assert remote.login_cookies == ['WXSID']
+    assert "set login.session_cookie: WXSID in the profile" in remote.warnings[0], remote.warnings
 
 
 def test_an_after_login_page_that_is_missing_fails_and_still_logs_out(device, sleeps):

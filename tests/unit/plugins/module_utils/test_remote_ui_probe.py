@@ -11,8 +11,9 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui_pro
     Findings,
     Probe,
     draft_profile,
+    unknowns,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, logout_controls
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import (
     deep_merge,
     profile_problems,
@@ -114,3 +115,37 @@ def test_a_draft_overrides_only_what_differs_and_validates():
     assert draft['labels'] == {'token_status': ['Access Token'] + MF['labels']['token_status']}
     resolved = deep_merge(MF, dict((key, value) for key, value in draft.items() if key != 'extends'))
     assert profile_problems(resolved) == []
+
+
+def test_a_draft_records_the_cookie_and_logout_the_device_showed_or_says_they_are_left():
+    found = Findings()
+    found.providers = {'microsoft': {'status_path': '/m_oauth_ms.html', 'fields': {}}}
+    found.session_cookie, found.logout = 'WXSID', {'path': '/wx/auth/exit.cgi', 'method': 'GET'}
+    draft = draft_profile(found, 'isensys_mf', MF, None, 'printer-7')
+    assert draft['login'] == {'session_cookie': 'WXSID'}
+    assert draft['logout'] == {'path': '/wx/auth/exit.cgi', 'method': 'GET'}
+    resolved = deep_merge(MF, dict((key, value) for key, value in draft.items() if key != 'extends'))
+    assert profile_problems(resolved) == []
+    # The base's own values are not repeated.
+    found.session_cookie, found.logout = MF['login']['session_cookie'], dict(MF['logout'])
+    assert 'logout' not in draft_profile(found, 'isensys_mf', MF, None, 'printer-7')
+    found.logout = None
+    assert any(item.startswith('logout.path (no link, button or form') for item in unknowns(found, True))
+    assert any(item.startswith('login.session_cookie and logout') for item in unknowns(found, False))
+
+
+@pytest.mark.parametrize('body, expected', [
+    ('<a href="/wx/auth/exit.cgi">Abmelden</a>', {'url': '/wx/auth/exit.cgi', 'method': 'GET', 'fields': None}),
+    ('<a href="/x/signout.html"><img src="i.png"></a>', {'url': '/x/signout.html', 'method': 'GET', 'fields': None}),
+    ('<form><input type="button" value="Déconnexion" onclick="location.href=\'/fin.cgi\'"></form>',
+     {'url': '/fin.cgi', 'method': 'GET', 'fields': None}),
+    ('<form method="post" action="/session/end.cgi"><input type="hidden" name="op" value="x">'
+     '<input type="submit" value="ログアウト"></form>', {'url': '/session/end.cgi', 'method': 'POST', 'fields': {'op': 'x'}}),
+    ('<form method="post" action="/logoff.cgi"><input type="submit" value="OK"></form>',
+     {'url': '/logoff.cgi', 'method': 'POST', 'fields': None}),
+])
+def test_the_logout_control_of_a_page_is_found_by_its_text_or_target(body, expected):
+    page = Page('printer', '/portal.html', 200, '<html><body><a href="/settings.html">Settings</a>%s</body></html>' % body, MF)
+    assert logout_controls(page) == [expected]
+    path = urlsplit(expected['url']).path
+    assert _probe()._menu_step(path, 'Abmelden', None, False) is None
