@@ -78,6 +78,7 @@ def test_a_stopped_push_logs_out_of_every_printer(simulated_fleet, ansible_env, 
         if run.poll() is None:
             run.kill()
             run.wait()
-    assert 'stopped by signal 15' in output
+    # The stop is said in words, with what became of each printer (each logged out mid-way).
+    assert 'fleet_rollout stopped (SIGTERM)' in output and 'stopped mid-way (logged out)' in output
     assert fleet.control.counters()['open_sessions'] == 0
     assert fleet.password not in output
