@@ -153,9 +153,11 @@ def test_a_sample_of_invalid_inventories_never_reaches_a_printer(simulated_fleet
         counts['rollout runs'] += 1
         assert run.returncode != 0, run.output
         if case.broken_file:
-            # Ansible itself stops (group_vars) or finds no printer (hosts file); it names no file by default.
-            assert 'YAML parsing failed' in run.output and ('No host in the group printers' in run.output
-                                                            or case.broken_file == 'group_vars'), run.output
+            # Ansible itself stops (group_vars), or the playbook finds no printer (hosts file) and says why,
+            # naming the file, line and column of the parse error.
+            assert 'YAML parsing failed' in run.output and (
+                'No printer to run on: the inventory could not be read: %s' % inventory in run.output
+                or case.broken_file == 'group_vars'), run.output
         else:
             assert '%s: %s' % (HOST, case.expected_variable) in run.output, '%s: %s not named\n%s' % (
                 case.kind, case.expected_variable, run.output)

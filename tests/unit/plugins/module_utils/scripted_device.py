@@ -81,5 +81,3 @@ def session(sleeps, **kwargs):
                    ca_path='/etc/printers-ca.pem', retries=3, sleep=sleeps.append)
     options.update(kwargs)
     return RemoteUISession(**options)
-
-
