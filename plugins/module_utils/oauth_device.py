@@ -44,13 +44,22 @@ class OAuthDevice:
         self.provider = provider
         self.pages = session.profile['providers'][provider]
 
+    def page(self, key):
+        """The provider's page the profile names ``key`` (status_path, edit_path...), or an error naming that key."""
+        try:
+            return self.session.get_page(self.pages[key])
+        except PageNotUnderstoodError as exc:
+            # The class (and so the reason) stays; the message says which profile value to check.
+            raise type(exc)(self.host, '%s (the page named by providers.%s.%s in the profile)' % (
+                str(exc).split(': ', 1)[-1], self.provider, key))
+
     def read_status(self):
         # Rows are read within this provider's section: a page may show Microsoft and Google with the same labels.
-        page = self.session.get_page(self.pages['status_path']).in_section(self.provider)
+        page = self.page('status_path').in_section(self.provider)
         return dict(status_from_page(page), **token_expiry(page, self.provider))
 
     def read_settings(self):
-        return current_settings(self.session.get_page(self.pages['edit_path']), self.pages, self.provider)
+        return current_settings(self.page('edit_path'), self.pages, self.provider)
 
     def write_settings(self, plan, client_secret=None):
         """Post the edit form ([Edit] ... [OK]) and read it back to prove the device kept the values."""
@@ -92,9 +101,9 @@ class OAuthDevice:
         """
         if self.pages.get('authorization_flow') == 'code_after_save':
             self.session.submit_form(self.pages['edit_path'], self.pages['fields']['enabled'], {})
-            page = self.session.get_page(self.pages['status_path'])
+            page = self.page('status_path')
         else:
-            page = self.session.get_page(self.pages['authorize_path'])
+            page = self.page('authorize_path')
         page = page.in_section(self.provider)
         status = status_from_page_lenient(page)
         if status['authorization'] is None:
@@ -108,7 +117,7 @@ class OAuthDevice:
 
     def google_authorization_url(self):
         """The link next to [URL for Google Authorization Server] on the register page."""
-        page = self.session.get_page(self.pages['register_path']).in_section(self.provider)
+        page = self.page('register_path').in_section(self.provider)
         row = page.value('authorization_url')
         url = row.links[0] if row.links else row.text
         if not url.startswith('https://'):

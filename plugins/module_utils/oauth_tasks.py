@@ -135,6 +135,10 @@ def push_settings(task, session, desired, read_status=True):
     if task.diff:
         result['diff'] = plan.diff()
     if plan.changed and not task.check_mode:
+        if read_status:
+            # Nothing is written before every page the step needs is known to match: a wrong status path or
+            # status words the profile does not know fail here, before the write, as they do in check mode.
+            device.read_status()
         device.write_settings(plan, params['client_secret'])
     if not read_status:
         return result, None

@@ -64,3 +64,33 @@ login: {pasword_field: pin}
     assert 'printer-0001: cloudmail_profile_file: the profile' in run.output
     assert "login: unknown key(s) 'pasword_field'" in run.output
     assert fleet.control.counters()['requests'] == requests_before
+
+
+def test_a_wrong_status_path_or_unknown_status_words_stop_the_rollout_before_any_write(simulated_fleet, run_playbook,
+                                                                                         tmp_path):
+    # The status page of a real rollout is read after the write; nothing may be written before it is known to match.
+    fleet, inventory = fleet_with_profile_file(simulated_fleet, tmp_path, '''
+extends: imagerunner_advance
+providers:
+  microsoft:
+    status_path: /rps/oauthms-status.cgi
+''')
+    run = run_playbook('rollout.yml', inventory, extra_vars={'cloudmail_report_dir': str(tmp_path / 'reports'),
+                                                             'cloudmail_preflight': False})
+    assert run.returncode != 0
+    assert 'page /rps/oauthms-status.cgi answered HTTP 404' in run.output
+    assert '(the page named by providers.microsoft.status_path in the profile)' in run.output
+    counters = fleet.control.counters()
+    assert counters['writes'] == 0 and counters['open_sessions'] == 0, counters
+    # Status words the profile does not know (the device's "Active" missing): refused before the write too.
+    fleet, inventory = fleet_with_profile_file(simulated_fleet, tmp_path, '''
+extends: imagerunner_advance
+status_values:
+  token_status: {active: [Aktiv], inactive: [Inaktiv], authorizing: [Warten], expired: [Abgelaufen], error: [Fehler]}
+''')
+    run = run_playbook('rollout.yml', inventory, extra_vars={'cloudmail_report_dir': str(tmp_path / 'reports2'),
+                                                             'cloudmail_preflight': False})
+    assert run.returncode != 0
+    counters = fleet.control.counters()
+    assert counters['writes'] == 0 and counters['open_sessions'] == 0, (counters, run.output[-3000:])
+    assert fleet.password not in run.output
