@@ -677,11 +677,15 @@ class RemoteUISession:
         page = self._page(page_path, response)
         marker = self.profile.get('error_marker')
         if response.status_code < 400 and not page.shows_marker(marker):
+            # A page in answer may be the status page, or a refusal in words the profile does not know: the
+            # read-back that judges the write shows it.
+            response.device_text = self._device_text(page)
             return response
         detail = 'its error page (%s)' % marker if page.shows_marker(marker) else 'HTTP %d' % response.status_code
         outcome = 'nothing was changed' if response.status_code < 500 else 'the device may or may not have acted on it'
         raise WriteRejectedError(
-            self.host, 'the device refused the form of %s: it answered %s; %s' % (page_path, detail, outcome))
+            self.host, 'the device refused the form of %s: it answered %s; %s. The device says: "%s"' % (
+                page_path, detail, outcome, self._device_text(page)))
 
     def _form_data(self, form, values, submitter=None):
         """The form as a browser posts it after a person set ``values``; a list of (name, value).

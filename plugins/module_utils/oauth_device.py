@@ -65,16 +65,19 @@ class OAuthDevice:
         """Post the edit form ([Edit] ... [OK]) and read it back to prove the device kept the values."""
         values = form_values(self.pages, self.session.profile, plan.result,
                              client_secret if plan.write_secret else None)
-        self.session.submit_form(self.pages['edit_path'], self.pages['fields']['enabled'], values)
+        answer = self.session.submit_form(self.pages['edit_path'], self.pages['fields']['enabled'], values)
         stored = self.read_settings()
         lost = sorted(name for name in VISIBLE_FIELDS[self.provider]
                       if name in plan.result and stored.get(name) != plan.result[name])
         if lost:
+            said = getattr(answer, 'device_text', None)
+            if said and client_secret:
+                said = said.replace(client_secret, '********')
             raise RemoteUIError(
-                self.host, 'the device accepted the %s settings but did not keep %s (read back: %s); %s' % (
+                self.host, 'the device accepted the %s settings but did not keep %s (read back: %s)%s; %s' % (
                     self.provider, ', '.join(lost),
                     ', '.join('%s=%r' % (name, masked_settings(self.provider, stored).get(name)) for name in lost),
-                    profile_hint(self.session.profile)))
+                    '; its answer to the post said: "%s"' % said if said else '', profile_hint(self.session.profile)))
         return stored
 
     def wait_for_connection(self, timeout, interval=1.0, sleep=time.sleep, clock=time.monotonic, after_save=False):

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import PageNotUnderstoodError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
+    PageNotUnderstoodError,
+    RemoteUIError,
+    WriteRejectedError,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import plan_settings
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
 
 from ansible_collections.printfleet.cloudmail.tests.unit.plugins.module_utils.scripted_device import html_response, session
@@ -102,3 +108,32 @@ def test_inputs_joined_by_the_form_attribute_are_posted(device, sleeps):
             'value="1"><td><input form="f" name="AuthServerURL" value="x"></table>' % EDIT)
     data = pairs(posted(device, sleeps, body, {'OAuthUse': '1', 'AuthServerURL': 'new'}))
     assert data[:3] == [('Token', 't'), ('OAuthUse', '1'), ('AuthServerURL', 'new')]
+
+
+MS_EDIT = ('<form method="post" action="/rps/oauthmsedit.cgi"><input type="hidden" name="Token" value="t">'
+           '<input type="checkbox" name="OAuthUse" value="1"><input type="checkbox" name="VerifyCert" value="1" checked>'
+           '<input type="checkbox" name="AddCN" value="1"><input type="text" name="AuthServerURL" value="">'
+           '<input type="submit" value="OK"></form>')
+
+
+def test_a_write_the_device_did_not_keep_shows_the_device_s_own_answer(device, sleeps):
+    # A refusal in words no profile knows (no error marker): the read-back judges the write, and its
+    # message quotes what the device answered to the post.
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, MS_EDIT))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(200, '<p>Fehler: Ung\u00fcltige Anforderung. (E-4002)</p>'))
+    desired = {'enabled': True, 'verify_server_certificate': True, 'add_cn_to_verification': False,
+               'authority_url': 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0'}
+    with pytest.raises(RemoteUIError) as refused:
+        with session(sleeps) as remote:
+            device_steps = OAuthDevice(remote, 'microsoft')
+            device_steps.write_settings(plan_settings('microsoft', device_steps.read_settings(), desired))
+    message = str(refused.value)
+    assert 'did not keep' in message and 'its answer to the post said: "Fehler: Ung\u00fcltige Anforderung. (E-4002)"' in message
+
+
+def test_a_refused_write_quotes_the_device(device, sleeps):
+    device.on('GET', '/rps/oauthmsedit.cgi', html_response(200, MS_EDIT))
+    device.on('POST', '/rps/oauthmsedit.cgi', html_response(403, '<h1>Forbidden</h1><p>Invalid token (E-4011)</p>'))
+    with pytest.raises(WriteRejectedError, match=r'it answered HTTP 403; nothing was changed. The device says: "Forbidden Invalid token \(E-4011\)"'):
+        with session(sleeps) as remote:
+            remote.submit_form('/rps/oauthmsedit.cgi', 'OAuthUse', {'OAuthUse': '1'})
