@@ -66,8 +66,8 @@ login: {pasword_field: pin}
     assert fleet.control.counters()['requests'] == requests_before
 
 
-def test_a_wrong_status_path_or_unknown_status_words_stop_the_rollout_before_any_write(simulated_fleet, run_playbook,
-                                                                                         tmp_path):
+def test_a_wrong_status_path_or_unknown_status_words_stop_the_rollout_before_any_write(
+        simulated_fleet, run_playbook, tmp_path):
     # The status page of a real rollout is read after the write; nothing may be written before it is known to match.
     fleet, inventory = fleet_with_profile_file(simulated_fleet, tmp_path, '''
 extends: imagerunner_advance
