@@ -25,6 +25,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
     status_from_page,
     token_expiry,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
 
 
 class AuthorizationFailed(RemoteUIError):
@@ -95,6 +96,12 @@ class OAuthDevice:
             status = self.read_status()
         return status
 
+    def start_authorization(self):
+        """Start the provider's sign-in: a user code asked for (device code flow), or the consent URL read."""
+        if provider_for(self.provider).asks_code_back:
+            return {'authorization_url': self.google_authorization_url()}
+        return self.start_microsoft_authorization()
+
     def start_microsoft_authorization(self):
         """Make the device ask Entra ID for a user code, the way this firmware does it.
 
@@ -128,6 +135,10 @@ class OAuthDevice:
                 self.host, 'page %s shows no https link as the Google authorization URL; %s' % (
                     self.pages['register_path'], profile_hint(self.session.profile)))
         return url
+
+    def submit_code(self, code):
+        """Enter the code asked back after consent (authorization code flow)."""
+        self.submit_google_code(code)
 
     def submit_google_code(self, code):
         """Enter the authorization code on the register page and press [OK]."""
@@ -179,7 +190,9 @@ def token_outcome(status, provider, profile):
     if status['connection_status'] == 'not_connected':
         return 'not_connected'
     details = status['error_details']
-    if token == 'error' or (token in ('inactive', 'expired') and (details or provider == 'microsoft')):
+    # A device code ends by itself (it expires): an inactive token then means the sign-in ended.
+    ended = details or provider_for(provider).ends_without_details
+    if token == 'error' or (token in ('inactive', 'expired') and ended):
         return failure_reason(details or '', profile) or ('code_rejected' if token == 'error' else 'code_expired')
     return 'waiting'
 

@@ -34,7 +34,7 @@ import re
 import sys
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url_for_tenant
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import authority_url_for_tenant
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import (
     Page,
     PageParser,
