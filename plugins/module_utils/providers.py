@@ -134,6 +134,10 @@ class Provider:
         """One row of the operator's table of pending sign-ins."""
         raise NotImplementedError
 
+    def after_table_text(self, interactive, wait_seconds):
+        """What the operator's text says below the table of pending sign-ins: what comes next for this provider."""
+        raise NotImplementedError
+
     def lapse(self, refreshed):
         """``(basis, moment)`` the token lapses by rule from its last refresh, or None (only the device says)."""
         return None
@@ -273,6 +277,11 @@ class Microsoft(Provider):
                 'expires_at': authorization.get('expires_at') or '',
                 'open': authorization.get('verification_url') or ''}
 
+    def after_table_text(self, interactive, wait_seconds):
+        return ('Nothing to press: the play checks the printers and shows how many codes are left at least every '
+                '30 s, for up to %s s (cloudmail_authorization_timeout); after that it stops and names the '
+                'printers to finish with reauthorize.yml.' % wait_seconds)
+
     def lapse(self, refreshed):
         return 'entra_90_days_unused', refreshed + ENTRA_UNUSED_LIFETIME
 
@@ -377,6 +386,13 @@ class Google(Provider):
         return {'host': host, 'provider': self.name, 'user_code': '', 'expires_at': '',
                 'open': authorization.get('authorization_url') or ''}
 
+    def after_table_text(self, interactive, wait_seconds):
+        if interactive:
+            return 'You are asked for the Google codes next, all in one prompt.'
+        return ('No one to ask: Google printers take their code from cloudmail_google_authorization_codes '
+                '(a map of inventory host to code or browser address, given with -e @codes.yml); without '
+                'one they fail with "No authorization code" until a run that has it (reauthorize.yml).')
+
     def cloud_url(self, variables):
         return GOOGLE_AUTHORIZATION_URL
 
@@ -411,6 +427,19 @@ class Google(Provider):
 
 PROVIDERS = dict((provider.name, provider) for provider in (Microsoft(), Google()))
 NAMES = tuple(PROVIDERS)
+
+
+def asks_code_back(name):
+    """Whether the provider called ``name`` asks a code back after consent (None or an unknown name: no)."""
+    return name in PROVIDERS and PROVIDERS[name].asks_code_back
+
+
+def present_in(rows):
+    """The providers of some rows (dicts with a ``provider`` key), those that ask a code back first:
+    their prompt comes before the wait."""
+    named = set(row['provider'] for row in rows)
+    return sorted((provider for provider in PROVIDERS.values() if provider.name in named),
+                  key=lambda provider: not provider.asks_code_back)
 
 
 def provider_for(name, host=None):
