@@ -61,8 +61,10 @@ class Provider:
     menu_texts = ()
     # The manual's captions of the settings inputs, by profile field key.
     field_captions = {}
-    # The profile keys of the provider's pages the probe must find, and the keys of its fields.
+    # The profile keys of the provider's pages (and flow) the probe finds and a draft profile may set.
     page_keys = ('status_path', 'edit_path')
+    # Words of the label next to the endpoint whose link starts a device-code sign-in (never followed).
+    endpoint_words = ()
     # What the check-mode diff and the operator's text say about the sign-in.
     sign_in_diff = None
     operator_instruction = None
@@ -159,6 +161,18 @@ class Provider:
         raise NotImplementedError
 
 
+def _captions(enabled, **own):
+    """The manual's captions of a provider's settings inputs, by profile field key, in the form's order."""
+    captions = {
+        'enabled': enabled,
+        'verify_server_certificate': ['Verify Server Certificate', 'Vérifier le certificat du serveur', 'Serverzertifikat prüfen'],
+        'add_cn_to_verification': ['Add CN to Verification Items', 'Ajouter CN à la liste des éléments à vérifier',
+                                   'CN zu den Prüfelementen hinzufügen'],
+    }
+    captions.update(own)
+    return captions
+
+
 def _entry(name, ok, message):
     return {'name': name, 'ok': ok, 'message': message}
 
@@ -189,11 +203,6 @@ AUTHORITY_URL_PATTERN = re.compile(r'^https://(?P<host>[^/]+)/(?P<tenant>[^/]+)/
 ENTRA_UNUSED_LIFETIME = datetime.timedelta(days=90)
 # Any application ID serves: OpenID discovery does not depend on it.
 DISCOVERY_CLIENT_ID = '3c6e3b5a-0d8f-4b6e-9f1a-7a2d5c8e4b10'
-COMMON_CAPTIONS = {
-    'verify_server_certificate': ['Verify Server Certificate', 'Vérifier le certificat du serveur', 'Serverzertifikat prüfen'],
-    'add_cn_to_verification': ['Add CN to Verification Items', 'Ajouter CN à la liste des éléments à vérifier',
-                               'CN zu den Prüfelementen hinzufügen'],
-}
 
 
 def authority_url(tenant):
@@ -245,11 +254,11 @@ class Microsoft(Provider):
     section_tokens = ('microsoft', 'ms', 'entra', 'azure', 'msft')
     menu_texts = ('OAuth 2.0 (Microsoft) Settings', 'OAuth 2.0 Settings (Microsoft)', 'Réglages OAuth 2.0 (Microsoft)',
                   'OAuth 2.0-Einstellungen (Microsoft)', 'Einstellungen OAuth 2.0 (Microsoft)')
-    field_captions = dict(COMMON_CAPTIONS, **{
-        'enabled': ['Use OAuth 2.0 (Microsoft)', 'Utiliser OAuth 2.0 (Microsoft)', 'OAuth 2.0 (Microsoft) verwenden'],
-        'authority_url': ['Microsoft Entra ID Authorization Server Endpoint', 'Microsoft Entra ID'],
-    })
+    field_captions = _captions(
+        ['Use OAuth 2.0 (Microsoft)', 'Utiliser OAuth 2.0 (Microsoft)', 'OAuth 2.0 (Microsoft) verwenden'],
+        authority_url=['Microsoft Entra ID Authorization Server Endpoint', 'Microsoft Entra ID'])
     page_keys = ('status_path', 'edit_path', 'authorization_flow')
+    endpoint_words = ('entra',)
     sign_in_diff = 'the device asks Entra ID for a user code to sign in with'
     operator_instruction = ('Microsoft: open the URL, enter the printer\'s USER CODE and sign in with the mailbox the '
                             'printer sends as. A code is valid until the time shown; an expired code is issued again.')
@@ -356,12 +365,11 @@ class Google(Provider):
     section_tokens = ('google', 'gg', 'ggl')
     menu_texts = ('OAuth 2.0 Settings (Google)', 'OAuth 2.0 (Google) Settings', 'Réglages OAuth 2.0 (Google)',
                   'OAuth 2.0-Einstellungen (Google)', 'Einstellungen OAuth 2.0 (Google)')
-    field_captions = dict(COMMON_CAPTIONS, **{
-        'enabled': ['Use OAuth 2.0 (Google)', 'Utiliser OAuth 2.0 (Google)', 'OAuth 2.0 (Google) verwenden'],
-        'client_id': ['Client ID', 'N° client', 'Client-ID'],
-        'client_secret': ['Client Secret', 'Secret du client', 'Client-Geheimnis'],
-        'authorization_code': ['Authorization Code', "Code d'autorisation", 'Autorisierungscode'],
-    })
+    field_captions = _captions(
+        ['Use OAuth 2.0 (Google)', 'Utiliser OAuth 2.0 (Google)', 'OAuth 2.0 (Google) verwenden'],
+        client_id=['Client ID', 'N° client', 'Client-ID'],
+        client_secret=['Client Secret', 'Secret du client', 'Client-Geheimnis'],
+        authorization_code=['Authorization Code', "Code d'autorisation", 'Autorisierungscode'])
     page_keys = ('status_path', 'edit_path', 'register_path')
     sign_in_diff = 'the consent URL is shown and its code asked for'
     operator_instruction = ('Google: open the URL, sign in with the sending mailbox and allow access. The browser then '
