@@ -26,6 +26,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
     token_expiry,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK
 
 
 class AuthorizationFailed(RemoteUIError):
@@ -43,7 +44,14 @@ class OAuthDevice:
         self.session = session
         self.host = session.host
         self.provider = provider
-        self.pages = session.profile['providers'][provider]
+        pages = session.profile['providers'].get(provider)
+        if pages is None:
+            # Validation stops this before any device is contacted; a module run directly still says why.
+            raise PageNotUnderstoodError(self.host, 'the profile %r has no %s pages (no providers.%s): set '
+                                         'cloudmail_provider to one it has (%s) or use a profile for this firmware; %s' % (
+                                             session.profile.get('name'), provider, provider,
+                                             ', '.join(sorted(session.profile['providers'])), NEXT_PLAYBOOK))
+        self.pages = pages
 
     def page(self, key):
         """The provider's page the profile names ``key`` (status_path, edit_path...), or an error naming that key."""

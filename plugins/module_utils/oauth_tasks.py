@@ -174,7 +174,9 @@ INFO_SPEC = dict(
 
 
 def run_info(task):
-    wanted = PROVIDERS if task.params['provider'] == 'all' else (task.params['provider'],)
+    # 'all': the providers the printer's firmware has (its profile names their pages).
+    wanted = [name for name in PROVIDERS if name in task.profile['providers']] if task.params['provider'] == 'all' \
+        else (task.params['provider'],)
     providers = {}
     session = task.open_session()
     try:

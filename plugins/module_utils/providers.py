@@ -40,6 +40,7 @@ class Provider:
     label = None
     # The settings field the device ties its token to (changing it drops the token), shown on the edit form.
     subject_field = None
+    subject_caption = None
     # The settings field of a secret the device never shows back (None: the provider has none).
     secret_field = None
     # 'device_code': the device shows a user code and a verification URL; 'authorization_code': it shows a
@@ -245,6 +246,7 @@ class Microsoft(Provider):
     name = 'microsoft'
     label = 'Microsoft Entra ID'
     subject_field = 'authority_url'
+    subject_caption = 'authority URL'
     flow = 'device_code'
     start_changes_device = True
     ends_without_details = True
@@ -355,6 +357,7 @@ class Google(Provider):
     name = 'google'
     label = 'Google Workspace'
     subject_field = 'client_id'
+    subject_caption = 'client ID'
     secret_field = 'client_secret'
     flow = 'authorization_code'
     # Google codes live 10 minutes after consent.

@@ -528,7 +528,10 @@ class Probe:
             if page not in (profile.get('after_login') or ()):
                 differs.append('after_login lacks %s' % page)
         for provider, spec in found.providers.items():
-            want = profile['providers'][provider]
+            want = profile['providers'].get(provider)
+            if want is None:
+                differs.append('providers.%s is not in the profile' % provider)
+                continue
             for key in ('status_path', 'edit_path', 'register_path', 'authorize_path'):
                 if spec.get(key) and want.get(key) != spec[key]:
                     differs.append('%s.%s is %s, not %s' % (provider, key, spec[key], want.get(key)))
@@ -576,7 +579,8 @@ def draft_profile(found, base_name, base, login_form, host, own=None):
         draft['after_login'] = list(base.get('after_login') or ()) + needed
     providers = {}
     for provider, spec in found.providers.items():
-        want = base['providers'][provider]
+        # A provider the base has no pages for: everything the probe found is the draft's own.
+        want = base['providers'].get(provider) or {'fields': {}}
         own = {}
         for key in ('status_path', 'edit_path', 'register_path', 'authorization_flow'):
             if spec.get(key) and want.get(key) != spec[key] and key in _provider_keys(provider):
