@@ -101,10 +101,17 @@ class Provider:
         raise NotImplementedError
 
     def settings_match(self, settings, variables):
-        """Whether the device's enabled settings point where the inventory says; None when unknown."""
+        """Whether the printer's settings are on and point where the inventory says; None when unknown."""
+        if not isinstance(settings, dict) or 'enabled' not in settings:
+            return None
+        if not settings.get('enabled'):
+            return False
+        return self.subject_matches(settings.get(self.subject_field), variables)
+
+    def subject_matches(self, current, variables):
+        """Whether the device's subject (``current``) is the inventory's; None when either is unknown."""
         wanted = self.subject(variables)
-        current = (settings.get(self.subject_field) or '').rstrip('/')
-        return None if not wanted or not current else current.lower() == wanted.rstrip('/').lower()
+        return None if not wanted else current == wanted
 
     def writes_secret(self, current, desired, client_secret, update_secret):
         """Whether the secret is written: never shown back, it is written when OAuth is turned on, the
@@ -156,6 +163,10 @@ class Provider:
     def cloud_url(self, variables):
         """The address the cloud check asks (for the proxy lookup)."""
         raise NotImplementedError
+
+    def cloud_key(self, variables):
+        """What the cloud check's answer depends on, so that one answer serves every printer with the same."""
+        return self.subject(variables)
 
     def cloud_check(self, variables, session):
         """The pre-flight's cloud check, one ``{name, ok, message}`` entry; ``session`` a requests session or None."""
@@ -283,6 +294,12 @@ class Microsoft(Provider):
         tenant = variables.get('cloudmail_microsoft_tenant')
         return wanted or (authority_url(tenant) if tenant else None)
 
+    def subject_matches(self, current, variables):
+        # The device may show the URL with another case or a trailing slash.
+        wanted = self.subject(variables)
+        current = (current or '').rstrip('/')
+        return None if not wanted or not current else current.lower() == wanted.lower()
+
     def pending_row(self, host, authorization):
         return {'host': host, 'provider': self.name, 'user_code': authorization.get('user_code') or '',
                 'expires_at': authorization.get('expires_at') or '',
@@ -317,6 +334,10 @@ class Microsoft(Provider):
 
     def cloud_url(self, variables):
         return self.msal_authority(variables)[0]
+
+    def cloud_key(self, variables):
+        # The tenant as asked (organizations when none is given), and which variable said it.
+        return self.msal_authority(variables)
 
     def cloud_check(self, variables, session):
         """The authority resolves to a real tenant: OpenID discovery through msal."""

@@ -139,11 +139,39 @@ def test_cloud_checks_without_the_network():
     assert MICROSOFT.msal_authority({'cloudmail_microsoft_authority_url': 'https://login.microsoftonline.us/x.com/oauth2/v2.0/'})[0] \
         == 'https://login.microsoftonline.us/x.com'
     assert MICROSOFT.cloud_url({}) == 'https://login.microsoftonline.com/organizations'
+    assert MICROSOFT.cloud_key({}) == ('https://login.microsoftonline.com/organizations', 'cloudmail_microsoft_tenant',
+                                       'organizations')
+    assert GOOGLE.cloud_key({'cloudmail_google_client_id': CLIENT_ID}) == CLIENT_ID
     malformed = GOOGLE.cloud_check({'cloudmail_google_client_id': 'nope'}, None)
     assert malformed['name'] == 'google_client_id' and not malformed['ok']
     assert "cloudmail_google_client_id='nope' is not an OAuth client ID" in malformed['message']
     unasked = GOOGLE.cloud_check({'cloudmail_google_client_id': CLIENT_ID}, None)
     assert unasked['ok'] and 'not asked' in unasked['message']
+
+
+AUTHORITY = 'https://login.microsoftonline.com/contoso.com/oauth2/v2.0'
+
+
+@pytest.mark.parametrize('provider, settings, variables, expected', [
+    ('microsoft', None, {'cloudmail_microsoft_tenant': 'contoso.com'}, None),
+    ('microsoft', {}, {'cloudmail_microsoft_tenant': 'contoso.com'}, None),
+    ('microsoft', {'enabled': False}, {'cloudmail_microsoft_tenant': 'contoso.com'}, False),
+    # The device may show the URL in another case or with a trailing slash.
+    ('microsoft', {'enabled': True, 'authority_url': AUTHORITY.replace('contoso', 'Contoso') + '/'},
+     {'cloudmail_microsoft_tenant': 'contoso.com'}, True),
+    ('microsoft', {'enabled': True, 'authority_url': AUTHORITY}, {'cloudmail_microsoft_authority_url': AUTHORITY + '/'}, True),
+    ('microsoft', {'enabled': True, 'authority_url': AUTHORITY.replace('contoso', 'fabrikam')},
+     {'cloudmail_microsoft_tenant': 'contoso.com'}, False),
+    ('microsoft', {'enabled': True, 'authority_url': ''}, {'cloudmail_microsoft_tenant': 'contoso.com'}, None),
+    ('microsoft', {'enabled': True, 'authority_url': AUTHORITY}, {}, None),
+    ('google', {'enabled': True, 'client_id': CLIENT_ID}, {'cloudmail_google_client_id': CLIENT_ID}, True),
+    ('google', {'enabled': True, 'client_id': ''}, {'cloudmail_google_client_id': CLIENT_ID}, False),
+    ('google', {'enabled': True, 'client_id': CLIENT_ID.upper()}, {'cloudmail_google_client_id': CLIENT_ID}, False),
+    ('google', {'enabled': True, 'client_id': CLIENT_ID}, {}, None),
+    ('google', {'enabled': False, 'client_id': CLIENT_ID}, {'cloudmail_google_client_id': CLIENT_ID}, False),
+])
+def test_settings_match_the_inventory(provider, settings, variables, expected):
+    assert providers.provider_for(provider).settings_match(settings, variables) is expected
 
 
 def test_argument_spec_choices_come_from_the_providers():
