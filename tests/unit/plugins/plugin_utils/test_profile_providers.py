@@ -90,3 +90,15 @@ def test_the_device_modules_refuse_it_before_any_session(tmp_path):
     assert failure.value.variable == 'cloudmail_provider' and 'has no google pages' in str(failure.value)
     # oauth_info's 'all' reads the providers the profile has.
     assert DeviceAction.resolve(None, {'profile': None, 'profile_file': str(path), 'provider': 'all'})['name'] == str(path)
+
+
+def test_a_profile_learnt_from_a_capture_holds_only_the_providers_it_showed(tmp_path):
+    # The capture of a firmware no built-in family matches shows the Microsoft procedure only.
+    from test_learn_profile import AUTHORITY, unknown_firmware_capture
+    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.learn_profile import write_outputs
+    output = tmp_path / 'learnt.yml'
+    _report, missing = write_outputs(str(unknown_firmware_capture(tmp_path)), str(output), None, {'authority_url': AUTHORITY})
+    learnt = yaml.safe_load(output.read_text(encoding='utf-8'))
+    assert learnt['extends'] == '_base' and sorted(learnt['providers']) == ['microsoft']
+    assert sorted(resolve_profile(profile_file=str(output))['providers']) == ['microsoft']
+    assert any('google' in str(step) for step in missing)
