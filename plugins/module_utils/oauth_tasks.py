@@ -108,7 +108,7 @@ def checked_desired_settings(params):
     try:
         return desired_settings(params)
     except ValueError as exc:
-        raise TaskFailed('%s: %s (cloudmail_microsoft_tenant)' % (params['host'], exc))
+        raise TaskFailed('%s: %s' % (params['host'], exc))
 
 
 def push_settings(task, session, desired, read_status=True):

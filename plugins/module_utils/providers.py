@@ -22,7 +22,7 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import in_group
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import BY_NAME, in_group
 
 # The settings every provider's edit form has; each provider adds the field its token is tied to.
 BOOLEAN_FIELDS = ('enabled', 'verify_server_certificate', 'add_cn_to_verification')
@@ -285,9 +285,14 @@ class Microsoft(Provider):
         return None
 
     def desired_fields(self, params):
-        if params.get('authority_url'):
-            return {'authority_url': checked_authority_url(params['authority_url'])}
-        return {'authority_url': authority_url_for_tenant(params['tenant'])}
+        name = 'authority_url' if params.get('authority_url') else 'tenant'
+        try:
+            if name == 'authority_url':
+                return {'authority_url': checked_authority_url(params['authority_url'])}
+            return {'authority_url': authority_url_for_tenant(params['tenant'])}
+        except ValueError as exc:
+            # Named by the variable the value came from.
+            raise ValueError('%s (%s)' % (exc, BY_NAME[name].variable))
 
     def subject(self, variables):
         wanted = (variables.get('cloudmail_microsoft_authority_url') or '').rstrip('/')

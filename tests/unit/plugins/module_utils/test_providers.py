@@ -48,9 +48,9 @@ def test_microsoft_settings_build_the_authority_url_from_the_tenant_or_check_the
         'authority_url': 'https://login.microsoftonline.com/contoso.com/oauth2/v2.0'}
     given = 'https://login.microsoftonline.us/contoso.com/oauth2/v2.0/'
     assert MICROSOFT.desired_fields(present(authority_url=given)) == {'authority_url': given.rstrip('/')}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r'oauth2/v2.0 with host .* \(cloudmail_microsoft_authority_url\)$'):
         MICROSOFT.desired_fields(present(authority_url='https://login.example.com/contoso.com/oauth2/v2.0'))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r'a domain name \(cloudmail_microsoft_tenant\)$'):
         MICROSOFT.desired_fields(present(tenant='not a tenant'))
     # The model builds the whole settings through the provider.
     assert desired_settings(dict(present(tenant='common'), provider='microsoft'))['authority_url'] == \
