@@ -94,7 +94,10 @@ def test_the_device_modules_refuse_it_before_any_session(tmp_path):
 
 def test_a_profile_learnt_from_a_capture_holds_only_the_providers_it_showed(tmp_path):
     # The capture of a firmware no built-in family matches shows the Microsoft procedure only.
-    from test_learn_profile import AUTHORITY, unknown_firmware_capture
+    from ansible_collections.printfleet.cloudmail.tests.unit.plugins.plugin_utils.test_learn_profile import (
+        AUTHORITY,
+        unknown_firmware_capture,
+    )
     from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.learn_profile import write_outputs
     output = tmp_path / 'learnt.yml'
     _report, missing = write_outputs(str(unknown_firmware_capture(tmp_path)), str(output), None, {'authority_url': AUTHORITY})
