@@ -175,16 +175,15 @@ NEXT_STEPS = {
     'not_connected': 'the device cannot reach its authorization server; check its network, proxy and DNS, and '
                      'cloudmail_verify_server_certificate and cloudmail_add_cn_to_verification, then run rollout.yml',
     'missing_code': 'no authorization is pending on the device; run reauthorize.yml to start one',
-    'missing_code/google': 'no Google authorization code was given: open the authorization URL, consent, and give '
-                           'the code (or the whole address the browser then shows) at the prompt of reauthorize.yml '
-                           'or in cloudmail_google_authorization_codes',
     'timeout': 'no active token yet; the person may not have finished signing in: run reauthorize.yml and sign in '
                'while it waits (raise cloudmail_authorization_timeout if needed)',
 }
 
 
 def authorization_failure(host, reason, detail=None, provider=None):
-    message = NEXT_STEPS.get('%s/%s' % (reason, provider), NEXT_STEPS[reason])
+    # A provider may say it its own way (Google's code asked back); else the common words.
+    own = provider_for(provider).next_steps if provider is not None else {}
+    message = own.get(reason, NEXT_STEPS[reason])
     if detail:
         message = '%s (device says: %s)' % (message, detail)
     return AuthorizationFailed(host, reason, message)

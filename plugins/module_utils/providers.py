@@ -68,6 +68,8 @@ class Provider:
     endpoint_words = ()
     # What the check-mode diff and the operator's text say about the sign-in.
     sign_in_diff = None
+    # What to do next after a failed sign-in, where the provider says it its own way (reason -> text).
+    next_steps = {}
     operator_instruction = None
     sheet_instruction = None
     check_id = None
@@ -401,6 +403,11 @@ class Google(Provider):
         authorization_code=['Authorization Code', "Code d'autorisation", 'Autorisierungscode'])
     page_keys = ('status_path', 'edit_path', 'register_path')
     sign_in_diff = 'the consent URL is shown and its code asked for'
+    next_steps = {
+        'missing_code': 'no Google authorization code was given: open the authorization URL, consent, and give '
+                        'the code (or the whole address the browser then shows) at the prompt of reauthorize.yml '
+                        'or in cloudmail_google_authorization_codes',
+    }
     operator_instruction = ('Google: open the URL, sign in with the sending mailbox and allow access. The browser then '
                             'shows an error page: copy the value after "code=" in its address bar (up to "&").')
     sheet_instruction = ('Google: open the consent page, sign in with the sending mailbox and allow access; then give '

@@ -113,6 +113,13 @@ def test_the_sign_in_flows():
     assert 'Entra ID' in MICROSOFT.sign_in_diff and 'consent URL' in GOOGLE.sign_in_diff
 
 
+def test_a_provider_says_what_to_do_next_its_own_way():
+    from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import authorization_failure
+    assert 'no Google authorization code was given' in str(authorization_failure('mfp-1', 'missing_code', provider='google'))
+    assert 'run reauthorize.yml to start one' in str(authorization_failure('mfp-1', 'missing_code', provider='microsoft'))
+    assert 'run reauthorize.yml to start one' in str(authorization_failure('mfp-1', 'missing_code'))
+
+
 def test_token_lifetime_rules():
     refreshed = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
     assert MICROSOFT.lapse(refreshed) == ('entra_90_days_unused', refreshed + datetime.timedelta(days=90))
