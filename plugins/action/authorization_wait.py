@@ -9,6 +9,7 @@ from __future__ import annotations
 from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import printer_label
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import authorization_failure
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import (
     STILL_WAITING,
@@ -24,7 +25,6 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout
     failure_facts,
     host_facts,
     merged_outcomes,
-    printer_label,
     recorded_outcomes,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import read_fleet
@@ -137,7 +137,7 @@ class ActionModule(FleetAction):
 
     @staticmethod
     def _named(printer, message):
-        label = printer_label(printer.name, printer.params)
+        label = printer_label(printer.name, printer.params['host'], printer.params['port'])
         for known in (printer.params['host'], printer.name):
             if message.startswith(known + ': '):
                 message = message[len(known) + 2:]

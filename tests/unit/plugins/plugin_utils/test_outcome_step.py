@@ -5,11 +5,27 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_report, fleet_rollout
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import WriteRejectedError
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_report, fleet_rollout, printer_steps
+
+
+class Session:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.closed = True
 
 
 def test_a_fleet_step_failure_records_its_step_and_no_module_name():
-    result = fleet_rollout._failure({'changed': False}, 'smtp', 'write_rejected', 'mfp: the device refused the form')
+    def refused(_state, _session):
+        raise WriteRejectedError('mfp', 'the device refused the form')
+    state = printer_steps.PrinterState('mfp', {'host': 'mfp', 'port': 443}, 'microsoft', {})
+    session = Session()
+    steps = [printer_steps.Step('settings', lambda _state, _session: None), printer_steps.Step('smtp', refused)]
+    outcome = printer_steps.run_steps(state, steps, lambda: session)
+    assert outcome == ('smtp', 'write_rejected', 'mfp: the device refused the form') and session.closed
+    result = fleet_rollout.failed_result({'changed': False}, outcome)
     assert result['step'] == 'smtp' and 'action' not in result
     facts = fleet_rollout.outcome_facts(result)
     assert facts['printer_error_step'] == 'smtp' and facts['printer_error_action'] == ''
