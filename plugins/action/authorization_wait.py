@@ -27,7 +27,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout
     merged_outcomes,
     recorded_outcomes,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import read_fleet
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import run_fleet
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 
 __metaclass__ = type
@@ -83,7 +83,7 @@ class ActionModule(FleetAction):
                     '%s. Open its authorization URL, allow access, and give the code (or the browser\'s whole address) '
                     'at the prompt or in cloudmail_google_authorization_codes (for example -e @google-codes.yml), then '
                     'run reauthorize.yml.' % problem)), '', 'missing_code', step=AUTHORIZE)
-        entered = read_fleet(to_enter, workers, lambda printer: {'problem': submit_code(printer, codes[printer.name])})
+        entered = run_fleet(to_enter, workers, lambda printer: {'problem': submit_code(printer, codes[printer.name])})
         for printer in to_enter:
             problem = entered[printer.name]['problem']
             if problem:

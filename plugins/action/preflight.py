@@ -15,7 +15,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils import interr
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import default
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import naming_host, session_from_params
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import connection_params
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_printers import connection_params
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import rendered_namespace_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import NOTHING_WRITTEN, clock_tolerance, cloud_checks, entry
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.printer_steps import (

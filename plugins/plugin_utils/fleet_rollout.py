@@ -45,7 +45,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.options impor
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import published
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import published
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import authority_of, clock_tolerance, cloud_checks, status_clock_entry
@@ -111,7 +111,7 @@ class RolloutPrinter:
 
 
 def printer_to_roll_out(printer, variables, google_code=None, preflight=True):
-    """A RolloutPrinter from a host's PrinterRead and checked variables, or the message that says why not."""
+    """A RolloutPrinter from a host's FleetPrinter and checked variables, or the message that says why not."""
     push, problem = printer_to_push(printer, variables)
     if problem:
         return None, problem

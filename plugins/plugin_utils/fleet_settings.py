@@ -21,7 +21,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import in_group, options_from_variables, secret_variables
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import published
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import published
 
 __metaclass__ = type
 
@@ -49,7 +49,7 @@ class PrinterPush:
 
 
 def printer_to_push(printer, variables):
-    """A PrinterPush from a host's PrinterRead and variables, or the message that says why not."""
+    """A PrinterPush from a host's FleetPrinter and variables, or the message that says why not."""
     given = dict(printer.params, **settings_options(variables))
     validation = ArgumentSpecValidator(**SETTINGS_SPEC).validate(given)
     if validation.error_messages:

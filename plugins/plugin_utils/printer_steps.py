@@ -19,15 +19,17 @@ pre-flight's ``preflight_steps``); a failure of its own is a ``StepFailed`` subc
 from __future__ import annotations
 
 import collections
+import time
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
     ProfileMismatchError,
     RemoteUIError,
     error_reason,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import TaskFailed
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed, run_info
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import printer_label
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import published
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
     NOTHING_WRITTEN,
     device_checks,
@@ -204,3 +206,21 @@ def preflight_steps():
     """The pre-flight, as the rollout starts with it and the ``preflight`` module runs it alone."""
     return [Step('preflight', cloud_preflight, in_session=False),
             Step('preflight', device_preflight, login_failed=login_form_failed)]
+
+
+# -- the status read (status.yml, fleet_status)
+
+def read_printer(printer):
+    """One printer's ``oauth_info`` result for its provider (a ``FleetPrinter``), or its failure (step ``read``)."""
+    task = Task(dict(printer.params, provider=printer.provider), printer.profile)
+    try:
+        result = dict(run_info(task), failed=False, read_at=time.time())   # for the report's clock check
+    except TaskFailed as exc:
+        result = dict(exc.result, changed=False, failed=True, step='read', reason=reason_of(exc),
+                      msg=exc.msg + fitting_profile_hint(exc.result.get('login_fields'), printer.params.get('profile')))
+    except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
+        result = dict(changed=False, failed=True, step='read', reason=reason_of(exc),
+                      msg='%s: reading the status failed (%s: %s)' % (printer.name, type(exc).__name__, exc))
+    if task.warnings:
+        result['warnings'] = list(task.warnings)
+    return published(result, printer.name, printer.params['host'], printer.secrets())
