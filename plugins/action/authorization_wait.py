@@ -20,7 +20,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_action import FleetAction
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import (
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import (
     OUTCOMES_FACT,
     failure_facts,
     host_facts,

@@ -11,14 +11,10 @@ the start of its sign-in; a Google printer whose code was given submits it right
 after its own push, while the code is fresh. The cloud half of the pre-flight (tenant discovery
 with msal, the Google client ID) is asked once per tenant or client, not once per printer.
 
-What each printer ends with is kept as *outcome facts* (the names the per-host tasks use:
-``printer_error``, ``printer_error_step``, ``printer_error_reason``, ``printer_error_action`` (empty but for
-a per-host module), ``printer_preflight``,
-``printer_pending``, ``printer_authorization``) in one fact, ``fleet_outcomes`` (host -> facts),
-so that no task per printer is needed to record them. The fact is kept on ``localhost`` only
-(the fleet tasks use ``delegate_to: localhost`` with ``delegate_facts``): ansible cleans a host's
-facts each time it gathers that host's variables, so a fleet-wide fact on every printer would make
-each step cost the square of the fleet size.
+Each of these is a step (``rollout_steps``), run by the one runner of ``printer_steps``, which
+turns the exception that stops a step into the printer's outcome.
+
+What each printer ends with is kept as *outcome facts* (``fleet_outcomes.outcome_facts``).
 """
 
 from __future__ import annotations
@@ -46,8 +42,8 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui imp
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import published
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import outcome_facts
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import authority_of, clock_tolerance, cloud_checks, status_clock_entry
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.printer_steps import (
     ClockSkew,
@@ -61,9 +57,6 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.printer_steps
 
 __metaclass__ = type
 
-OUTCOMES_FACT = 'fleet_outcomes'
-OUTCOMES_HOST = 'localhost'
-ERROR_FACTS = ('printer_error', 'printer_error_action', 'printer_error_reason', 'printer_error_step')
 GOOGLE_CODE_LIFETIME = 600
 
 
@@ -134,12 +127,16 @@ def printer_to_roll_out(printer, variables, google_code=None, preflight=True):
 class RolloutState(PrinterState):
     """One printer's way through the rollout's steps: what it was asked to do, and its result so far."""
 
-    def __init__(self, printer, clouds, check_mode, diff, push, start, smtp, run_started_at, clock):
+    def __init__(self, printer, clouds, check_mode, diff, push, start, smtp, run_started_at, clock, connection_required=None,
+                 read_status=None):
         super(RolloutState, self).__init__(printer.name, printer.push.params, printer.provider, printer.variables,
                                            clouds, printer.clock_tolerance)
         self.printer = printer
         self.check_mode, self.diff, self.clock, self.run_started_at = check_mode, diff, clock, run_started_at
         self.push, self.start = push, start
+        # The connection status is read for the sign-in that follows, or when the push alone must end connected.
+        self.connection_required = start if connection_required is None else connection_required
+        self.read_status = start or self.connection_required or bool(read_status)
         self.smtp = smtp and push and printer.smtp_params is not None
         self.result = dict(changed=False, failed=False, provider=printer.provider)
         self.warnings = []
@@ -180,10 +177,11 @@ def push_oauth(state, session):
     """The OAuth settings written and read back; a printer whose settings are on must then reach its provider."""
     # The connection status matters only to the sign-in that follows.
     # Check mode reads the status too: the plan says whether the real run would start a sign-in.
-    settings, state.status = push_settings(state.settings_task, session, state.desired, read_status=state.start)
+    settings, state.status = push_settings(state.settings_task, session, state.desired,
+                                           read_status=state.read_status)
     state.result.update(settings, oauth_changed=settings['changed'])
     # Settings not written yet (check mode): the printer's connection is not theirs.
-    if state.status is not None and settings['settings'].get('enabled') and not (state.check_mode and settings['changed']) \
+    if state.connection_required and settings['settings'].get('enabled') and not (state.check_mode and settings['changed']) \
             and state.status['connection_status'] == 'not_connected':
         raise NotConnected(not_connected(state.printer.push, state.result)['msg'])
 
@@ -242,13 +240,18 @@ def submit_google_code(state, session):
 
 
 def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, start=True, smtp=True,
-                     run_started_at=None, clock=time.time):
+                     run_started_at=None, clock=time.time, connection_required=None, read_status=None):
     """One printer's pre-flight, push, SMTP settings and sign-in start in one session (``rollout_steps``).
+
+    ``connection_required`` (by default: when a sign-in is to start) fails a printer whose settings are on
+    but whose connection status is ``not_connected`` after the push (reason ``not_connected``); ``read_status``
+    reads it (``connection_status``, ``token_status``) even when nothing follows.
 
     Returns the printer's result, with its outcome facts under ``facts``; never raises, and holds no
     secret. Nothing is written unless the pre-flight passed; a failing printer fails only its entry.
     """
-    state = RolloutState(printer, clouds, check_mode, diff, push, start, smtp, run_started_at, clock)
+    state = RolloutState(printer, clouds, check_mode, diff, push, start, smtp, run_started_at, clock, connection_required,
+                         read_status)
     outcome = run_steps(state, rollout_steps(state), state.settings_task.open_session)
     result = state.result
     if outcome is not None:
@@ -267,6 +270,19 @@ def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, s
     if warnings:
         result['warnings'] = warnings
     return _published(printer, result)
+
+
+def push_printer(printer, check_mode=False, diff=False, connection_required=False):
+    """One printer's ``oauth_settings`` result (a ``PrinterPush``), or its failure; no secret in it.
+
+    The rollout with the push alone (the deprecated ``fleet_settings`` task): with ``connection_required``,
+    a printer whose settings are on but whose connection status is ``not_connected`` fails too.
+    """
+    result = roll_out_printer(RolloutPrinter(printer, {}, preflight=False), None, check_mode=check_mode, diff=diff,
+                              push=True, start=False, smtp=False, connection_required=connection_required, read_status=True)
+    for rollout_only in ('facts', 'pending', 'code_submitted', 'oauth_changed'):
+        result.pop(rollout_only, None)
+    return result
 
 
 def failed_result(result, outcome):
@@ -326,61 +342,3 @@ def _published(printer, result):
                        printer.no_log_values)
     result['facts'] = outcome_facts(result)
     return result
-
-
-def outcome_facts(result):
-    """The facts a printer's result leaves for the later steps and the report."""
-    facts = {'printer_pending': bool(result.get('pending'))}
-    if result.get('checks'):
-        facts['printer_preflight'] = result['checks']
-    if result.get('authorization'):
-        facts['printer_authorization'] = {'authorization': result['authorization'],
-                                          'code_submitted': bool(result.get('code_submitted'))}
-    if result.get('failed'):
-        facts.update(failure_facts(result.get('msg') or 'failed', result.get('action') or '', result.get('reason') or '',
-                                   step=result.get('step')))
-    return facts
-
-
-def failure_facts(message, action, reason, step=None):
-    """The error facts of a printer: ``step`` for a step of a fleet task, ``action`` for a per-host module that failed."""
-    facts = {'printer_error': message, 'printer_error_action': action, 'printer_error_reason': reason,
-             'printer_pending': False}
-    if step:
-        facts['printer_error_step'] = step
-    return facts
-
-
-def merged_outcomes(current, updates):
-    """``fleet_outcomes`` after this step: each updated host's facts replace its earlier error facts."""
-    outcomes = dict(current or {})
-    for host, facts in updates.items():
-        earlier = dict(outcomes.get(host) or {})
-        # A new error replaces all of the earlier one (its step too); no error clears it.
-        for name in ERROR_FACTS:
-            earlier.pop(name, None)
-        earlier.update(facts)
-        outcomes[host] = earlier
-    return outcomes
-
-
-def recorded_outcomes(hostvars):
-    """``fleet_outcomes`` as the run has recorded it so far (kept on localhost, see the module docstring)."""
-    if hostvars is None or OUTCOMES_HOST not in hostvars:
-        return {}
-    raw = hostvars.raw_get(OUTCOMES_HOST) if hasattr(hostvars, 'raw_get') else hostvars[OUTCOMES_HOST]
-    return plain(raw.get(OUTCOMES_FACT) or {})
-
-
-def host_facts(variables, host, names, outcomes):
-    """The host's facts among ``names``: its own (set by a per-host task) over its fleet-wide outcome.
-
-    ``variables`` are the host's variables as the caller already has them (gathering them is the
-    costly part), or None.
-    """
-    facts = dict((name, value) for name, value in (outcomes.get(host) or {}).items() if name in names)
-    for name in names if variables is not None else ():
-        value = variables.get(name)
-        if value is not None:
-            facts[name] = value
-    return facts

@@ -12,7 +12,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     WriteRejectedError,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import TaskFailed
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_report, fleet_rollout, printer_steps
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_outcomes, fleet_report, fleet_rollout, printer_steps
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_printers import FleetPrinter
 
 
@@ -92,7 +92,7 @@ def test_a_status_read_failure_keeps_its_class_as_reason(monkeypatch, error, sta
 
 def test_a_rollout_failure_result_carries_the_outcome_and_its_facts():
     outcome = printer_steps.Outcome('authorize', 'clock_skew', 'mfp (10.0.0.5:443): the clock is off')
-    facts = fleet_rollout.outcome_facts(fleet_rollout.failed_result({'changed': False}, outcome))
+    facts = fleet_outcomes.outcome_facts(fleet_rollout.failed_result({'changed': False}, outcome))
     assert facts['printer_error_step'] == 'authorize' and facts['printer_error_reason'] == 'clock_skew'
     assert fleet_report.failure_state('', facts['printer_error_reason'], facts['printer_error'], 'authorize') == \
         'clock_skew'
