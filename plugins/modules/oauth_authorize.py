@@ -142,6 +142,13 @@ reason:
   type: str
   choices: [code_expired, declined, code_rejected, timeout, not_connected, missing_code]
   sample: code_expired
+step:
+  description:
+    - The step the failure is charged to, C(authorize) (C(validate) for variables it cannot be run with); the playbooks'
+      rescue blocks record it as C(printer_error_step), from which the fleet report gives the printer's state.
+  returned: failed (not in a background, async, run)
+  type: str
+  sample: authorize
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import AUTHORIZE_SPEC, run_module, run_authorize

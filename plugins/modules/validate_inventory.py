@@ -83,4 +83,11 @@ variables_checked:
   returned: always
   type: list
   elements: str
+step:
+  description:
+    - The step the failure is charged to, C(validate); the playbooks'
+      rescue blocks record it as C(printer_error_step), from which the fleet report gives the printer's state.
+  returned: failed, without O(hosts)
+  type: str
+  sample: validate
 '''
