@@ -26,6 +26,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     RemoteUIError,
     error_reason,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import AuthorizationFailed
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed, run_info
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import printer_label
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
@@ -154,7 +155,7 @@ def outcome_of(state, step, exc):
         return Outcome(step, reason, exc.msg)
     if isinstance(exc, TaskFailed):
         return Outcome(step, reason, exc.msg)
-    if isinstance(exc, RemoteUIError) and type(exc).__name__ == 'AuthorizationFailed':
+    if isinstance(exc, AuthorizationFailed):
         return Outcome(step, reason, str(exc))   # the sign-in's own words say what to do next
     if isinstance(exc, (RemoteUIError, ProfileError)):
         text = str(exc) if step != 'preflight' else '%s; %s' % (exc, NOTHING_WRITTEN)
