@@ -89,12 +89,9 @@ tested_at:
   type: str
   sample: 2026-11-28 14:05 UTC
 step:
-  description:
-    - The step the failure is charged to, C(mail_test) (C(validate) for variables it cannot be run with); the playbooks'
-      rescue blocks record it as C(printer_error_step), from which the fleet report gives the printer's state.
-  returned: failed (not in a background, async, run)
+  description: The step of the failure, C(mail_test), which the playbooks record as C(printer_error_step).
+  returned: failed
   type: str
-  sample: mail_test
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import MAIL_TEST_SPEC, run_mail_test

@@ -143,12 +143,9 @@ reason:
   choices: [code_expired, declined, code_rejected, timeout, not_connected, missing_code]
   sample: code_expired
 step:
-  description:
-    - The step the failure is charged to, C(authorize) (C(validate) for variables it cannot be run with); the playbooks'
-      rescue blocks record it as C(printer_error_step), from which the fleet report gives the printer's state.
-  returned: failed (not in a background, async, run)
+  description: The step of the failure, C(authorize), which the playbooks record as C(printer_error_step).
+  returned: failed
   type: str
-  sample: authorize
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import AUTHORIZE_SPEC, run_module, run_authorize

@@ -157,19 +157,9 @@ providers:
       token_lapse_clock: printer
       device_time: "2026-11-28T10:00:05Z"
 step:
-  description:
-    - The step the failure is charged to, C(read) (C(validate) for variables it cannot be run with); the playbooks'
-      rescue blocks record it as C(printer_error_step), from which the fleet report gives the printer's state.
-  returned: failed (not in a background, async, run)
-  type: str
-  sample: read
-reason:
-  description:
-    - Why the step failed, one word per kind of error, from the error's class (never from the message), for example
-      C(unreachable), C(wrong_password), C(certificate_rejected), C(profile_mismatch); empty when no kind applies.
+  description: The step of the failure, C(read), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
   returned: failed
   type: str
-  sample: unreachable
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import INFO_SPEC, run_module, run_info

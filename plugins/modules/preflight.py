@@ -63,17 +63,7 @@ checks:
     message: {description: 'What was found, naming the inventory variable.', type: str}
   sample: [{"name": "microsoft_tenant", "ok": false, "message": "cloudmail_microsoft_tenant='contoso.com' is not a tenant Entra ID knows ..."}]
 step:
-  description:
-    - The step the failure is charged to, C(preflight) (C(validate) for connection variables it cannot be run with); the playbooks'
-      rescue blocks record it as C(printer_error_step), from which the fleet report gives the printer's state.
+  description: The step of the failure, C(preflight), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
   returned: failed
   type: str
-  sample: preflight
-reason:
-  description:
-    - Why the step failed, one word per kind of error, from the error's class (never from the message), for example
-      C(unreachable), C(wrong_password), C(certificate_rejected), C(profile_mismatch); empty when no kind applies.
-  returned: failed
-  type: str
-  sample: unreachable
 '''

@@ -184,19 +184,9 @@ probe:
       elements: str
       returned: always
 step:
-  description:
-    - The step the failure is charged to, C(probe) (C(validate) for variables it cannot be run with); the playbooks'
-      rescue blocks record it as C(printer_error_step), from which the fleet report gives the printer's state.
-  returned: failed (not in a background, async, run)
-  type: str
-  sample: probe
-reason:
-  description:
-    - Why the step failed, one word per kind of error, from the error's class (never from the message), for example
-      C(unreachable), C(wrong_password), C(certificate_rejected), C(profile_mismatch); empty when no kind applies.
+  description: The step of the failure, C(probe), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
   returned: failed
   type: str
-  sample: unreachable
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import PROBE_SPEC, run_module, run_probe_task

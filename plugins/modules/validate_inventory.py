@@ -84,10 +84,7 @@ variables_checked:
   type: list
   elements: str
 step:
-  description:
-    - The step the failure is charged to, C(validate); the playbooks'
-      rescue blocks record it as C(printer_error_step), from which the fleet report gives the printer's state.
-  returned: failed, without O(hosts)
+  description: The step of the failure, C(validate), which the playbooks record as C(printer_error_step).
+  returned: failed (one host's check)
   type: str
-  sample: validate
 '''
