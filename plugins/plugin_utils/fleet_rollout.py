@@ -40,7 +40,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_from_variables
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected_message, printer_to_push
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import published
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import outcome_facts
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
@@ -183,7 +183,7 @@ def push_oauth(state, session):
     # Settings not written yet (check mode): the printer's connection is not theirs.
     if state.connection_required and settings['settings'].get('enabled') and not (state.check_mode and settings['changed']) \
             and state.status['connection_status'] == 'not_connected':
-        raise NotConnected(not_connected(state.printer.push, state.result)['msg'])
+        raise NotConnected(not_connected_message(state.printer.push))
 
 
 def push_smtp(state, session):

@@ -14,7 +14,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import SETTINGS_SPEC
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import in_group, options_from_variables, secret_variables
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms, printer_label
 
 __metaclass__ = type
 
@@ -52,10 +52,9 @@ def printer_to_push(printer, variables):
     return PrinterPush(printer.name, validation.validated_parameters, printer.profile, no_log_values), None
 
 
-def not_connected(printer, result):
-    """The failure of a printer whose settings are on but which cannot reach its provider."""
+def not_connected_message(printer):
+    """Why a printer whose settings are on but which cannot reach its provider fails (reason ``not_connected``)."""
     params = printer.params
-    return dict(result, failed=True, reason='not_connected', msg=(
-        "%s (%s:%d) cannot reach %s (connection status not_connected): check the printer's network, DNS and "
-        "proxy, and cloudmail_verify_server_certificate / cloudmail_add_cn_to_verification, then run rollout.yml "
-        "again." % (printer.name, params['host'], params['port'], params['provider'])))
+    return ("%s cannot reach %s (connection status not_connected): check the printer's network, DNS and "
+            "proxy, and cloudmail_verify_server_certificate / cloudmail_add_cn_to_verification, then run rollout.yml "
+            "again." % (printer_label(printer.name, params['host'], params['port']), params['provider']))
