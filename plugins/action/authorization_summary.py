@@ -19,7 +19,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
     resolve_interactive,
     write_sign_in_sheet,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts, recorded_outcomes
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import host_facts, recorded_outcomes
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 
 __metaclass__ = type

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import printer_label
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import authorization_failure
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import asks_code_back
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import (
@@ -20,15 +21,14 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_action import FleetAction
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import (
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import (
     OUTCOMES_FACT,
     failure_facts,
     host_facts,
     merged_outcomes,
-    printer_label,
     recorded_outcomes,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import read_fleet
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import run_fleet
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 
 __metaclass__ = type
@@ -84,7 +84,7 @@ class ActionModule(FleetAction):
                     '%s. Open its authorization URL, allow access, and give the code (or the browser\'s whole address) '
                     'at the prompt or in cloudmail_google_authorization_codes (for example -e @google-codes.yml), then '
                     'run reauthorize.yml.' % problem)), '', 'missing_code', step=AUTHORIZE)
-        entered = read_fleet(to_enter, workers, lambda printer: {'problem': submit_code(printer, codes[printer.name])})
+        entered = run_fleet(to_enter, workers, lambda printer: {'problem': submit_code(printer, codes[printer.name])})
         for printer in to_enter:
             problem = entered[printer.name]['problem']
             if problem:
@@ -138,7 +138,7 @@ class ActionModule(FleetAction):
 
     @staticmethod
     def _named(printer, message):
-        label = printer_label(printer.name, printer.params)
+        label = printer_label(printer.name, printer.params['host'], printer.params['port'])
         for known in (printer.params['host'], printer.name):
             if message.startswith(known + ': '):
                 message = message[len(known) + 2:]

@@ -26,7 +26,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     summary_lines,
     write_report,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts, recorded_outcomes
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import host_facts, recorded_outcomes
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import OpaqueValue, plain
 
 __metaclass__ = type

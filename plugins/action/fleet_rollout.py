@@ -11,15 +11,8 @@ import functools
 from ansible.errors import AnsibleError
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_action import FleetAction
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import (
-    OUTCOMES_FACT,
-    CloudChecks,
-    failure_facts,
-    merged_outcomes,
-    printer_to_roll_out,
-    recorded_outcomes,
-    roll_out_printer,
-)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import OUTCOMES_FACT, failure_facts, merged_outcomes, recorded_outcomes
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import CloudChecks, printer_to_roll_out, roll_out_printer
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import SECRET_VARIABLES
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
 

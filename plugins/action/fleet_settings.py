@@ -2,18 +2,18 @@
 # Copyright: (c) 2026, printfleet.cloudmail contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Push the OAuth settings of every printer of the batch in one controller-side task (run_once)."""
+"""Push the OAuth settings of every printer of the batch in one controller-side task (run_once).
+
+Deprecated (meta/runtime.yml): the rollout's push step over the same fleet engine, nothing of its own.
+"""
 
 from __future__ import annotations
 
 import functools
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_action import FleetAction
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import (
-    SECRET_VARIABLES,
-    printer_to_push,
-    push_printer,
-)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import push_printer
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import SECRET_VARIABLES, printer_to_push
 
 __metaclass__ = type
 

@@ -15,3 +15,4 @@ __metaclass__ = type
 class ActionModule(DeviceAction):
     SPEC = MAIL_TEST_SPEC
     RUN = staticmethod(run_mail_test)
+    STEP = 'mail_test'

@@ -15,3 +15,4 @@ __metaclass__ = type
 class ActionModule(DeviceAction):
     SPEC = AUTHORIZE_SPEC
     RUN = staticmethod(run_authorize)
+    STEP = 'authorize'

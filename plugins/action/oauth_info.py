@@ -15,3 +15,4 @@ __metaclass__ = type
 class ActionModule(DeviceAction):
     SPEC = INFO_SPEC
     RUN = staticmethod(run_info)
+    STEP = 'read'

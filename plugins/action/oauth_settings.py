@@ -15,3 +15,4 @@ __metaclass__ = type
 class ActionModule(DeviceAction):
     SPEC = SETTINGS_SPEC
     RUN = staticmethod(run_settings)
+    STEP = 'settings'

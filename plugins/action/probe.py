@@ -25,6 +25,7 @@ __metaclass__ = type
 class ActionModule(DeviceAction):
     SPEC = PROBE_SPEC
     RUN = staticmethod(run_probe_task)
+    STEP = 'probe'
     # The probe compares the printer with every built-in profile, which only the controller holds.
     _supports_async = False
 

@@ -15,3 +15,4 @@ __metaclass__ = type
 class ActionModule(DeviceAction):
     SPEC = SMTP_SETTINGS_SPEC
     RUN = staticmethod(run_smtp_settings)
+    STEP = 'smtp'

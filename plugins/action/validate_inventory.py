@@ -50,6 +50,7 @@ class ActionModule(ActionBase):
             result['msg'] = '%d problem(s) in the variables of %s:\n%s' % (
                 len(problems), host, '\n'.join(result['problems']))
             result['failed'] = args['fail_on_error']
+            result['step'] = 'validate'   # what the rescue blocks record (tasks/record_error.yml)
         else:
             result['msg'] = 'The variables of %s are valid.' % host
         return result

@@ -71,6 +71,16 @@ def session_from_params(params, profile, **kwargs):
         task_budget=params['task_budget'], state_dir=params.get('state_dir'), **kwargs)
 
 
+def printer_label(inventory_host, address=None, port=None):
+    """How every message names a printer: "inventory_host (address:port)", the port left out when not given.
+
+    The one format of the collection's messages (per-host modules, fleet tasks, the pre-flight).
+    """
+    if not address or (port is None and address == inventory_host):
+        return str(inventory_host)
+    return '%s (%s)' % (inventory_host, address if port is None else '%s:%s' % (address, port))
+
+
 def naming_host(result, inventory_host, address):
     """``result`` with its ``msg`` and ``warnings`` starting with "inventory_host (address): ".
 
@@ -79,7 +89,7 @@ def naming_host(result, inventory_host, address):
     """
     if not inventory_host:
         return result
-    label = inventory_host if not address or address == inventory_host else '%s (%s)' % (inventory_host, address)
+    label = printer_label(inventory_host, address)
 
     def named(message):
         if message.startswith(inventory_host + ' (') and '): ' in message:

@@ -79,7 +79,8 @@ record:
   sample: /home/ops/printfleet/reports/interrupted-20261203T115738Z-fleet_status.json
 printers:
   description:
-    - Per host, the result M(printfleet.cloudmail.oauth_info) gives for the host's provider, or the failure.
+    - Per host, the result M(printfleet.cloudmail.oauth_info) gives for the host's provider, or the failure (C(failed),
+      C(msg), C(step) C(read), C(reason) from the error's class, C(problems) for invalid variables).
   returned: always
   type: dict
   sample:

@@ -88,6 +88,10 @@ tested_at:
   returned: success
   type: str
   sample: 2026-11-28 14:05 UTC
+step:
+  description: The step of the failure, C(mail_test), which the playbooks record as C(printer_error_step).
+  returned: failed
+  type: str
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import MAIL_TEST_SPEC, run_mail_test

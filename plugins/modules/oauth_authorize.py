@@ -142,6 +142,10 @@ reason:
   type: str
   choices: [code_expired, declined, code_rejected, timeout, not_connected, missing_code]
   sample: code_expired
+step:
+  description: The step of the failure, C(authorize), which the playbooks record as C(printer_error_step).
+  returned: failed
+  type: str
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import AUTHORIZE_SPEC, run_module, run_authorize

@@ -156,6 +156,10 @@ providers:
       token_lapses_in_days: null
       token_lapse_clock: printer
       device_time: "2026-11-28T10:00:05Z"
+step:
+  description: The step of the failure, C(read), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  returned: failed
+  type: str
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import INFO_SPEC, run_module, run_info

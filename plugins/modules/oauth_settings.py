@@ -168,6 +168,10 @@ token_status:
   type: str
   sample: inactive
   choices: [active, inactive, authorizing, expired, error]
+step:
+  description: The step of the failure, C(settings), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  returned: failed
+  type: str
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import SETTINGS_SPEC, run_module, run_settings

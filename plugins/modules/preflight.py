@@ -62,4 +62,8 @@ checks:
     ok: {description: Whether the check passed., type: bool}
     message: {description: 'What was found, naming the inventory variable.', type: str}
   sample: [{"name": "microsoft_tenant", "ok": false, "message": "cloudmail_microsoft_tenant='contoso.com' is not a tenant Entra ID knows ..."}]
+step:
+  description: The step of the failure, C(preflight), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  returned: failed
+  type: str
 '''

@@ -183,6 +183,10 @@ probe:
       type: list
       elements: str
       returned: always
+step:
+  description: The step of the failure, C(probe), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  returned: failed
+  type: str
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import PROBE_SPEC, run_module, run_probe_task

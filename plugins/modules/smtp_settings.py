@@ -106,6 +106,10 @@ settings:
     encryption: starttls
     sender: scanner@contoso.com
     authentication: oauth_microsoft
+step:
+  description: The step of the failure, C(smtp), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  returned: failed
+  type: str
 '''
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import SMTP_SETTINGS_SPEC, run_smtp_settings

@@ -83,4 +83,8 @@ variables_checked:
   returned: always
   type: list
   elements: str
+step:
+  description: The step of the failure, C(validate), which the playbooks record as C(printer_error_step).
+  returned: failed (one host's check)
+  type: str
 '''

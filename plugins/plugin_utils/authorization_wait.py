@@ -27,7 +27,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_html i
     sheet_path,
 )
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import FleetInterrupted
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import FleetInterrupted
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import write_private
 
 __metaclass__ = type

@@ -20,6 +20,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import error_reason
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import PROVIDERS
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
@@ -37,7 +38,11 @@ __metaclass__ = type
 
 
 class DeviceAction(ActionBase):
-    """Subclasses set ``SPEC`` (the module's argument spec and constraints) and ``RUN`` (its logic)."""
+    """Subclasses set ``SPEC`` (the module's argument spec and constraints), ``RUN`` (its logic) and ``STEP``.
+
+    ``STEP`` is the step a failure of the module is charged to: a failed result carries it (with its
+    ``reason``, from the exception's class), so that the rescue blocks record the step, not the module name.
+    """
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
@@ -45,6 +50,7 @@ class DeviceAction(ActionBase):
     _supports_async = True
     SPEC = None
     RUN = None
+    STEP = ''
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -63,8 +69,9 @@ class DeviceAction(ActionBase):
         try:
             profile = self.resolve(params)
         except ProfileError as exc:
-            result.update(failed=True, msg='%s: %s; fix %s in the inventory, check it with playbooks/status.yml, '
-                                           'then run the playbook again' % (host, exc, exc.variable))
+            result.update(failed=True, reason=error_reason(exc),
+                          msg='%s: %s; fix %s in the inventory, check it with playbooks/status.yml, '
+                              'then run the playbook again' % (host, exc, exc.variable))
             return self._masked(result, params, no_log_values)
 
         if self._task.async_val:
@@ -104,6 +111,9 @@ class DeviceAction(ActionBase):
         """Hook: controller work on the result (raise TaskFailed to fail the task)."""
 
     def _masked(self, result, params, no_log_values):
+        if result.get('failed'):
+            result.setdefault('step', self.STEP)
+            result.setdefault('reason', '')
         # The client names the address it connects to (cloudmail_host); the operator knows the printer by
         # its inventory name: every message is made to name both, here, in one place.
         result = naming_host(result, *self._host_names)

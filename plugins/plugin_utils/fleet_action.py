@@ -26,16 +26,9 @@ from ansible.utils.display import Display
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import LOGOUT_SECONDS
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import secret_variables
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import (
-    NOT_STARTED,
-    STOPPED,
-    FleetInterrupted,
-    ProfileCache,
-    in_processes,
-    printer_from_hostvars,
-    read_in_threads,
-    read_printer,
-)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import NOT_STARTED, STOPPED, FleetInterrupted, in_processes, run_in_threads
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_printers import ProfileCache, printer_from_hostvars
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.printer_steps import read_printer
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import write_private
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
     PRINTER_SCHEMA,
@@ -139,7 +132,7 @@ class FleetAction(ActionBase):
         def run_share(share, threads):
             printers, results = self.checked_printers(share, task_vars)
             try:
-                results.update(read_in_threads(printers, threads, work))
+                results.update(run_in_threads(printers, threads, work))
             except FleetInterrupted as exc:
                 raise FleetInterrupted(exc.reason, dict(results, **exc.results))
             return results

@@ -11,14 +11,10 @@ the start of its sign-in; a Google printer whose code was given submits it right
 after its own push, while the code is fresh. The cloud half of the pre-flight (tenant discovery
 with msal, the Google client ID) is asked once per tenant or client, not once per printer.
 
-What each printer ends with is kept as *outcome facts* (the names the per-host tasks use:
-``printer_error``, ``printer_error_step``, ``printer_error_reason``, ``printer_error_action`` (empty but for
-a per-host module), ``printer_preflight``,
-``printer_pending``, ``printer_authorization``) in one fact, ``fleet_outcomes`` (host -> facts),
-so that no task per printer is needed to record them. The fact is kept on ``localhost`` only
-(the fleet tasks use ``delegate_to: localhost`` with ``delegate_facts``): ansible cleans a host's
-facts each time it gathers that host's variables, so a fleet-wide fact on every printer would make
-each step cost the square of the fleet size.
+Each of these is a step (``rollout_steps``), run by the one runner of ``printer_steps``, which
+turns the exception that stops a step into the printer's outcome.
+
+What each printer ends with is kept as *outcome facts* (``fleet_outcomes.outcome_facts``).
 """
 
 from __future__ import annotations
@@ -28,47 +24,39 @@ import time
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
-    RemoteUIError,
-    error_reason,
-)
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import (
     SMTP_SETTINGS_SPEC,
     checked_desired_mail_settings,
     push_smtp_settings,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import AuthorizationFailed, OAuthDevice
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import (
     CONNECTION_SETTLE_SECONDS,
     Task,
-    TaskFailed,
     checked_desired_settings,
     push_settings,
     start_in_session,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_from_variables
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import published
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected_message, printer_to_push
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import published
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import outcome_facts
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
-    NOTHING_WRITTEN,
-    authority_of,
-    clock_tolerance,
-    cloud_checks,
-    device_preflight,
-    preflight_failure,
-    status_clock_entry,
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import authority_of, clock_tolerance, cloud_checks, status_clock_entry
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.printer_steps import (
+    ClockSkew,
+    MissingCode,
+    NotConnected,
+    PrinterState,
+    Step,
+    preflight_steps,
+    run_steps,
 )
 
 __metaclass__ = type
 
-OUTCOMES_FACT = 'fleet_outcomes'
-OUTCOMES_HOST = 'localhost'
-ERROR_FACTS = ('printer_error', 'printer_error_action', 'printer_error_reason', 'printer_error_step')
 GOOGLE_CODE_LIFETIME = 600
 
 
@@ -116,7 +104,7 @@ class RolloutPrinter:
 
 
 def printer_to_roll_out(printer, variables, google_code=None, preflight=True):
-    """A RolloutPrinter from a host's PrinterRead and checked variables, or the message that says why not."""
+    """A RolloutPrinter from a host's FleetPrinter and checked variables, or the message that says why not."""
     push, problem = printer_to_push(printer, variables)
     if problem:
         return None, problem
@@ -136,121 +124,171 @@ def printer_to_roll_out(printer, variables, google_code=None, preflight=True):
     return RolloutPrinter(push, variables, smtp_params, google_code, preflight), None
 
 
-class _PreflightFailed(Exception):
-    pass
+class RolloutState(PrinterState):
+    """One printer's way through the rollout's steps: what it was asked to do, and its result so far."""
+
+    def __init__(self, printer, clouds, check_mode, diff, push, start, smtp, run_started_at, clock, connection_required=None,
+                 read_status=None):
+        super(RolloutState, self).__init__(printer.name, printer.push.params, printer.provider, printer.variables,
+                                           clouds, printer.clock_tolerance)
+        self.printer = printer
+        self.check_mode, self.diff, self.clock, self.run_started_at = check_mode, diff, clock, run_started_at
+        self.push, self.start = push, start
+        # The connection status is read for the sign-in that follows, or when the push alone must end connected.
+        self.connection_required = start if connection_required is None else connection_required
+        self.read_status = start or self.connection_required or bool(read_status)
+        self.smtp = smtp and push and printer.smtp_params is not None
+        self.result = dict(changed=False, failed=False, provider=printer.provider)
+        self.warnings = []
+        self.settings_task = Task(printer.push.params, printer.push.profile, check_mode=check_mode, diff=diff)
+        self.desired = self.smtp_desired = self.status = self.authorization = None
+        self.pending = self.code_submitted = False
+
+
+def rollout_steps(state):
+    """The steps of one printer's rollout, in order, as ``state`` asks for them."""
+    # A failure of the login is charged to the first step the printer was to go through.
+    first = 'preflight' if state.printer.preflight else ('settings' if state.push else 'authorize')
+    steps = [Step(first, desired_values, in_session=False)]
+    if state.printer.preflight:
+        steps.extend(preflight_steps())
+    if state.push:
+        steps.append(Step('settings', push_oauth))
+    if state.smtp:
+        steps.append(Step('smtp', push_smtp))
+    if state.start and state.check_mode:
+        steps.append(Step('authorize', plan_sign_in))
+    if state.start and not state.check_mode:
+        steps.append(Step('authorize', start_sign_in))
+        if state.provider == 'google' and state.printer.google_code:
+            steps.append(Step('authorize', submit_google_code))
+    return steps
+
+
+def desired_values(state, _session):
+    """What is to be written, checked before anything is asked of the cloud or the printer."""
+    if state.push:
+        state.desired = checked_desired_settings(state.params)
+        if state.smtp:
+            state.smtp_desired = checked_desired_mail_settings(state.printer.smtp_params)
+
+
+def push_oauth(state, session):
+    """The OAuth settings written and read back; a printer whose settings are on must then reach its provider."""
+    # The connection status matters only to the sign-in that follows.
+    # Check mode reads the status too: the plan says whether the real run would start a sign-in.
+    settings, state.status = push_settings(state.settings_task, session, state.desired,
+                                           read_status=state.read_status)
+    state.result.update(settings, oauth_changed=settings['changed'])
+    # Settings not written yet (check mode): the printer's connection is not theirs.
+    if state.connection_required and settings['settings'].get('enabled') and not (state.check_mode and settings['changed']) \
+            and state.status['connection_status'] == 'not_connected':
+        raise NotConnected(not_connected_message(state.printer.push))
+
+
+def push_smtp(state, session):
+    """The SMTP settings (E-mail/I-Fax) written and read back."""
+    task = Task(state.printer.smtp_params, state.printer.push.profile, check_mode=state.check_mode, diff=state.diff)
+    state.result['smtp'] = push_smtp_settings(task, session, state.smtp_desired)
+    state.result['changed'] = state.result['changed'] or state.result['smtp']['changed']
+    state.warnings.extend(task.warnings)
+
+
+def plan_sign_in(state, session):
+    """Check mode: the sign-in the real run would start (nothing is written)."""
+    status = state.status or OAuthDevice(session, state.provider).read_status()
+    state.result['planned_sign_in'] = planned_sign_in(state.printer, status,
+                                                      state.push and bool(state.result.get('drops_token')))
+
+
+def start_sign_in(state, session):
+    """The sign-in started, unless the token is active and lapses beyond the horizon (or is forced)."""
+    device = OAuthDevice(session, state.provider)
+    status = state.status or device.wait_for_connection(CONNECTION_SETTLE_SECONDS)
+    if not state.printer.preflight:
+        # reauthorize.yml has no pre-flight: a printer whose clock is off would take a sign-in
+        # and lose the token again; the status page just read says.
+        clock_check = status_clock_entry(status, state.tolerance, state.clock(), 'reauthorize.yml')
+        if clock_check is not None and not clock_check['ok']:
+            raise ClockSkew('%s: %s; no sign-in was started' % (state.label, clock_check['message']))
+    force = state.printer.force or (status['token_status'] == 'active' and lapses_within(
+        status.get('token_lapses_in_days'), state.printer.horizon_days))
+    started = start_in_session(device, status, force, False)
+    state.authorization = started['authorization']
+    state.pending = state.authorization is not None
+    state.result.update(token_status=started['token_status'], authorization=state.authorization,
+                        changed=state.result['changed'] or started['changed'])
+
+
+def submit_google_code(state, session):
+    """The code given for this Google printer submitted right after its push, while it is fresh."""
+    if not state.pending:
+        return
+    printer = state.printer
+    row = {'host': printer.name, 'open': state.authorization.get('authorization_url')}
+    codes, problems = codes_from_variable({printer.name: printer.google_code}, [row])
+    if printer.name in problems:
+        raise MissingCode('%s: %s; nothing was sent to the printer. Open its authorization URL, allow access and '
+                          'give the new code, then run reauthorize.yml' % (state.params['host'], problems[printer.name]))
+    elapsed = state.clock() - state.run_started_at if state.run_started_at is not None else 0
+    if elapsed > GOOGLE_CODE_LIFETIME:
+        state.warnings.append('%s: its Google code was given when the run started, %d s ago; Google codes live %d s '
+                              'after consent, so the printer will most likely refuse it (docs/user-guide.md, "Google at '
+                              'scale")' % (state.params['host'], elapsed, GOOGLE_CODE_LIFETIME))
+    OAuthDevice(session, state.provider).submit_google_code(codes[printer.name])
+    state.code_submitted = True
 
 
 def roll_out_printer(printer, clouds, check_mode=False, diff=False, push=True, start=True, smtp=True,
-                     run_started_at=None, clock=time.time):
-    """One printer's pre-flight, push, SMTP settings and sign-in start in one session.
+                     run_started_at=None, clock=time.time, connection_required=None, read_status=None):
+    """One printer's pre-flight, push, SMTP settings and sign-in start in one session (``rollout_steps``).
+
+    ``connection_required`` (by default: when a sign-in is to start) fails a printer whose settings are on
+    but whose connection status is ``not_connected`` after the push (reason ``not_connected``); ``read_status``
+    reads it (``connection_status``, ``token_status``) even when nothing follows.
 
     Returns the printer's result, with its outcome facts under ``facts``; never raises, and holds no
     secret. Nothing is written unless the pre-flight passed; a failing printer fails only its entry.
     """
-    result = dict(changed=False, failed=False, provider=printer.provider)
-    warnings, checks = [], []
-    # A failure of the login is charged to the first step the printer was to go through.
-    step = 'preflight' if printer.preflight else ('settings' if push else 'authorize')
-    pending, code_submitted, authorization = False, False, None
-    settings_task = Task(printer.push.params, printer.push.profile, check_mode=check_mode, diff=diff)
-    session = None
-    try:
-        desired = checked_desired_settings(printer.push.params) if push else None
-        smtp_desired = checked_desired_mail_settings(printer.smtp_params) if printer.smtp_params and push else None
-        if printer.preflight:
-            checks = clouds.checks(printer.variables)
-            if not all(check['ok'] for check in checks):
-                raise _PreflightFailed()
-        session = settings_task.open_session()
-        if printer.preflight:
-            # The same device step as the preflight module's: the login form, then the clock.
-            found, logged_in = device_preflight(session, printer.provider, printer.clock_tolerance,
-                                                printer.push.params.get('profile'))
-            checks.extend(found)
-            if not logged_in:
-                raise _PreflightFailed()
-        else:
-            session.__enter__()
-        try:
-            status = None
-            if printer.preflight and not checks[-1]['ok']:
-                raise _PreflightFailed()
-            if push:
-                step = 'settings'
-                # The connection status matters only to the sign-in that follows.
-                # Check mode reads the status too: the plan says whether the real run would start a sign-in.
-                settings, status = push_settings(settings_task, session, desired, read_status=start)
-                result.update(settings, oauth_changed=settings['changed'])
-                # Settings not written yet (check mode): the printer's connection is not theirs.
-                if status is not None and settings['settings'].get('enabled') and not (check_mode and settings['changed']) \
-                        and status['connection_status'] == 'not_connected':
-                    result = not_connected(printer.push, result)
-                    raise _StepFailed(result['msg'], 'not_connected')
-            if smtp_desired is not None and smtp:
-                step = 'smtp'
-                smtp_task = Task(printer.smtp_params, printer.push.profile, check_mode=check_mode, diff=diff)
-                result['smtp'] = push_smtp_settings(smtp_task, session, smtp_desired)
-                result['changed'] = result['changed'] or result['smtp']['changed']
-                warnings.extend(smtp_task.warnings)
-            if start and check_mode:
-                if status is None:
-                    status = OAuthDevice(session, printer.provider).read_status()
-                result['planned_sign_in'] = planned_sign_in(printer, status, push and bool(result.get('drops_token')))
-            if start and not check_mode:
-                step = 'authorize'
-                device = OAuthDevice(session, printer.provider)
-                if status is None:
-                    status = device.wait_for_connection(CONNECTION_SETTLE_SECONDS)
-                if not printer.preflight:
-                    # reauthorize.yml has no pre-flight: a printer whose clock is off would take a sign-in
-                    # and lose the token again; the status page just read says.
-                    clock_check = status_clock_entry(status, printer.clock_tolerance, clock(), 'reauthorize.yml')
-                    if clock_check is not None and not clock_check['ok']:
-                        raise _StepFailed('%s: %s; no sign-in was started' % (
-                            printer_label(printer.name, printer.push.params), clock_check['message']), 'clock_skew')
-                force = printer.force or (status['token_status'] == 'active' and lapses_within(
-                    status.get('token_lapses_in_days'), printer.horizon_days))
-                started = start_in_session(device, status, force, False)
-                authorization = started['authorization']
-                pending = authorization is not None
-                result.update(token_status=started['token_status'], authorization=authorization,
-                              changed=result['changed'] or started['changed'])
-                if pending and printer.provider == 'google' and printer.google_code:
-                    code_submitted = _submit_google_code(printer, device, authorization, run_started_at, clock,
-                                                         warnings)
-        finally:
-            session.__exit__(None, None, None)
-    except _PreflightFailed:
-        result = _failure(result, 'preflight', 'check_failed',
-                          preflight_failure(printer_label(printer.name, printer.push.params), checks))
-    except _StepFailed as exc:
-        result = _failure(result, step, exc.reason, exc.msg)
-    except AuthorizationFailed as exc:
-        result = _failure(result, step, exc.reason, str(exc))
-    except (RemoteUIError, ProfileError) as exc:
-        text = str(exc) if step != 'preflight' else '%s; %s' % (exc, NOTHING_WRITTEN)
-        text += fitting_profile_hint(getattr(exc, 'found_fields', ()), printer.push.params.get('profile'))
-        result = _failure(result, step, error_reason(exc), text)
-    except TaskFailed as exc:
-        result = _failure(result, step, exc.result.get('reason', ''), exc.msg)
-    except Exception as exc:  # noqa: BLE001 - one printer's surprise must not stop the fleet
-        result = _failure(result, step, '', '%s: the rollout step %s failed (%s: %s)' % (
-            printer.push.params['host'], step, type(exc).__name__, exc))
-    if session is not None:
-        warnings = session.warnings + warnings
-    warnings = settings_task.warnings + warnings
-    if checks:
-        result['checks'] = checks
+    state = RolloutState(printer, clouds, check_mode, diff, push, start, smtp, run_started_at, clock, connection_required,
+                         read_status)
+    outcome = run_steps(state, rollout_steps(state), state.settings_task.open_session)
+    result = state.result
+    if outcome is not None:
+        result = failed_result(result, outcome)
+    warnings = state.settings_task.warnings + (state.session.warnings if state.session is not None else []) + \
+        state.warnings
+    if state.checks:
+        result['checks'] = state.checks
     if check_mode and not result['failed']:
         result['planned_writes'] = planned_writes(result)
         result['changed'] = bool(result['planned_writes'])
         if diff:
             result['diffs'] = planned_diffs(result)
-    result['pending'] = pending and not result['failed']
-    result['code_submitted'] = code_submitted and not result['failed']
+    result['pending'] = state.pending and not result['failed']
+    result['code_submitted'] = state.code_submitted and not result['failed']
     if warnings:
         result['warnings'] = warnings
     return _published(printer, result)
+
+
+def push_printer(printer, check_mode=False, diff=False, connection_required=False):
+    """One printer's ``oauth_settings`` result (a ``PrinterPush``), or its failure; no secret in it.
+
+    The rollout with the push alone (the deprecated ``fleet_settings`` task): with ``connection_required``,
+    a printer whose settings are on but whose connection status is ``not_connected`` fails too.
+    """
+    result = roll_out_printer(RolloutPrinter(printer, {}, preflight=False), None, check_mode=check_mode, diff=diff,
+                              push=True, start=False, smtp=False, connection_required=connection_required, read_status=True)
+    for rollout_only in ('facts', 'pending', 'code_submitted', 'oauth_changed'):
+        result.pop(rollout_only, None)
+    return result
+
+
+def failed_result(result, outcome):
+    """A printer's result once a step stopped it (``printer_steps.Outcome``)."""
+    # The step is its own field of the outcome; the report reads it, no module name stands for it.
+    return dict(result, failed=True, step=outcome.step, reason=outcome.reason, msg=outcome.message)
 
 
 def planned_sign_in(printer, status, settings_change_token):
@@ -298,100 +336,9 @@ def planned_diffs(result):
     return diffs
 
 
-class _StepFailed(Exception):
-    def __init__(self, msg, reason=''):
-        super(_StepFailed, self).__init__(msg)
-        self.msg = msg
-        self.reason = reason
-
-
-def printer_label(name, params):
-    """How messages name a printer: inventory host, then the address and port it is reached at."""
-    return '%s (%s:%d)' % (name, params['host'], params['port'])
-
-
-def _failure(result, step, reason, msg):
-    # The step is its own field of the outcome; the report reads it, no module name stands for it.
-    return dict(result, failed=True, step=step, reason=reason or '', msg=msg)
-
-
-def _submit_google_code(printer, device, authorization, run_started_at, clock, warnings):
-    """Submit the code given for this printer right after its push; True once the printer took it."""
-    row = {'host': printer.name, 'open': authorization.get('authorization_url')}
-    codes, problems = codes_from_variable({printer.name: printer.google_code}, [row])
-    if printer.name in problems:
-        raise _StepFailed('%s: %s; nothing was sent to the printer. Open its authorization URL, allow access and '
-                          'give the new code, then run reauthorize.yml' % (
-                              printer.push.params['host'], problems[printer.name]), 'missing_code')
-    if run_started_at is not None and clock() - run_started_at > GOOGLE_CODE_LIFETIME:
-        warnings.append('%s: its Google code was given when the run started, %d s ago; Google codes live %d s after '
-                        'consent, so the printer will most likely refuse it (docs/user-guide.md, "Google at scale")'
-                        % (printer.push.params['host'], clock() - run_started_at, GOOGLE_CODE_LIFETIME))
-    device.submit_google_code(codes[printer.name])
-    return True
-
-
 def _published(printer, result):
     """The result as the task returns it: named by host, no secret in it, with its outcome facts."""
     result = published(result, printer.name, printer.push.params['host'], sorted(printer.no_log_values),
                        printer.no_log_values)
     result['facts'] = outcome_facts(result)
     return result
-
-
-def outcome_facts(result):
-    """The facts a printer's result leaves for the later steps and the report."""
-    facts = {'printer_pending': bool(result.get('pending'))}
-    if result.get('checks'):
-        facts['printer_preflight'] = result['checks']
-    if result.get('authorization'):
-        facts['printer_authorization'] = {'authorization': result['authorization'],
-                                          'code_submitted': bool(result.get('code_submitted'))}
-    if result.get('failed'):
-        facts.update(failure_facts(result.get('msg') or 'failed', result.get('action') or '', result.get('reason') or '',
-                                   step=result.get('step')))
-    return facts
-
-
-def failure_facts(message, action, reason, step=None):
-    """The error facts of a printer: ``step`` for a step of a fleet task, ``action`` for a per-host module that failed."""
-    facts = {'printer_error': message, 'printer_error_action': action, 'printer_error_reason': reason,
-             'printer_pending': False}
-    if step:
-        facts['printer_error_step'] = step
-    return facts
-
-
-def merged_outcomes(current, updates):
-    """``fleet_outcomes`` after this step: each updated host's facts replace its earlier error facts."""
-    outcomes = dict(current or {})
-    for host, facts in updates.items():
-        earlier = dict(outcomes.get(host) or {})
-        # A new error replaces all of the earlier one (its step too); no error clears it.
-        for name in ERROR_FACTS:
-            earlier.pop(name, None)
-        earlier.update(facts)
-        outcomes[host] = earlier
-    return outcomes
-
-
-def recorded_outcomes(hostvars):
-    """``fleet_outcomes`` as the run has recorded it so far (kept on localhost, see the module docstring)."""
-    if hostvars is None or OUTCOMES_HOST not in hostvars:
-        return {}
-    raw = hostvars.raw_get(OUTCOMES_HOST) if hasattr(hostvars, 'raw_get') else hostvars[OUTCOMES_HOST]
-    return plain(raw.get(OUTCOMES_FACT) or {})
-
-
-def host_facts(variables, host, names, outcomes):
-    """The host's facts among ``names``: its own (set by a per-host task) over its fleet-wide outcome.
-
-    ``variables`` are the host's variables as the caller already has them (gathering them is the
-    costly part), or None.
-    """
-    facts = dict((name, value) for name, value in (outcomes.get(host) or {}).items() if name in names)
-    for name in names if variables is not None else ():
-        value = variables.get(name)
-        if value is not None:
-            facts[name] = value
-    return facts

@@ -19,10 +19,8 @@ import calendar
 import os
 import time
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import parse_time
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
 
 __metaclass__ = type
 
@@ -48,25 +46,11 @@ def clock_tolerance(variables):
     return float(CLOCK_TOLERANCE if value in (None, '') else value)
 
 
-def device_preflight(session, provider, tolerance, profile_name=None):
-    """The pre-flight's device step, the same for the rollout and the ``preflight`` module.
-
-    Logs ``session`` in (the session checks the login form before the password is posted), then
-    checks the printer's clock. Returns ``(checks, logged_in)``; when ``logged_in``, the caller
-    goes on in the session and closes it. Any other failure of the printer (no answer, login
-    refused, certificate) is raised, as in any step.
-    """
-    try:
-        session.__enter__()
-    except (ProfileMismatchError, ProfileError) as exc:
-        return [entry('login_form', False, str(exc) + fitting_profile_hint(
-            getattr(exc, 'found_fields', ()), profile_name))], False
-    try:
-        return [entry('login_form', True, 'the login page has the fields of the profile'),
-                check_device_clock(session, provider, tolerance)], True
-    except BaseException:
-        session.__exit__(None, None, None)
-        raise
+def device_checks(session, provider, tolerance):
+    """The pre-flight's device checks in a logged-in session (the login checked the form before the password was
+    posted): the login form, then the printer's clock. The step that runs them is ``printer_steps.device_preflight``."""
+    return [entry('login_form', True, 'the login page has the fields of the profile'),
+            check_device_clock(session, provider, tolerance)]
 
 
 def preflight_failure(label, checks):

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import (
-    CloudChecks,
-    host_facts,
-    merged_outcomes,
-    outcome_facts,
-    recorded_outcomes,
-)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import host_facts, merged_outcomes, outcome_facts, recorded_outcomes
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import CloudChecks
 
 
 def test_the_cloud_is_asked_once_per_tenant_even_from_many_threads():

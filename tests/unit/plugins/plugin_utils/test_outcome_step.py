@@ -5,13 +5,29 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_report, fleet_rollout
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import WriteRejectedError
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_outcomes, fleet_report, fleet_rollout, printer_steps
+
+
+class Session:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.closed = True
 
 
 def test_a_fleet_step_failure_records_its_step_and_no_module_name():
-    result = fleet_rollout._failure({'changed': False}, 'smtp', 'write_rejected', 'mfp: the device refused the form')
+    def refused(_state, _session):
+        raise WriteRejectedError('mfp', 'the device refused the form')
+    state = printer_steps.PrinterState('mfp', {'host': 'mfp', 'port': 443}, 'microsoft', {})
+    session = Session()
+    steps = [printer_steps.Step('settings', lambda _state, _session: None), printer_steps.Step('smtp', refused)]
+    outcome = printer_steps.run_steps(state, steps, lambda: session)
+    assert outcome == ('smtp', 'write_rejected', 'mfp: the device refused the form') and session.closed
+    result = fleet_rollout.failed_result({'changed': False}, outcome)
     assert result['step'] == 'smtp' and 'action' not in result
-    facts = fleet_rollout.outcome_facts(result)
+    facts = fleet_outcomes.outcome_facts(result)
     assert facts['printer_error_step'] == 'smtp' and facts['printer_error_action'] == ''
     assert facts['printer_error_reason'] == 'write_rejected'
 
@@ -38,8 +54,8 @@ def test_a_per_host_module_failure_still_decodes_its_module_name():
 
 
 def test_a_new_error_replaces_the_earlier_step():
-    outcomes = {'a': fleet_rollout.failure_facts('a: refused', '', 'write_rejected', step='settings')}
-    merged = fleet_rollout.merged_outcomes(outcomes, {'a': fleet_rollout.failure_facts('a: no code', '', 'missing_code')})
+    outcomes = {'a': fleet_outcomes.failure_facts('a: refused', '', 'write_rejected', step='settings')}
+    merged = fleet_outcomes.merged_outcomes(outcomes, {'a': fleet_outcomes.failure_facts('a: no code', '', 'missing_code')})
     assert 'printer_error_step' not in merged['a'] and merged['a']['printer_error'] == 'a: no code'
-    cleared = fleet_rollout.merged_outcomes(outcomes, {'a': {'printer_pending': False}})
+    cleared = fleet_outcomes.merged_outcomes(outcomes, {'a': {'printer_pending': False}})
     assert cleared == {'a': {'printer_pending': False}}

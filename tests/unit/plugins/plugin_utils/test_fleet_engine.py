@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The fleet pool: every printer read once, shared out among processes, and a stop that lets sessions end."""
+"""The fleet engine: every printer read once, shared out among processes, and a stop that lets sessions end."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import FleetInterrupted, read_fleet
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import FleetInterrupted, run_fleet
 
 
 class Printer:
@@ -23,7 +23,7 @@ def test_a_large_fleet_is_shared_out_among_processes_and_every_printer_is_read_o
     def read(printer):
         return {'changed': False, 'failed': False, 'pid': os.getpid(), 'name': printer.name}
 
-    results = read_fleet(printers, 10, read, processes=2)
+    results = run_fleet(printers, 10, read, processes=2)
     assert sorted(results) == sorted(printer.name for printer in printers)
     assert all(result['name'] == host and 'seconds' in result for host, result in results.items())
     pids = set(result['pid'] for result in results.values())
@@ -38,7 +38,7 @@ def test_the_printers_of_a_process_that_died_fail_and_the_others_are_kept():
             os._exit(3)  # the process reading the odd printers dies
         return {'changed': False, 'failed': False}
 
-    results = read_fleet(printers, 4, read, processes=2)
+    results = run_fleet(printers, 4, read, processes=2)
     assert sorted(results) == sorted(printer.name for printer in printers)
     odd = [printer.name for printer in printers[1::2]]
     assert all(results[name]['failed'] and 'not done' in results[name]['msg'] for name in odd)
@@ -61,7 +61,7 @@ def _stop_pool_in_a_child(log, signum=None, kill_parent=False):
     if pid == 0:
         code = 1
         try:
-            read_fleet(printers, 4, read, processes=2)
+            run_fleet(printers, 4, read, processes=2)
         except FleetInterrupted as exc:
             code = 7 if len(exc.results) == len(printers) else 8
         finally:
