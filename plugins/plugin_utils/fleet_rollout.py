@@ -38,13 +38,14 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     start_in_session,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_from_variables
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import asks_code_back, provider_for
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected_message, printer_to_push
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import published
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import outcome_facts
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import authority_of, clock_tolerance, cloud_checks, status_clock_entry
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import clock_tolerance, cloud_checks, status_clock_entry
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.printer_steps import (
     ClockSkew,
     MissingCode,
@@ -57,7 +58,6 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.printer_steps
 
 __metaclass__ = type
 
-GOOGLE_CODE_LIFETIME = 600
 
 
 class CloudChecks:
@@ -71,7 +71,7 @@ class CloudChecks:
     @staticmethod
     def key(variables):
         provider = variables.get('cloudmail_provider')
-        subject = variables.get('cloudmail_google_client_id') if provider == 'google' else authority_of(variables)
+        subject = provider_for(provider).cloud_key(variables)
         return (provider, str(subject), variables.get('cloudmail_cloud_proxy'), variables.get('cloudmail_cloud_ca_path'))
 
     def checks(self, variables):
@@ -160,7 +160,7 @@ def rollout_steps(state):
         steps.append(Step('authorize', plan_sign_in))
     if state.start and not state.check_mode:
         steps.append(Step('authorize', start_sign_in))
-        if state.provider == 'google' and state.printer.google_code:
+        if asks_code_back(state.provider) and state.printer.google_code:
             steps.append(Step('authorize', submit_google_code))
     return steps
 
@@ -231,10 +231,11 @@ def submit_google_code(state, session):
         raise MissingCode('%s: %s; nothing was sent to the printer. Open its authorization URL, allow access and '
                           'give the new code, then run reauthorize.yml' % (state.params['host'], problems[printer.name]))
     elapsed = state.clock() - state.run_started_at if state.run_started_at is not None else 0
-    if elapsed > GOOGLE_CODE_LIFETIME:
+    lifetime = provider_for(state.provider).code_lifetime
+    if elapsed > lifetime:
         state.warnings.append('%s: its Google code was given when the run started, %d s ago; Google codes live %d s '
                               'after consent, so the printer will most likely refuse it (docs/user-guide.md, "Google at '
-                              'scale")' % (state.params['host'], elapsed, GOOGLE_CODE_LIFETIME))
+                              'scale")' % (state.params['host'], elapsed, lifetime))
     OAuthDevice(session, state.provider).submit_google_code(codes[printer.name])
     state.code_submitted = True
 
@@ -298,7 +299,7 @@ def planned_sign_in(printer, status, settings_change_token):
     if status['token_status'] == 'active' and not force and not settings_change_token:
         return None
     return {'token_status': status['token_status'], 'provider': printer.provider,
-            'google_code': bool(printer.provider == 'google' and printer.google_code)}
+            'google_code': bool(asks_code_back(printer.provider) and printer.google_code)}
 
 
 def planned_writes(result):
@@ -325,8 +326,7 @@ def planned_diffs(result):
         diffs.append(dict(smtp['diff'], after_header='SMTP settings (E-mail/I-Fax)'))
     sign_in = result.get('planned_sign_in')
     if sign_in:
-        how = 'the device asks Entra ID for a user code to sign in with' if sign_in['provider'] == 'microsoft' else \
-            'the consent URL is shown and its code asked for'
+        how = provider_for(sign_in['provider']).sign_in_diff
         diffs.append({'before': 'token: %s\n' % sign_in['token_status'],
                       'after': 'token: sign-in started (%s)\n' % how, 'after_header': 'sign-in'})
         if sign_in['google_code']:

@@ -14,19 +14,20 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import SETTINGS_SPEC
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import in_group, options_from_variables, secret_variables
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES, PROVIDERS
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms, printer_label
 
 __metaclass__ = type
 
 # The secrets of a settings push (the device password, the Google client secret), from the option registry.
-SECRET_VARIABLES = secret_variables('connection', 'microsoft', 'google')
+SECRET_VARIABLES = secret_variables('connection', *NAMES)
 
 
 def settings_options(variables):
     """The oauth_settings options of a host, from its rendered cloudmail_ variables (mapped by the option registry)."""
     provider = variables.get('cloudmail_provider')
     options = dict((option.name, variables.get(option.variable, option.default)) for option in in_group('settings'))
-    if provider in ('microsoft', 'google'):
+    if provider in PROVIDERS:
         options.update(options_from_variables(variables, provider))
     return options
 

@@ -72,11 +72,6 @@ def cloud_session(url, proxy=None, ca_path=None):
     return session
 
 
-def authority_of(variables):
-    """(authority for msal, variable the user set, its value)."""
-    return provider_for('microsoft').msal_authority(variables)
-
-
 def cloud_checks(variables):
     """The cloud check of the printer's provider (the provider unit holds it), as entries."""
     provider = provider_for(variables.get('cloudmail_provider') or 'microsoft')
