@@ -18,7 +18,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
     wait_for_sign_ins,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_action import FleetAction
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.redaction import redact
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import (
     OUTCOMES_FACT,
     failure_facts,
@@ -28,7 +28,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout
     recorded_outcomes,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import read_fleet
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import plain
 
 __metaclass__ = type
 

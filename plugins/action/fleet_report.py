@@ -27,7 +27,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     write_report,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import host_facts, recorded_outcomes
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import OpaqueValue, plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import OpaqueValue, plain
 
 __metaclass__ = type
 

@@ -21,7 +21,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout
     roll_out_printer,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import SECRET_VARIABLES
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import plain
 
 __metaclass__ = type
 

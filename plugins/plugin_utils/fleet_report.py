@@ -32,6 +32,8 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_html
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import clock_tolerance, status_clock_entry
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import private_directory, write_private
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.redaction import redact
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.token_horizon import lapses_within
 
 __metaclass__ = type
 
@@ -39,7 +41,6 @@ REPORT_FORMAT = 'printfleet.cloudmail.fleet_report/2'
 FILE_PREFIX = 'fleet-report-'
 MERGED_SLICE = 'merged'
 UNKNOWN = 'unknown'
-REDACTED = '********'
 SLICE_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
 # A device may answer with a whole page as its error text: the report keeps the start of it.
 MAX_TEXT = 2000
@@ -258,15 +259,6 @@ def watched_state(state, lapses_in_days, horizon_days):
     return 'token_lapsing' if state == 'ok' and lapses_within(lapses_in_days, horizon_days) else state
 
 
-def lapses_within(lapses_in_days, horizon_days):
-    """Whether a token lapses within the horizon (days; 0 or none: the watch is off)."""
-    try:
-        horizon = float(horizon_days or 0)
-        return horizon > 0 and lapses_in_days is not None and float(lapses_in_days) <= horizon
-    except (TypeError, ValueError):
-        return False
-
-
 def advice(state):
     """The next action for a state (the one table above)."""
     return STATES[state].next_action
@@ -448,12 +440,6 @@ def settings_match(provider, settings, variables):
         wanted = authority_url(tenant)
     current = (settings.get('authority_url') or '').rstrip('/')
     return None if not wanted or not current else current.lower() == wanted.lower()
-
-
-def redact(text, secrets):
-    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
 
 
 # C0 and C1 controls (escape sequences for terminals) and bidirectional overrides (text that reads

@@ -49,11 +49,11 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_from_variables
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.token_horizon import lapses_within
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected, printer_to_push
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import published
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import codes_from_variable
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import plain
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.preflight import (
     NOTHING_WRITTEN,
     authority_of,

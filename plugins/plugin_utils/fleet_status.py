@@ -36,7 +36,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profil
     fitting_profile_hint,
     resolve_profile,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.redaction import redact
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import checked_namespace_variables
 
 __metaclass__ = type

@@ -16,7 +16,8 @@ renders templates and decrypts vault values the way the rollout would, and
 prints one line per problem (exit code 1 when any host is invalid, 2 when the
 inventory cannot be read).
 
-This file imports nothing from the collection, so it also runs by path.
+Run by path, this file first makes its own collection importable (see
+``_import_own_collection``), then imports the collection's modules by name.
 Messages name the host and the variable, and never contain the value of a
 secret (schema properties marked ``writeOnly``), of a vault-encrypted value or
 of a template that could not be rendered.
@@ -30,6 +31,7 @@ import copy
 import datetime
 import difflib
 import functools
+import importlib
 import ipaddress
 import json
 import math
@@ -37,8 +39,45 @@ import os
 import re
 import ssl
 import sys
+import types
 
 __metaclass__ = type
+
+_COLLECTION = 'ansible_collections.printfleet.cloudmail'
+_COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _import_own_collection():
+    """Run by path (the CI command), make this file's own collection importable under its name, once.
+
+    An installed copy (.../ansible_collections/printfleet/cloudmail) is found through ansible-core's
+    collection loader, its collection path first; a checkout is registered as the collection package.
+    Every module is then imported by its collection name: one device_profiles module, one profile cache.
+    """
+    if _COLLECTION in sys.modules or __name__.startswith(_COLLECTION + '.'):
+        return   # imported as part of the collection (action plugins, tests)
+    from ansible.plugins.loader import init_plugin_loader
+    from ansible.utils.collection_loader._collection_config import AnsibleCollectionConfig
+
+    parts = _COLLECTION_ROOT.split(os.sep)
+    installed = parts[-3:-1] == ['ansible_collections', 'printfleet'] and parts[-1] == 'cloudmail'
+    if AnsibleCollectionConfig.collection_finder is None:
+        init_plugin_loader([os.sep.join(parts[:-3])] if installed else None)
+    if installed:
+        return
+    importlib.import_module('ansible_collections')   # the loader's root package, as for any collection
+    for name, path in (('ansible_collections.printfleet', []), (_COLLECTION, [_COLLECTION_ROOT])):
+        package = types.ModuleType(name)
+        package.__path__, package.__package__ = path, name
+        sys.modules[name] = package
+    # What the loader keeps from meta/runtime.yml: plugin routing, which no module imported here goes through.
+    sys.modules[_COLLECTION]._collection_meta = {}
+
+
+_import_own_collection()
+
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import device_profiles
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import OpaqueValue, plain
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'schemas')
 PRINTER_SCHEMA = 'printer.schema.json'
@@ -52,16 +91,6 @@ _CONTENT_CHECKS = frozenset(['pattern', 'format', 'enum', 'const', 'minLength', 
 _MAX_ECHO_LENGTH = 80
 _TYPE_NAMES = {'string': 'a string', 'integer': 'an integer', 'number': 'a number', 'boolean': 'true or false',
                'object': 'a mapping', 'array': 'a list', 'null': 'null'}
-
-
-class OpaqueValue(str):
-    """A string whose content is not known here: vault-encrypted, or a template not rendered.
-
-    Validated as "some string": checks of its content are skipped and it is never shown.
-    """
-
-    def __new__(cls, kind):
-        return super().__new__(cls, '<%s>' % kind)
 
 
 class VariableProblem:
@@ -338,17 +367,6 @@ def _unusable_values(host, variables, path=''):
             yield from _unusable_values(host, value, where)
 
 
-@functools.lru_cache(maxsize=1)
-def _device_profiles():
-    """The collection's profile resolver, loaded by path so that this file still runs on its own."""
-    import importlib.util
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'device_profiles.py')
-    spec = importlib.util.spec_from_file_location('printfleet_cloudmail_device_profiles', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _profile_problems(host, variables):
     """A profile name must be a built-in one and a profile file must resolve and validate."""
     name, path = variables.get('cloudmail_profile'), variables.get('cloudmail_profile_file')
@@ -358,7 +376,7 @@ def _profile_problems(host, variables):
         variable = 'cloudmail_profile_file'
     elif name and re.match(r'^[a-z0-9][a-z0-9_]*$', name):
         variable = 'cloudmail_profile'
-        known = _device_profiles().profile_names()
+        known = device_profiles.profile_names()
         if name not in known:
             # Worded as the schema's other choices are; the names are the collection's profile files.
             return [VariableProblem(host, variable, 'must be one of %s (got "%s")' % (', '.join(known), name))]
@@ -371,7 +389,6 @@ def _profile_problems(host, variables):
 @functools.lru_cache(maxsize=64)
 def _profile_error(name, path):
     """Why a profile does not resolve, or None; resolved once per process, not once per printer."""
-    device_profiles = _device_profiles()
     try:
         device_profiles.resolve_profile(name, path)
     except device_profiles.ProfileError as exc:
@@ -479,29 +496,6 @@ def is_vaulted(value):
     if isinstance(value, (list, tuple)):
         return any(is_vaulted(item) for item in value)
     return False
-
-
-def plain(value):
-    """Untagged builtin data; a vault-encrypted value that was not decrypted becomes opaque."""
-    from ansible.parsing.vault import EncryptedString
-
-    if isinstance(value, EncryptedString):
-        return OpaqueValue('vault-encrypted')
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, str):
-        return str.__str__(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    return value
 
 
 def render_namespace_variables(templar, variables, secret_variables=frozenset(), decrypt_vault=True):
