@@ -11,15 +11,10 @@ import json
 
 import pytest
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_report
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import (
-    STATES,
-    Column,
-    advice,
-    build_row,
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_files, report_rows, report_states
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_files import (
     collection_version,
     csv_cell,
-    fact_field,
     merge_reports,
     render_csv,
     render_html,
@@ -28,6 +23,8 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     summary_lines,
     write_report,
 )
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_rows import Column, build_row, fact_field
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_states import STATES, advice
 
 VARIABLES = {'cloudmail_provider': 'microsoft', 'cloudmail_profile': 'isensys_mf', 'cloudmail_host': '10.0.0.5',
              'cloudmail_microsoft_tenant': 'contoso.onmicrosoft.com'}
@@ -246,9 +243,9 @@ def test_preflight_column_and_state():
 
 def test_a_new_fact_column_is_one_line(monkeypatch):
     probe = Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language'))
-    monkeypatch.setattr(fleet_report, 'FACT_COLUMNS', fleet_report.FACT_COLUMNS + (probe,))
+    monkeypatch.setattr(report_rows, 'FACT_COLUMNS', report_rows.FACT_COLUMNS + (probe,))
     row = build_row('mfp', VARIABLES, status('active'), None, {'printer_probe': {'ui_language': 'fr'}},
-                    fact_columns=fleet_report.FACT_COLUMNS)
+                    fact_columns=report_rows.FACT_COLUMNS)
     document = report_document([row], 'all')
     assert list(csv.DictReader(io.StringIO(render_csv(document))))[0]['ui_language'] == 'fr'
     assert '<th>UI language</th>' in render_html(document)
@@ -279,7 +276,7 @@ def test_device_text_is_neutralized_in_csv_escaped_in_html_and_raw_in_json():
     assert '&lt;script&gt;alert(1)&lt;/script&gt;' in page and '&lt;img src=x onerror=alert(1)&gt;' in page
     assert '\x1b' not in page and '\u202e' not in page
     # JSON is data: the text stays as the device gave it.
-    parsed = json.loads(fleet_report.render_json(document))
+    parsed = json.loads(report_files.render_json(document))
     assert {row['host']: row['last_error'] for row in parsed['printers']}['mfp'] == HOSTILE
 
 
@@ -366,7 +363,7 @@ def test_the_user_guide_lists_every_state_with_its_next_action():
     ('printfleet.cloudmail.oauth_settings', 'write_rejected', 'mfp: the device rejected the form', 'settings_failed'),
 ])
 def test_failure_state_from_the_carried_reason(action, reason, message, state):
-    assert fleet_report.failure_state(action, reason, message) == state
+    assert report_states.failure_state(action, reason, message) == state
 
 
 def test_the_mail_test_token_message_after_a_rollback_asks_for_rollout():
@@ -387,12 +384,12 @@ def test_a_limited_run_keeps_the_other_rows_as_last_read(tmp_path):
     earlier = run_metadata(['inv'], now=datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc))
     rows = [build_row(host, VARIABLES, status('active')) for host in ('mfp-a', 'mfp-b', 'mfp-c')]
     write_report(str(tmp_path), 'all', rows, earlier)
-    previous = fleet_report.previous_rows(str(tmp_path), 'all')
+    previous = report_files.previous_rows(str(tmp_path), 'all')
     assert previous['mfp-b']['read_at'] == '2026-11-01T00:00:00Z'
 
     now = run_metadata(['inv'])
-    merged, kept = fleet_report.merged_rows([build_row('mfp-b', VARIABLES, status('expired'))], previous,
-                                            ['mfp-a', 'mfp-b'], now['generated_at'])
+    merged, kept = report_rows.merged_rows([build_row('mfp-b', VARIABLES, status('expired'))], previous,
+                                           ['mfp-a', 'mfp-b'], now['generated_at'])
     # mfp-c left the inventory: its row is dropped; mfp-a was not read: kept as it was.
     assert kept == ['mfp-a']
     by_host = {row['host']: row for row in merged}
@@ -400,7 +397,7 @@ def test_a_limited_run_keeps_the_other_rows_as_last_read(tmp_path):
     assert (by_host['mfp-b']['state'], by_host['mfp-b']['read_at']) == ('token_expired', now['generated_at'])
     assert (by_host['mfp-a']['state'], by_host['mfp-a']['read_at']) == ('ok', '2026-11-01T00:00:00Z')
     document = write_report(str(tmp_path), 'all', merged, now)[0]
-    lines = summary_lines(document, fleet_report.report_paths(str(tmp_path), 'all'), kept)
+    lines = summary_lines(document, report_files.report_paths(str(tmp_path), 'all'), kept)
     assert any('read 1 printer(s)' in line and 'keeps the rows of the 1 other' in line for line in lines)
     assert 'read_at' in render_csv(document).splitlines()[0]
 
@@ -410,11 +407,11 @@ def test_a_rolled_back_printer_stays_so_while_oauth_stays_off():
     assert (rolled['state'], rolled['severity']) == ('rolled_back', 'ok')
     later = build_row('mfp', VARIABLES, status('inactive', enabled=False))
     assert later['state'] == 'not_configured'
-    assert fleet_report.carried_state(later, rolled)['state'] == 'rolled_back'
+    assert report_rows.carried_state(later, rolled)['state'] == 'rolled_back'
     # turned on again by hand (or by another tool): the printer is no longer rolled back
     on_again = build_row('mfp', VARIABLES, status('inactive'))
-    assert fleet_report.carried_state(on_again, rolled)['state'] == 'token_inactive'
-    assert fleet_report.summarize([rolled])['need_action'] == 0
+    assert report_rows.carried_state(on_again, rolled)['state'] == 'token_inactive'
+    assert report_rows.summarize([rolled])['need_action'] == 0
 
 
 def test_a_failure_of_this_run_is_not_covered_by_an_earlier_rollback():
@@ -422,5 +419,5 @@ def test_a_failure_of_this_run_is_not_covered_by_an_earlier_rollback():
     failed = build_row('mfp', VARIABLES, status('inactive', enabled=False), failure(
         'mfp: the test e-mail was failed (The OAuth 2.0 token is not active.)', 'printfleet.cloudmail.mail_test',
         'token_inactive'))
-    rows = fleet_report.merged_rows([failed], {'mfp': rolled}, ['mfp'], 'now', failed={'mfp'})[0]
+    rows = report_rows.merged_rows([failed], {'mfp': rolled}, ['mfp'], 'now', failed={'mfp'})[0]
     assert rows[0]['state'] == 'not_configured'
