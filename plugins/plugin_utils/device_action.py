@@ -20,6 +20,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import error_reason
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     NEXT_PLAYBOOK,
@@ -58,8 +59,10 @@ class DeviceAction(ActionBase):
         try:
             profile = self.resolve(params)
         except ProfileError as exc:
-            result.update(failed=True, msg='%s: %s; fix %s in the inventory, check it with playbooks/status.yml, '
-                                           'then run the playbook again' % (host, exc, exc.variable))
+            # The reason travels with the failure (record_error.yml keeps it), so the report says profile_mismatch.
+            result.update(failed=True, reason=error_reason(exc),
+                          msg='%s: %s; fix %s in the inventory, check it with playbooks/status.yml, then run the '
+                              'playbook again' % (host, exc, exc.variable))
             return self._masked(result, params, no_log_values)
 
         if self._task.async_val:

@@ -13,7 +13,6 @@ failure against what the printer's status page showed. No rendering and no files
 from __future__ import annotations
 
 import collections
-import re
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.token_horizon import lapses_within
@@ -151,19 +150,6 @@ _REASON_STATES = {
     'sender_refused': 'mail_test_rejected', 'smtp_auth_disabled': 'mail_test_rejected',
     'connection_failed': 'mail_test_rejected', 'rejected': 'mail_test_rejected',
 }
-# Only for a failure that carries no reason (a report written by an older release, a task of the
-# operator's own): what its message says.
-_MESSAGE_KINDS = (
-    ('locked_out', re.compile(r'refuses logins after repeated', re.I)),
-    ('wrong_password', re.compile(r'login refused|wrong user name or password', re.I)),
-    ('certificate_rejected', re.compile(r'TLS certificate .* not accepted|certificate verify failed', re.I)),
-    ('profile_mismatch', re.compile(r'may not match this firmware|unknown profile|profile mismatch', re.I)),
-    ('unreachable', re.compile(r'gave up on|no answer to|connection failed|connection refused|timed out|'
-                               r'request .* failed|unreachable|did not answer|no complete answer within|'
-                               r'exceeds the size limit|redirects to another host|task budget', re.I)),
-    ('code_missing', re.compile(r'No authorization code for', re.I)),
-    ('not_connected', re.compile(r'cannot reach|not_connected', re.I)),
-)
 # The step of a per-host module that failed as an Ansible task, from its name (fleet steps carry their step).
 _ACTION_STEPS = {
     'validate_inventory': 'validate', 'oauth_settings': 'settings', 'oauth_authorize': 'authorize',
@@ -171,20 +157,22 @@ _ACTION_STEPS = {
 }
 
 
-def failure_state(action, reason, message, step=None):
-    """The state of a printer whose step failed: which step (its own, else the failed module's) and why (its reason)."""
+def failure_state(action, reason, *, step=None):
+    """The state of a printer whose step failed: which step (its own, else the failed module's) and why (its reason).
+
+    Never read from the message: a failure without a reason (a task of the operator's own, a module's bad
+    arguments) gets the state of its step, and the message stays in the row's last error.
+    """
     step = step or _ACTION_STEPS.get(str(action or '').rsplit('.', 1)[-1])
-    if step == 'validate' or 'are invalid' in (message or ''):
+    if step == 'validate':
         return 'invalid_inventory'
     kind = _REASON_STATES.get(reason)
-    if kind is None and not reason:
-        kind = next((name for name, pattern in _MESSAGE_KINDS if pattern.search(message or '')), None)
     if kind == 'unreachable' and step == 'read':
         return 'unreachable_read'
     if kind:
         return kind
-    # A reason with no state of its own (the device refused a write, a session was interrupted...): the step says
-    # which playbook runs it again.
+    # A reason with no state of its own (the device refused a write, a session was interrupted...) or none: the
+    # step says which playbook runs it again.
     return {'settings': 'settings_failed', 'read': 'read_failed', 'preflight': 'preflight_failed'}.get(
         step, 'step_failed')
 

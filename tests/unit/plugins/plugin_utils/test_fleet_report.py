@@ -11,6 +11,16 @@ import json
 
 import pytest
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
+    CertificateError,
+    DeviceUnreachableError,
+    LockedOutError,
+    LoginRejectedError,
+    PageNotUnderstoodError,
+    TransportLimitError,
+    profile_hint,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import TaskFailed
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_files, report_rows, report_states
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_files import (
     collection_version,
@@ -61,6 +71,13 @@ def failure(message, action='ansible.builtin.fail', reason=''):
     return {'message': message, 'action': action, 'reason': reason}
 
 
+def device_failure(error, action, prefix=''):
+    """What a per-host module's failure brings to the report for a device error: its message and the reason of
+    its class (TaskFailed.from_error puts it in the result, record_error.yml keeps it), never one read from words."""
+    failed = TaskFailed.from_error(error)
+    return failure(prefix + failed.msg, action, failed.result['reason'])
+
+
 # Each state, the situation that leads to it, and the playbook its advice must name. The push
 # failure case is the one that once advised reauthorize.yml, which cannot fix it.
 CASES = {
@@ -71,12 +88,13 @@ CASES = {
     'preflight_failed': (VARIABLES, {}, failure('Run the pre-flight: mfp: pre-flight failed: the tenant contoso.com '
                                                 'did not answer to OpenID discovery', 'printfleet.cloudmail.preflight',
                                                 'check_failed'), None, 'rollout.yml'),
-    'wrong_password': (VARIABLES, {}, failure(
-        "Push the OAuth settings of the printer's provider: mfp: login refused for user 'admin': wrong user name "
-        'or password. Not retried', 'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
-    'locked_out': (VARIABLES, {}, failure(
-        'Read: mfp: the device refuses logins after repeated failed attempts; not retried.',
-        'printfleet.cloudmail.oauth_info'), None, 'rollout.yml'),
+    'wrong_password': (VARIABLES, {}, device_failure(LoginRejectedError(
+        'mfp', "login refused for user 'admin': wrong user name or password. Not retried"),
+        'printfleet.cloudmail.oauth_settings', "Push the OAuth settings of the printer's provider: "), None,
+        'rollout.yml'),
+    'locked_out': (VARIABLES, {}, device_failure(LockedOutError(
+        'mfp', 'the device refuses logins after repeated failed attempts; not retried.'),
+        'printfleet.cloudmail.oauth_info', 'Read: '), None, 'rollout.yml'),
     'login_paused': (VARIABLES, {}, failure(
         "Read: mfp: no password posted: 3 failed or unconfirmed login(s) of user 'admin' are recorded on this printer",
         'printfleet.cloudmail.oauth_info', 'login_paused'), None, 'status.yml'),
@@ -88,25 +106,26 @@ CASES = {
         'Read: mfp: the printer still holds every administrator session it allows (POST /login: the device says '
         '"Another administrator is logged in.")', 'printfleet.cloudmail.oauth_info', 'session_limit'), None,
         'status.yml'),
-    'certificate_rejected': (VARIABLES, {}, failure(
-        'Push: mfp: the TLS certificate of https://mfp:443 was not accepted (self-signed)',
-        'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
-    'profile_mismatch': (VARIABLES, {}, failure(
-        "Read: mfp: login at /login answered HTTP 200 without a cookie; the profile 'x' may not match this firmware",
-        'printfleet.cloudmail.oauth_info'), None, 'rollout.yml'),
+    'certificate_rejected': (VARIABLES, {}, device_failure(CertificateError(
+        'mfp', 'the TLS certificate of https://mfp:443 was not accepted (self-signed)'),
+        'printfleet.cloudmail.oauth_settings', 'Push: '), None, 'rollout.yml'),
+    'profile_mismatch': (VARIABLES, {}, device_failure(PageNotUnderstoodError(
+        'mfp', 'login at /login answered HTTP 200 without a cookie; %s' % profile_hint('x')),
+        'printfleet.cloudmail.oauth_info', 'Read: '), None, 'rollout.yml'),
     'settings_failed': (VARIABLES, status('inactive'), failure(
         "Push the OAuth settings of the printer's provider: mfp: the device rejected the form: invalid tenant",
         'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
-    'unreachable': (VARIABLES, status('inactive'), failure(
-        'Push: mfp: gave up on POST /oauth after 4 attempts: connection refused (port 443)',
-        'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
-    'unreachable_read': (VARIABLES, {}, failure(
-        'Read the connection and token status: mfp: gave up on GET /status after 4 attempts: connection refused',
-        'printfleet.cloudmail.oauth_info'), None, 'status.yml'),
+    'unreachable': (VARIABLES, status('inactive'), device_failure(DeviceUnreachableError(
+        'mfp', 'gave up on POST /oauth after 4 attempts: connection refused (port 443)'),
+        'printfleet.cloudmail.oauth_settings', 'Push: '), None, 'rollout.yml'),
+    'unreachable_read': (VARIABLES, {}, device_failure(DeviceUnreachableError(
+        'mfp', 'gave up on GET /status after 4 attempts: connection refused'),
+        'printfleet.cloudmail.oauth_info', 'Read the connection and token status: '), None, 'status.yml'),
     'not_connected': (VARIABLES, status('inactive', 'not_connected'), None, None, 'rollout.yml'),
     'not_configured': (VARIABLES, status('inactive', enabled=False), None, None, 'rollout.yml'),
+    # The fleet step's own reason (fleet_rollout: a Google printer without a code).
     'code_missing': (GOOGLE, status('inactive', provider='google'), failure(
-        'Refuse to go on: No authorization code for mfp: open its authorization URL'), None, 'reauthorize.yml'),
+        'No authorization code for mfp: open its authorization URL', '', 'missing_code'), None, 'reauthorize.yml'),
     'authorization_failed': (GOOGLE, status('error', provider='google'), failure(
         'Wait until the printer token is active: mfp: the device rejected the authorization code',
         'printfleet.cloudmail.oauth_authorize', 'code_rejected'), None, 'reauthorize.yml'),
@@ -195,27 +214,32 @@ def test_a_printer_that_fails_the_pre_flight_login_gets_the_state_of_its_cause()
     # No pre-flight check failed: the printer did not answer, or refused the login, when the pre-flight
     # logged in to read its clock. Its next action is the one for that cause, not "fix the pre-flight check".
     preflight = 'printfleet.cloudmail.preflight'
-    offline = failure('Check the printer: mfp: gave up on GET /login after 2 attempts: connection refused; '
-                      'nothing was written to the printer', preflight)
-    refused = failure("Check the printer: mfp: login refused for user 'admin': wrong user name or password; "
-                      'nothing was written to the printer', preflight)
+    offline = device_failure(DeviceUnreachableError(
+        'mfp', 'gave up on GET /login after 2 attempts: connection refused; nothing was written to the printer'),
+        preflight, 'Check the printer: ')
+    refused = device_failure(LoginRejectedError(
+        'mfp', "login refused for user 'admin': wrong user name or password; nothing was written to the printer"),
+        preflight, 'Check the printer: ')
     assert build_row('mfp', VARIABLES, {}, offline)['state'] == 'unreachable'
     assert build_row('mfp', VARIABLES, {}, refused)['state'] == 'wrong_password'
 
 
-@pytest.mark.parametrize('message', [
-    'mfp (127.1.0.1): GET /portal_top.html at port 8443: no complete answer within the deadline of 5 s per request '
-    '(cloudmail_timeout): the answer was still incomplete when they were over; not repeated',
-    'mfp (127.1.0.1): GET /login at port 8443: the answer exceeds the size limit of 2097152 bytes (more than 2097152 '
-    'bytes were sent); a Remote UI page is far smaller',
-    "mfp (127.1.0.1): GET /login at port 8443 redirects to another host (203.0.113.9:443); not followed",
+@pytest.mark.parametrize('message, limit', [
+    ('GET /portal_top.html at port 8443: no complete answer within the deadline of 5 s per request '
+     '(cloudmail_timeout): the answer was still incomplete when they were over; not repeated', 'deadline'),
+    ('GET /login at port 8443: the answer exceeds the size limit of 2097152 bytes (more than 2097152 '
+     'bytes were sent); a Remote UI page is far smaller', 'size'),
+    ("GET /login at port 8443 redirects to another host (203.0.113.9:443); not followed", 'redirect'),
+    ('the task budget of 180 s for this printer (port 8443) is used up: the device answered too slowly or not at '
+     'all', 'task_budget'),
 ])
-def test_a_printer_that_breaks_the_transport_limits_is_sent_to_check_where_it_is(message):
+def test_a_printer_that_breaks_the_transport_limits_is_sent_to_check_where_it_is(message, limit):
     # The first contact is the pre-flight's login: its advice must not be "fix the pre-flight check".
     for action, state in (('printfleet.cloudmail.preflight', 'unreachable'),
                           ('printfleet.cloudmail.oauth_settings', 'unreachable'),
                           ('printfleet.cloudmail.oauth_info', 'unreachable_read')):
-        row = build_row('mfp', VARIABLES, {}, failure(message + '; nothing was written to the printer', action))
+        error = TransportLimitError('mfp (127.1.0.1)', message + '; nothing was written to the printer', limit)
+        row = build_row('mfp', VARIABLES, {}, device_failure(error, action))
         assert row['state'] == state
         assert 'cloudmail_host and cloudmail_port' in row['next_action']
 
@@ -363,7 +387,10 @@ def test_the_user_guide_lists_every_state_with_its_next_action():
     ('printfleet.cloudmail.oauth_settings', 'write_rejected', 'mfp: the device rejected the form', 'settings_failed'),
 ])
 def test_failure_state_from_the_carried_reason(action, reason, message, state):
-    assert report_states.failure_state(action, reason, message) == state
+    assert report_states.failure_state(action, reason) == state
+    # The row keeps the message as its last error; the words in it decide nothing.
+    row = build_row('mfp', VARIABLES, {}, failure(message, action, reason))
+    assert (row['state'], row['last_error']) == (state, message)
 
 
 def test_the_mail_test_token_message_after_a_rollback_asks_for_rollout():
@@ -421,3 +448,20 @@ def test_a_failure_of_this_run_is_not_covered_by_an_earlier_rollback():
         'token_inactive'))
     rows = report_rows.merged_rows([failed], {'mfp': rolled}, ['mfp'], 'now', failed={'mfp'})[0]
     assert rows[0]['state'] == 'not_configured'
+
+
+@pytest.mark.parametrize('action, state', [
+    ('printfleet.cloudmail.oauth_settings', 'settings_failed'),
+    ('printfleet.cloudmail.oauth_info', 'read_failed'),
+    ('ansible.builtin.fail', 'step_failed'),
+])
+@pytest.mark.parametrize('message', [
+    'mfp: gave up on GET /login: connection refused', "mfp: login refused for user 'admin'",
+    'mfp: the TLS certificate was not accepted', 'mfp: the task budget of 180 s is used up',
+    'No authorization code for mfp', 'mfp: the profile may not match this firmware',
+    'Nothing was written to mfp: the variables of mfp-2 are invalid',
+])
+def test_a_failure_without_a_reason_gets_the_state_of_its_step_whatever_its_words(action, state, message):
+    # A task of the operator's own, or a module's bad arguments: no class, so no reason to read words for.
+    row = build_row('mfp', VARIABLES, {}, failure(message, action))
+    assert (row['state'], row['last_error']) == (state, message)
