@@ -37,7 +37,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status 
     read_printer,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import write_private
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.validation_rules import (
     PRINTER_SCHEMA,
     InventoryValidator,
 )
