@@ -329,22 +329,13 @@ def _join_path(path, name):
     return '%s.%s' % (path, name) if path else name
 
 
+# What a value is, in words; bool before int, since true is an int to Python.
+_ARTICLES = ((bool, 'true or false'), (int, 'an integer'), (float, 'a number'), (str, 'a string'), (dict, 'a mapping'),
+             (list, 'a list'), (type(None), 'nothing (null)'))
+
+
 def _type_article(value):
-    if isinstance(value, bool):
-        return 'true or false'
-    if isinstance(value, int):
-        return 'an integer'
-    if isinstance(value, float):
-        return 'a number'
-    if isinstance(value, str):
-        return 'a string'
-    if isinstance(value, dict):
-        return 'a mapping'
-    if isinstance(value, list):
-        return 'a list'
-    if value is None:
-        return 'nothing (null)'
-    return type(value).__name__
+    return next((article for kind, article in _ARTICLES if isinstance(value, kind)), type(value).__name__)
 
 
 def _shown_value(value):
