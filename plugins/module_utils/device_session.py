@@ -57,12 +57,9 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.login_ledger 
     allowed_attempts,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import (
-    Page,
-    decode_body,
-    encode_multipart,
-    logout_controls,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_forms import encode_multipart
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, logout_controls
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import decode_body
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.session_cookies import SessionCookies
 
 # A Remote UI page is a few tens of kilobytes: anything far larger is not one, and is not read.
