@@ -24,7 +24,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import LOGOUT_SECONDS
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_requests import LOGOUT_SECONDS
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import secret_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_status import (
     NOT_STARTED,
