@@ -85,7 +85,7 @@ EXAMPLES = r'''
 - name: Enter the Google codes and wait for the sign-ins of the batch
   printfleet.cloudmail.authorization_wait:
     codes: "{{ fleet_google_codes.codes | default({}) }}"
-    timeout: "{{ cloudmail_authorization_timeout | default(900) }}"
+    timeout: "{{ cloudmail_authorization_timeout | default(omit) }}"
   run_once: true
   delegate_to: localhost
   delegate_facts: true
