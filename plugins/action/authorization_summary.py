@@ -11,6 +11,8 @@ from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import (
+    hosts_by_provider,
+    needs_operator,
     operator_text,
     pending_row,
     render_table,
@@ -55,8 +57,8 @@ class ActionModule(ActionBase):
             started = plain(facts.get(args['result_var']) or {})
             authorization = started.get('authorization') if isinstance(started, dict) else None
             provider = variables.get('cloudmail_provider')
-            # A Google printer whose code was entered right after its push needs nothing more from the operator.
-            if authorization and not (provider == 'google' and started.get('code_submitted')):
+            # A printer whose code (Google's) was entered right after its push needs nothing more from the operator.
+            if authorization and needs_operator(provider, started):
                 rows.append(pending_row(host, provider, authorization))
 
         interactive = resolve_interactive(args['interactive'], task_vars)
@@ -64,11 +66,10 @@ class ActionModule(ActionBase):
             changed=False,
             interactive=interactive,
             pending=rows,
-            microsoft_hosts=[row['host'] for row in rows if row['provider'] == 'microsoft'],
-            google_hosts=[row['host'] for row in rows if row['provider'] == 'google'],
             table=render_table(rows) if rows else [],
             lines=operator_text(rows, interactive, args['wait_timeout']) if rows else [],
         )
+        result.update(hosts_by_provider(rows))
         result['sign_in_sheet'] = write_sign_in_sheet(rows, args['report_dir'], args['report_slice'], args['wait_timeout'],
                                                       result['lines']) if rows and not self._task.check_mode else None
         result['prompt'] = '\n'.join(result['lines'])

@@ -10,6 +10,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import authorization_failure
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import asks_code_back
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_wait import (
     STILL_WAITING,
     poll_printer,
@@ -73,7 +74,7 @@ class ActionModule(FleetAction):
         # Google printers: the code given at the prompt is entered now; one given in the inventory was at the push.
         waiting, to_enter = [], []
         for printer in printers:
-            if printer.provider != 'google' or pending[printer.name].get('code_submitted'):
+            if not asks_code_back(printer.provider) or pending[printer.name].get('code_submitted'):
                 waiting.append(printer)
             elif printer.name in codes:
                 to_enter.append(printer)

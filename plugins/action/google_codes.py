@@ -13,6 +13,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import PROVIDERS, asks_code_back
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.google_codes import (
     answer_entries,
     codes_from_variable,
@@ -46,9 +47,9 @@ class ActionModule(ActionBase):
             'given': {'type': 'dict', 'default': {}, 'no_log': True},
             'timeout': {'type': 'float', 'default': AUTHORIZATION_TIMEOUT},
             'given_at': {'type': 'float'},
-            'code_lifetime': {'type': 'float', 'default': 600},
+            'code_lifetime': {'type': 'float', 'default': PROVIDERS['google'].code_lifetime},
         })[1]
-        rows = [row for row in args['pending'] if row.get('provider') == 'google']
+        rows = [row for row in args['pending'] if asks_code_back(row.get('provider'))]
         codes, problems = codes_from_variable(args['given'], rows)
         if codes and args['given_at'] is not None:
             age = time.time() - args['given_at']

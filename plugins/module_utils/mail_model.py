@@ -19,12 +19,9 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import SettingsPlan
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import providers
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
 
-# What Exchange Online and Gmail publish for client submission.
-PROVIDER_SMTP = {
-    'microsoft': {'server': 'smtp.office365.com', 'ports': {587: 'starttls'}},
-    'google': {'server': 'smtp.gmail.com', 'ports': {587: 'starttls', 465: 'ssl'}},
-}
 DEFAULT_PORT = 587
 SETTING_KEYS = ('server', 'port', 'encryption', 'sender', 'authentication')
 SELECT_KEYS = ('encryption', 'authentication')
@@ -35,31 +32,28 @@ def is_address(text):
     return bool(ADDRESS_PATTERN.match(text or ''))
 
 
-def sender_outside_tenant(sender, tenant):
-    """Whether a Microsoft sender's domain is not the tenant's domain (only knowable for a domain tenant)."""
-    tenant = (tenant or '').strip().lower()
-    if '.' not in tenant or not is_address(sender):
-        return False        # common / organizations / a GUID: the tenant's domains are not known here
-    domain = sender.rsplit('@', 1)[1].lower()
-    return domain != tenant and not domain.endswith('.' + tenant)
+# A Microsoft rule (the provider unit holds it), kept importable from here.
+sender_outside_tenant = providers.sender_outside_tenant
 
 
 def desired_mail_settings(provider, sender, server=None, port=None, encryption=None):
     """The settings to set; ValueError (naming the option) when they cannot work with the provider."""
     if not is_address(sender):
         raise ValueError('sender %r is not an e-mail address' % (sender,))
-    published = PROVIDER_SMTP[provider]
-    server = (server or published['server']).strip().lower()
+    # What the provider publishes for client submission (Exchange Online, Gmail).
+    published = provider_for(provider)
+    server = (server or published.smtp_server).strip().lower()
     port = int(port or DEFAULT_PORT)
     if not 0 < port < 65536:
         raise ValueError('smtp_port %d is outside 1 to 65535' % port)
-    if server == published['server']:
-        if port not in published['ports']:
+    if server == published.smtp_server:
+        ports = published.smtp_ports
+        if port not in ports:
             raise ValueError('%s accepts client submission only on smtp_port %s, not %d' % (
-                server, ' or '.join(str(p) for p in sorted(published['ports'])), port))
-        encryption = encryption or published['ports'][port]
-        if encryption != published['ports'][port]:
-            raise ValueError('%s:%d needs encryption=%s, not %s' % (server, port, published['ports'][port], encryption))
+                server, ' or '.join(str(p) for p in sorted(ports)), port))
+        encryption = encryption or ports[port]
+        if encryption != ports[port]:
+            raise ValueError('%s:%d needs encryption=%s, not %s' % (server, port, ports[port], encryption))
     encryption = encryption or ('ssl' if port == 465 else 'starttls')
     return {'server': server, 'port': port, 'encryption': encryption, 'sender': sender,
             'authentication': 'oauth_' + provider}

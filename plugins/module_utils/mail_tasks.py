@@ -14,9 +14,9 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_model im
     MailPlan,
     desired_mail_settings,
     is_address,
-    sender_outside_tenant,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import TaskFailed, _spec
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES as PROVIDER_NAMES, provider_for
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     CONNECTION_CONSTRAINTS,
     NEXT_PLAYBOOK,
@@ -27,7 +27,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui imp
 
 SMTP_SETTINGS_SPEC = dict(
     argument_spec=_spec(
-        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
+        provider=dict(type='str', required=True, choices=list(PROVIDER_NAMES)),
         sender=dict(type='str', required=True),
         smtp_server=dict(type='str'),
         smtp_port=dict(type='int'),
@@ -57,10 +57,9 @@ def push_smtp_settings(task, session, desired):
     result = dict(changed=plan.changed, settings=plan.result)
     if task.diff:
         result['diff'] = plan.diff()
-    if params['provider'] == 'microsoft' and sender_outside_tenant(params['sender'], params['tenant']):
-        task.warn('%s: the sender %s (cloudmail_smtp_sender) is outside the tenant %s; Exchange Online refuses it '
-                  '(5.7.60) unless its domain is verified in the tenant and the signed-in mailbox may send as it'
-                  % (params['host'], params['sender'], params['tenant']))
+    warning = provider_for(params['provider']).smtp_warning(params)
+    if warning:
+        task.warn(warning)
     return result
 
 

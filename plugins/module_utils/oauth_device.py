@@ -25,6 +25,8 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
     status_from_page,
     token_expiry,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK
 
 
 class AuthorizationFailed(RemoteUIError):
@@ -42,7 +44,14 @@ class OAuthDevice:
         self.session = session
         self.host = session.host
         self.provider = provider
-        self.pages = session.profile['providers'][provider]
+        pages = session.profile['providers'].get(provider)
+        if pages is None:
+            # Validation stops this before any device is contacted; a module run directly still says why.
+            raise PageNotUnderstoodError(self.host, 'the profile %r has no %s pages (no providers.%s): set '
+                                         'cloudmail_provider to one it has (%s) or use a profile for this firmware; %s' % (
+                                             session.profile.get('name'), provider, provider,
+                                             ', '.join(sorted(session.profile['providers'])), NEXT_PLAYBOOK))
+        self.pages = pages
 
     def page(self, key):
         """The provider's page the profile names ``key`` (status_path, edit_path...), or an error naming that key."""
@@ -95,6 +104,12 @@ class OAuthDevice:
             status = self.read_status()
         return status
 
+    def start_authorization(self):
+        """Start the provider's sign-in: a user code asked for (device code flow), or the consent URL read."""
+        if provider_for(self.provider).asks_code_back:
+            return {'authorization_url': self.google_authorization_url()}
+        return self.start_microsoft_authorization()
+
     def start_microsoft_authorization(self):
         """Make the device ask Entra ID for a user code, the way this firmware does it.
 
@@ -129,6 +144,10 @@ class OAuthDevice:
                     self.pages['register_path'], profile_hint(self.session.profile)))
         return url
 
+    def submit_code(self, code):
+        """Enter the code asked back after consent (authorization code flow)."""
+        self.submit_google_code(code)
+
     def submit_google_code(self, code):
         """Enter the authorization code on the register page and press [OK]."""
         field = self.pages['fields']['authorization_code']
@@ -156,16 +175,15 @@ NEXT_STEPS = {
     'not_connected': 'the device cannot reach its authorization server; check its network, proxy and DNS, and '
                      'cloudmail_verify_server_certificate and cloudmail_add_cn_to_verification, then run rollout.yml',
     'missing_code': 'no authorization is pending on the device; run reauthorize.yml to start one',
-    'missing_code/google': 'no Google authorization code was given: open the authorization URL, consent, and give '
-                           'the code (or the whole address the browser then shows) at the prompt of reauthorize.yml '
-                           'or in cloudmail_google_authorization_codes',
     'timeout': 'no active token yet; the person may not have finished signing in: run reauthorize.yml and sign in '
                'while it waits (raise cloudmail_authorization_timeout if needed)',
 }
 
 
 def authorization_failure(host, reason, detail=None, provider=None):
-    message = NEXT_STEPS.get('%s/%s' % (reason, provider), NEXT_STEPS[reason])
+    # A provider may say it its own way (Google's code asked back); else the common words.
+    own = provider_for(provider).next_steps if provider is not None else {}
+    message = own.get(reason, NEXT_STEPS[reason])
     if detail:
         message = '%s (device says: %s)' % (message, detail)
     return AuthorizationFailed(host, reason, message)
@@ -179,7 +197,9 @@ def token_outcome(status, provider, profile):
     if status['connection_status'] == 'not_connected':
         return 'not_connected'
     details = status['error_details']
-    if token == 'error' or (token in ('inactive', 'expired') and (details or provider == 'microsoft')):
+    # A device code ends by itself (it expires): an inactive token then means the sign-in ended.
+    ended = details or provider_for(provider).ends_without_details
+    if token == 'error' or (token in ('inactive', 'expired') and ended):
         return failure_reason(details or '', profile) or ('code_rejected' if token == 'error' else 'code_expired')
     return 'waiting'
 

@@ -23,53 +23,19 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     profile_hint,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable, normalize_label
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import providers
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import BOOLEAN_FIELDS, NAMES as PROVIDERS, provider_for
 
-PROVIDERS = ('microsoft', 'google')
+# The Entra ID URL rules live in the Microsoft provider unit; these names stay importable from here.
+authority_url = providers.authority_url
+authority_url_for_tenant = providers.authority_url_for_tenant
 SECRET_MASK = '********'
-MICROSOFT_LOGIN = 'https://login.microsoftonline.com'
-MICROSOFT_ENDPOINT = '/oauth2/v2.0'
-MICROSOFT_AUTHORITY = MICROSOFT_LOGIN + '/%s' + MICROSOFT_ENDPOINT
-BOOLEAN_FIELDS = ('enabled', 'verify_server_certificate', 'add_cn_to_verification')
 # Settings the device shows back on its edit form, per provider (the client secret it never shows).
-VISIBLE_FIELDS = {
-    'microsoft': BOOLEAN_FIELDS + ('authority_url',),
-    'google': BOOLEAN_FIELDS + ('client_id',),
-}
-TENANT_PATTERN = re.compile(
-    r'^(common|consumers|organizations'
-    r'|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
-    r'|(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$')
+VISIBLE_FIELDS = dict((name, provider_for(name).visible_fields) for name in PROVIDERS)
 URL_PATTERN = re.compile(r'https?://[^\s"\'<>]+')
-# Entra ID sign-in hosts: the global cloud and the national clouds that exist today (US Government for
-# GCC High and DoD, China operated by 21Vianet). Azure Germany (login.microsoftonline.de) closed in 2021.
-MICROSOFT_AUTHORITY_HOSTS = ('login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn')
-AUTHORITY_URL_PATTERN = re.compile(r'^https://(?P<host>[^/]+)/(?P<tenant>[^/]+)/oauth2/v2\.0/?$')
 
 
 # --------------------------------------------------------------------------- settings
-
-def authority_url(tenant):
-    """The Entra ID endpoint of a tenant, unchecked: the one place the URL is built."""
-    return MICROSOFT_AUTHORITY % tenant
-
-
-def authority_url_for_tenant(tenant):
-    """The Entra ID endpoint the manual asks for, for a tenant name, GUID or domain."""
-    if not TENANT_PATTERN.fullmatch(tenant or ''):
-        raise ValueError('tenant %r is not common, consumers, organizations, a tenant GUID or a domain name'
-                         % tenant)
-    return authority_url(tenant)
-
-
-def checked_authority_url(url):
-    """An authority URL on an Entra ID host, without a trailing slash; ValueError for anything else."""
-    match = AUTHORITY_URL_PATTERN.fullmatch(url or '')
-    if not match or match.group('host').lower() not in MICROSOFT_AUTHORITY_HOSTS \
-            or not TENANT_PATTERN.fullmatch(match.group('tenant')):
-        raise ValueError('authority URL %r is not https://<host>/<tenant>/oauth2/v2.0 with host %s'
-                         % (url, ' or '.join(MICROSOFT_AUTHORITY_HOSTS)))
-    return url.rstrip('/')
-
 
 def desired_settings(params):
     """The visible settings the module parameters ask for (the secret is handled apart).
@@ -84,11 +50,7 @@ def desired_settings(params):
         'verify_server_certificate': params['verify_server_certificate'],
         'add_cn_to_verification': params['add_cn_to_verification'],
     }
-    if params['provider'] == 'microsoft':
-        desired['authority_url'] = checked_authority_url(params['authority_url']) if params.get('authority_url') \
-            else authority_url_for_tenant(params['tenant'])
-    else:
-        desired['client_id'] = params['client_id']
+    desired.update(provider_for(params['provider']).desired_fields(params))
     return desired
 
 
@@ -150,10 +112,10 @@ class SettingsPlan:
             return None
         if 'enabled' in self.changes and not self.desired.get('enabled'):
             return 'OAuth 2.0 is turned off'
-        for name in ('authority_url', 'client_id'):
-            if name in self.changes:
-                return 'the %s changes from %r to %r' % (name.replace('_', ' '), self.changes[name][0],
-                                                         self.changes[name][1])
+        name = provider_for(self.provider).subject_field if self.provider in PROVIDERS else None
+        if name in self.changes:
+            return 'the %s changes from %r to %r' % (name.replace('_', ' '), self.changes[name][0],
+                                                     self.changes[name][1])
         return None
 
     @property
@@ -188,22 +150,13 @@ def plan_settings(provider, current, desired, client_secret=None, update_secret=
     ``update_secret=on_create`` writes it only when OAuth is being turned on or
     the client ID changes; ``always`` writes it on every run (always changed).
     """
-    write_secret = False
-    if provider == 'google' and client_secret and desired.get('enabled'):
-        if update_secret == 'always':
-            write_secret = True
-        else:
-            write_secret = not current.get('enabled') or current.get('client_id') != desired.get('client_id')
+    write_secret = provider_for(provider).writes_secret(current, desired, client_secret, update_secret)
     return SettingsPlan(provider, current, desired, write_secret)
 
 
 def masked_settings(provider, settings, secret_written=False):
     """Settings fit for results: the client secret is a mask when one is (being) set, else None."""
-    masked = dict((name, settings.get(name)) for name in VISIBLE_FIELDS[provider])
-    if provider == 'google':
-        # A configured client ID implies a stored secret; the device never shows the secret itself.
-        masked['client_secret'] = SECRET_MASK if secret_written or settings.get('client_id') else None
-    return masked
+    return provider_for(provider).masked(settings, SECRET_MASK, secret_written)
 
 
 def form_values(provider_profile, profile, settings, client_secret=None):
@@ -327,8 +280,6 @@ def status_from_page(page, now=None):
     }
 
 
-# Expiry watch: how long a refresh token lives, where only the rule (not the device) says so.
-ENTRA_UNUSED_LIFETIME = datetime.timedelta(days=90)
 DEFAULT_TOKEN_TIME_FORMAT = '%Y-%m-%d %H:%M UTC'
 
 
@@ -434,10 +385,12 @@ def token_expiry(page, provider, now=None):
     device_now = None
     if profile.get('device_time_format'):
         device_now = _row_time(page, 'device_time', profile['device_time_format'])
+    # The device's own end of the authorization wins; else the provider's rule from the last refresh.
+    by_rule = provider_for(provider).lapse(refreshed) if refreshed is not None else None
     if valid_until is not None:
         basis, lapse = 'google_testing_7_days', valid_until
-    elif refreshed is not None and provider == 'microsoft':
-        basis, lapse = 'entra_90_days_unused', refreshed + ENTRA_UNUSED_LIFETIME
+    elif by_rule is not None:
+        basis, lapse = by_rule
     else:
         basis, lapse = 'unknown', None
     clock_now = device_now or now or datetime.datetime.now(datetime.timezone.utc)

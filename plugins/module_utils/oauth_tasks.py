@@ -23,12 +23,12 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device 
     wait_for_token,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import (
-    PROVIDERS,
     desired_settings,
     failure_reason,
     masked_settings,
     plan_settings,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES as PROVIDERS, provider_for
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     CONNECTION_CONSTRAINTS,
     connection_argument_spec,
@@ -84,7 +84,7 @@ def _spec(**options):
 
 SETTINGS_SPEC = dict(
     argument_spec=_spec(
-        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
+        provider=dict(type='str', required=True, choices=list(PROVIDERS)),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         verify_server_certificate=dict(type='bool', default=True),
         add_cn_to_verification=dict(type='bool', default=False),
@@ -102,18 +102,13 @@ SETTINGS_SPEC = dict(
 
 def checked_desired_settings(params):
     """The settings the task asks for, or TaskFailed naming the inventory variables that are missing."""
-    provider = params['provider']
-    if params['state'] == 'present':
-        if provider == 'microsoft' and not (params['tenant'] or params['authority_url']):
-            raise TaskFailed('%s: provider microsoft needs cloudmail_microsoft_tenant or '
-                             'cloudmail_microsoft_authority_url (tenant or authority_url)' % params['host'])
-        if provider == 'google' and not (params['client_id'] and params['client_secret']):
-            raise TaskFailed('%s: provider google needs cloudmail_google_client_id and '
-                             'cloudmail_google_client_secret (client_id and client_secret)' % params['host'])
+    missing = provider_for(params['provider']).missing_settings(params) if params['state'] == 'present' else None
+    if missing:
+        raise TaskFailed('%s: %s' % (params['host'], missing))
     try:
         return desired_settings(params)
     except ValueError as exc:
-        raise TaskFailed('%s: %s (cloudmail_microsoft_tenant)' % (params['host'], exc))
+        raise TaskFailed('%s: %s' % (params['host'], exc))
 
 
 def push_settings(task, session, desired, read_status=True):
@@ -172,14 +167,16 @@ def run_settings(task):
 
 INFO_SPEC = dict(
     argument_spec=_spec(
-        provider=dict(type='str', default='all', choices=['microsoft', 'google', 'all']),
+        provider=dict(type='str', default='all', choices=list(PROVIDERS) + ['all']),
     ),
     **CONNECTION_CONSTRAINTS
 )
 
 
 def run_info(task):
-    wanted = PROVIDERS if task.params['provider'] == 'all' else (task.params['provider'],)
+    # 'all': the providers the printer's firmware has (its profile names their pages).
+    wanted = [name for name in PROVIDERS if name in task.profile['providers']] if task.params['provider'] == 'all' \
+        else (task.params['provider'],)
     providers = {}
     session = task.open_session()
     try:
@@ -200,7 +197,7 @@ def run_info(task):
 
 AUTHORIZE_SPEC = dict(
     argument_spec=_spec(
-        provider=dict(type='str', required=True, choices=['microsoft', 'google']),
+        provider=dict(type='str', required=True, choices=list(PROVIDERS)),
         state=dict(type='str', default='started', choices=['started', 'completed']),
         force=dict(type='bool', default=False),
         authorization_code=dict(type='str', no_log=True),
@@ -213,22 +210,22 @@ AUTHORIZE_SPEC = dict(
 
 def _start(device, status, check_mode):
     """Start an authorization; returns (changed, authorization)."""
-    if device.provider == 'google':
-        # Reading the register page changes nothing (the change comes with the code), so this is
+    if not provider_for(device.provider).start_changes_device:
+        # Reading the consent URL changes nothing (the change comes with the code), so this is
         # unchanged, and check mode shows the URL too.
-        return False, {'authorization_url': device.google_authorization_url()}
+        return False, device.start_authorization()
     if status['token_status'] == 'authorizing' and status['authorization']:
         return False, status['authorization']
     if check_mode:
         return True, None
-    return True, device.start_microsoft_authorization()
+    return True, device.start_authorization()
 
 
 def _check_completable(device, status, authorization_code):
     """Fail early, with a reason, when there is nothing the wait could complete."""
-    if device.provider == 'google':
+    if provider_for(device.provider).asks_code_back:
         if not authorization_code:
-            raise authorization_failure(device.host, 'missing_code', provider='google')
+            raise authorization_failure(device.host, 'missing_code', provider=device.provider)
     elif status['token_status'] != 'authorizing':
         details = status['error_details']
         raise authorization_failure(device.host, failure_reason(details or '', device.session.profile)
@@ -254,7 +251,7 @@ def start_in_session(device, status, force, check_mode):
         return dict(changed=False, token_status='active', authorization=None)
     _require_connection(device, status)
     changed, authorization = _start(device, status, check_mode)
-    token_status = 'authorizing' if authorization and device.provider == 'microsoft' else status['token_status']
+    token_status = provider_for(device.provider).token_status_after_start(status['token_status'], authorization)
     return dict(changed=changed, token_status=token_status, authorization=authorization)
 
 
@@ -270,8 +267,8 @@ def _steps_in_one_session(task, device, completing):
     _check_completable(device, status, params['authorization_code'])
     if task.check_mode:
         return dict(changed=True, token_status=status['token_status'], authorization=None)
-    if device.provider == 'google':
-        device.submit_google_code(params['authorization_code'])
+    if provider_for(device.provider).asks_code_back:
+        device.submit_code(params['authorization_code'])
     return None
 
 

@@ -38,6 +38,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_forms import FORM_ASSOCIATED, TEXT_KINDS, Form, FormInput, Option
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable, normalize_label, normalize_text
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import PROVIDERS
 
 _ONCLICK_TARGET = re.compile(r'''^\s*(?:window\.|document\.)?location(?:\.href)?\s*(?:=\s*|\.assign\(\s*)(["'])([^"']*)\1''')
 
@@ -100,8 +101,8 @@ EMPTY_CELL_TAGS = frozenset(['th', 'td', 'dt', 'dd', 'output'])
 SKIPPED_TAGS = frozenset(['script', 'style', 'template', 'head'])
 HEADING_TAGS = {'h1': 1, 'h2': 2, 'h3': 3, 'h4': 4, 'h5': 5, 'h6': 6, 'legend': 7, 'caption': 8}
 # How a section of a page names its provider: words of its heading, tokens of a container's id or class.
-PROVIDER_WORDS = {'microsoft': ('microsoft', 'entra', 'azure'), 'google': ('google',)}
-PROVIDER_TOKENS = {'microsoft': ('microsoft', 'ms', 'entra', 'azure', 'msft'), 'google': ('google', 'gg', 'ggl')}
+PROVIDER_WORDS = dict((name, provider.section_words) for name, provider in PROVIDERS.items())
+PROVIDER_TOKENS = dict((name, provider.section_tokens) for name, provider in PROVIDERS.items())
 _TOKEN = re.compile(r'[a-z0-9]+')
 
 

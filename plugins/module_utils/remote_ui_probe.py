@@ -39,29 +39,26 @@ from collections import deque
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import DeviceUnreachableError
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES, PROVIDERS
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import LOGOUT_PATH, LOGOUT_TEXT, logout_controls
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable, normalize_label, normalize_text
 
-PROVIDER_NAMES = ('microsoft', 'google')
+PROVIDER_NAMES = NAMES
 
 # The manual's words (English, French, German) for what the probe clicks, from Canon's page "Support for a
 # cloud mail server with OAuth 2.0".
-MENU_TEXTS = {
-    'microsoft': ['OAuth 2.0 (Microsoft) Settings', 'OAuth 2.0 Settings (Microsoft)', 'Réglages OAuth 2.0 (Microsoft)',
-                  'OAuth 2.0-Einstellungen (Microsoft)', 'Einstellungen OAuth 2.0 (Microsoft)'],
-    'google': ['OAuth 2.0 Settings (Google)', 'OAuth 2.0 (Google) Settings', 'Réglages OAuth 2.0 (Google)',
-               'OAuth 2.0-Einstellungen (Google)', 'Einstellungen OAuth 2.0 (Google)'],
+MENU_TEXTS = dict(((name, list(provider.menu_texts)) for name, provider in PROVIDERS.items()), **{
     'path': ['Settings/Registration', 'Réglages/Enregistrement', 'Einstellungen/Registrierung', 'Send', 'Envoi',
              'Senden'],
     'edit': ['Edit', 'Modifier', 'Bearbeiten'],
     'register': ['Register', 'Mémoriser', 'Registrieren'],
     # The link next to the endpoint: reading it starts a device authorization, so it is never followed.
     'authorize': ['Authorize', 'Autoriser', 'Autorisieren'],
-}
+})
 # A menu entry in a language the collection has no words for: "OAuth 2.0", at most one word ("Settings",
 # "Einstellungen", "設定") and the provider in parentheses, which no translation changes.
 OAUTH_MENU_SHAPE = re.compile(r'^(?:(?P<before>[^\s()]+)\s*)?oauth\s*2\.0(?:[\s-]*(?P<middle>[^\s()]+))?\s*'
-                              r'\((?P<provider>microsoft|google)\)(?:\s*(?P<after>[^\s()]+))?$')
+                              r'\((?P<provider>%s)\)(?:\s*(?P<after>[^\s()]+))?$' % '|'.join(NAMES))
 # Second safeguard: words that make a GET act, in the languages Canon Remote UIs ship (in link texts and paths).
 ACTION_WORDS = re.compile(
     r'delet|remov|reset|reboot|restart|init|clear|format|start|exec|apply|submit|cancel|revoke|'
@@ -73,26 +70,7 @@ ACTION_WORDS = re.compile(
 PATH_ACTION_WORDS = re.compile(r'del|rst|reset|reboot|restart|init|clear|start|exec|apply|revoke|cancel|'
                                r'log_?(out|off)|sign_?out', re.IGNORECASE)
 # Captions of the settings inputs in the manual, by profile field key.
-FIELD_CAPTIONS = {
-    'microsoft': {
-        'enabled': ['Use OAuth 2.0 (Microsoft)', 'Utiliser OAuth 2.0 (Microsoft)', 'OAuth 2.0 (Microsoft) verwenden'],
-        'verify_server_certificate': ['Verify Server Certificate', 'Vérifier le certificat du serveur',
-                                      'Serverzertifikat prüfen'],
-        'add_cn_to_verification': ['Add CN to Verification Items', 'Ajouter CN à la liste des éléments à vérifier',
-                                   'CN zu den Prüfelementen hinzufügen'],
-        'authority_url': ['Microsoft Entra ID Authorization Server Endpoint', 'Microsoft Entra ID'],
-    },
-    'google': {
-        'enabled': ['Use OAuth 2.0 (Google)', 'Utiliser OAuth 2.0 (Google)', 'OAuth 2.0 (Google) verwenden'],
-        'verify_server_certificate': ['Verify Server Certificate', 'Vérifier le certificat du serveur',
-                                      'Serverzertifikat prüfen'],
-        'add_cn_to_verification': ['Add CN to Verification Items', 'Ajouter CN à la liste des éléments à vérifier',
-                                   'CN zu den Prüfelementen hinzufügen'],
-        'client_id': ['Client ID', 'N° client', 'Client-ID'],
-        'client_secret': ['Client Secret', 'Secret du client', 'Client-Geheimnis'],
-        'authorization_code': ['Authorization Code', "Code d'autorisation", 'Autorisierungscode'],
-    },
-}
+FIELD_CAPTIONS = dict((name, provider.field_captions) for name, provider in PROVIDERS.items())
 # Not in the manual: the tick box some firmware wants with a new client secret (modelled).
 SECRET_CHANGE_CAPTIONS = ['Change Client Secret', 'Modifier le secret du client', 'Client-Geheimnis ändern']
 FIRMWARE_LABELS = ['Firmware Version', 'Firmware', 'Version', 'Controller Version', 'Version du micrologiciel',
@@ -335,7 +313,7 @@ class Probe:
         if role in PROVIDER_NAMES:
             # A status page may show every provider's section: the Edit entry read is this provider's own.
             page = page.in_section(role)
-        authorize = self._authorize_links(page) if role == 'microsoft' else set()
+        authorize = self._authorize_links(page, PROVIDERS[role]) if role in PROVIDERS else set()
         for href, link_text in page.navigations():
             target = self._without_session(self._same_site(self._base, path, page.resolve(href)))
             if target is None:
@@ -381,8 +359,8 @@ class Probe:
             return 'menu'
         if role in PROVIDER_NAMES and _matches(text, self.menu['edit']):
             return 'edit:' + role
-        if role == 'google' and _matches(text, self.menu['register']):
-            return 'register:google'
+        if role in PROVIDERS and PROVIDERS[role].asks_code_back and _matches(text, self.menu['register']):
+            return 'register:' + role
         return None
 
     def _without_session(self, target):
@@ -394,12 +372,15 @@ class Probe:
         return path + ('?' + urlencode(kept) if kept else '')
 
     @staticmethod
-    def _authorize_links(page):
-        """The links next to the endpoint on a Microsoft page: the sign-in starts there, whatever the text says."""
+    def _authorize_links(page, provider):
+        """The links next to the endpoint on a device-code provider's page: the sign-in starts there, whatever
+        the text says (an authorization-code provider has none)."""
         links = set()
+        if provider.asks_code_back:
+            return links
         for pair in page.pairs:
-            if 'entra' in comparable(pair.label) or 'https://' in pair.text or _matches(
-                    pair.label, FIELD_CAPTIONS['microsoft']['authority_url']):
+            if any(word in comparable(pair.label) for word in provider.endpoint_words) or 'https://' in pair.text \
+                    or _matches(pair.label, provider.field_captions[provider.subject_field]):
                 links.update(pair.links)
         return links
 
@@ -454,8 +435,8 @@ class Probe:
                     target = own_path
                 if target:
                     spec[key + '_path'] = target.partition('?')[0]
-            if provider == 'microsoft' and status_path in pages:
-                authorize = self._authorize_links(pages[status_path].in_section(provider))
+            if not PROVIDERS[provider].asks_code_back and status_path in pages:
+                authorize = self._authorize_links(pages[status_path].in_section(provider), PROVIDERS[provider])
                 target = next((to for to, text in own_links if _matches(text, self.menu['authorize'])), None) or next(
                     (self._same_site(self._base, status_path, href) for href in sorted(authorize)), None)
                 if target:
@@ -470,7 +451,7 @@ class Probe:
             for key in ('edit_path', 'register_path'):
                 if spec.get(key) in pages:
                     self._read_fields(provider, spec, pages[spec[key]])
-            if provider == 'microsoft':
+            if 'authorization_flow' in PROVIDERS[provider].page_keys:
                 spec['authorization_flow'] = 'authorize_page' if spec.get('authorize_path') else 'code_after_save'
         if not found.providers or any('edit_path' not in spec for spec in found.providers.values()):
             listed = ['%s -> %s (%r)' % (origin, target, text) for origin, target, text in found.not_followed]
@@ -517,8 +498,8 @@ class Probe:
             for key, texts in FIELD_CAPTIONS[provider].items():
                 if (_matches(caption, texts) or _matches(labels.get(name, ''), texts)) and key not in spec['fields']:
                     spec['fields'][key] = name
-            if provider == 'google' and (_matches(caption, SECRET_CHANGE_CAPTIONS)
-                                         or _matches(labels.get(name, ''), SECRET_CHANGE_CAPTIONS)):
+            if PROVIDERS[provider].secret_field and (_matches(caption, SECRET_CHANGE_CAPTIONS)
+                                                     or _matches(labels.get(name, ''), SECRET_CHANGE_CAPTIONS)):
                 spec['secret_change_flag'] = {'field': name, 'value': values.get(name) or 'on'}
         own = (self.own or {}).get('providers', {}).get(provider, {}).get('fields', {})
         for key, name in own.items():
@@ -541,7 +522,10 @@ class Probe:
             if page not in (profile.get('after_login') or ()):
                 differs.append('after_login lacks %s' % page)
         for provider, spec in found.providers.items():
-            want = profile['providers'][provider]
+            want = profile['providers'].get(provider)
+            if want is None:
+                differs.append('providers.%s is not in the profile' % provider)
+                continue
             for key in ('status_path', 'edit_path', 'register_path', 'authorize_path'):
                 if spec.get(key) and want.get(key) != spec[key]:
                     differs.append('%s.%s is %s, not %s' % (provider, key, spec[key], want.get(key)))
@@ -589,12 +573,14 @@ def draft_profile(found, base_name, base, login_form, host, own=None):
         draft['after_login'] = list(base.get('after_login') or ()) + needed
     providers = {}
     for provider, spec in found.providers.items():
-        want = base['providers'][provider]
+        # A provider the base has no pages for: everything the probe found is the draft's own.
+        want = base['providers'].get(provider) or {'fields': {}}
         own = {}
         for key in ('status_path', 'edit_path', 'register_path', 'authorization_flow'):
             if spec.get(key) and want.get(key) != spec[key] and key in _provider_keys(provider):
                 own[key] = spec[key]
-        if provider == 'microsoft' and spec.get('authorize_path') and want.get('authorize_path') != spec['authorize_path']:
+        if 'authorization_flow' in _provider_keys(provider) and spec.get('authorize_path') \
+                and want.get('authorize_path') != spec['authorize_path']:
             own['authorize_path'] = spec['authorize_path']
         fields = dict((key, name) for key, name in spec['fields'].items() if want['fields'].get(key) != name)
         if fields:
@@ -650,8 +636,7 @@ def _keep_own(draft, own, base):
 
 
 def _provider_keys(provider):
-    return ('status_path', 'edit_path', 'authorization_flow') if provider == 'microsoft' else (
-        'status_path', 'edit_path', 'register_path')
+    return PROVIDERS[provider].page_keys
 
 
 def unknowns(found, logged_in):
@@ -678,7 +663,7 @@ def unknowns(found, logged_in):
         if spec is None:
             missing.append('providers.%s (no page found)' % provider)
             continue
-        for key in ('edit_path',) + (('register_path',) if provider == 'google' else ()):
+        for key in [key for key in _provider_keys(provider) if key.endswith('_path') and key != 'status_path']:
             if not spec.get(key):
                 missing.append('providers.%s.%s%s' % (provider, key, shown(provider, 'links')))
         for key in FIELD_CAPTIONS[provider]:

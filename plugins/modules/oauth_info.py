@@ -29,7 +29,7 @@ attributes:
 options:
   provider:
     description:
-      - Which provider's pages to read; V(all) reads both.
+      - Which provider's pages to read; V(all) reads those of every provider the printer's profile has.
     type: str
     default: all
     choices: [microsoft, google, all]
@@ -64,7 +64,7 @@ providers:
   contains:
     microsoft:
       description: The Microsoft pages; absent when O(provider=google).
-      returned: when O(provider) is V(microsoft) or V(all)
+      returned: when O(provider) is V(microsoft), or V(all) and the profile has Microsoft pages
       type: dict
       contains:
         settings:
@@ -132,7 +132,7 @@ providers:
       description:
         - The Google pages; absent when O(provider=microsoft). Same keys as RV(providers.microsoft);
           C(settings) holds C(client_id) and C(client_secret) (C(********) or null, never the secret).
-      returned: when O(provider) is V(google) or V(all)
+      returned: when O(provider) is V(google), or V(all) and the profile has Google pages
       type: dict
   sample:
     microsoft:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES, present_in, provider_for
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_html import (
     render_sign_in_sheet,
     sheet_path,
@@ -30,12 +31,17 @@ RUNNER_STDOUT_CALLBACK = 'awx_display'
 
 def pending_row(host, provider, authorization):
     """One row of the table from an ``oauth_authorize state=started`` result's ``authorization``."""
-    if provider == 'google':
-        return {'host': host, 'provider': 'google', 'user_code': '', 'expires_at': '',
-                'open': authorization.get('authorization_url') or ''}
-    return {'host': host, 'provider': 'microsoft', 'user_code': authorization.get('user_code') or '',
-            'expires_at': authorization.get('expires_at') or '',
-            'open': authorization.get('verification_url') or ''}
+    return provider_for(provider).pending_row(host, authorization)
+
+
+def needs_operator(provider, started):
+    """Whether a started sign-in waits for a person: not when the code it asks back was entered at its push."""
+    return bool(started.get('authorization')) and not (provider_for(provider).asks_code_back and started.get('code_submitted'))
+
+
+def hosts_by_provider(rows):
+    """``<provider>_hosts`` -> the hosts of the rows of that provider, for every provider."""
+    return dict(('%s_hosts' % name, [row['host'] for row in rows if row['provider'] == name]) for name in NAMES)
 
 
 def render_table(rows):
@@ -53,29 +59,13 @@ def render_table(rows):
 
 def operator_text(rows, interactive, wait_timeout):
     """What the operator must do, then the table, then what the play waits for."""
-    microsoft = [row for row in rows if row['provider'] == 'microsoft']
-    google = [row for row in rows if row['provider'] == 'google']
+    present = present_in(rows)
     lines = ['%d printer(s) wait for a sign-in.' % len(rows)]
-    if microsoft:
-        lines.append('Microsoft: open the URL, enter the printer\'s USER CODE and sign in with the mailbox the '
-                     'printer sends as. A code is valid until the time shown; an expired code is issued again.')
-    if google:
-        lines.append('Google: open the URL, sign in with the sending mailbox and allow access. The browser then '
-                     'shows an error page: copy the value after "code=" in its address bar (up to "&").')
+    lines.extend(provider.operator_instruction for provider in sorted(present, key=lambda provider: provider.asks_code_back))
     lines.append('')
     lines.extend(render_table(rows))
     lines.append('')
-    if google:
-        if interactive:
-            lines.append('You are asked for the Google codes next, all in one prompt.')
-        else:
-            lines.append('No one to ask: Google printers take their code from cloudmail_google_authorization_codes '
-                         '(a map of inventory host to code or browser address, given with -e @codes.yml); without '
-                         'one they fail with "No authorization code" until a run that has it (reauthorize.yml).')
-    if microsoft:
-        lines.append('Nothing to press: the play checks the printers and shows how many codes are left at least every '
-                     '30 s, for up to %s s (cloudmail_authorization_timeout); after that it stops and names the '
-                     'printers to finish with reauthorize.yml.' % _seconds(wait_timeout))
+    lines.extend(provider.after_table_text(interactive, _seconds(wait_timeout)) for provider in present)
     return lines
 
 

@@ -21,7 +21,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils import interr
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import OAuthDevice, token_outcome
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import pending_row, report_directory
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import needs_operator, pending_row, report_directory
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_html import (
     render_sign_in_sheet,
     sheet_path,
@@ -78,8 +78,7 @@ def sign_in_sheet(pending, printers, ended, options, warn, now=None):
     providers = dict((printer.name, printer.provider) for printer in printers)
     # As in the table: a Google printer whose code was entered at its push needs nothing from the operator.
     rows = [pending_row(host, providers[host], started['authorization']) for host, started in sorted(pending.items())
-            if host in providers and started.get('authorization')
-            and not (providers[host] == 'google' and started.get('code_submitted'))]
+            if host in providers and needs_operator(providers[host], started)]
     failed = dict((host, facts.get('printer_error_reason') or 'failed') for host, facts in ended.items()
                   if facts.get('printer_error'))
     path = sheet_path(report_directory(options['report_dir']), options['report_slice'])

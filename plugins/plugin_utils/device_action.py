@@ -22,12 +22,17 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import error_reason
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import Task, TaskFailed
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import PROVIDERS
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     NEXT_PLAYBOOK,
     in_inventory_terms,
     naming_host,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import (
+    ProfileError,
+    missing_provider,
+    resolve_profile,
+)
 
 __metaclass__ = type
 
@@ -87,7 +92,13 @@ class DeviceAction(ActionBase):
 
     def resolve(self, params):
         """The host's resolved profile (raises ProfileError naming the inventory variable)."""
-        return resolve_profile(params['profile'], params['profile_file'])
+        profile = resolve_profile(params['profile'], params['profile_file'])
+        # Checked before any session: a profile without the host's provider has no pages to read or write.
+        provider = params.get('provider')
+        problem = missing_provider(profile, provider, params['profile_file']) if provider in PROVIDERS else None
+        if problem:
+            raise ProfileError(problem, 'cloudmail_provider')
+        return profile
 
     def prepare(self, task):
         """Hook: more for the task before it runs."""

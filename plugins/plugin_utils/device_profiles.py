@@ -123,6 +123,26 @@ def resolve_profile(name=None, profile_file=None, profile_dir=PROFILE_DIR, schem
     return profile
 
 
+def missing_provider(profile, provider, profile_file=None, profile_dir=PROFILE_DIR):
+    """Why ``profile`` cannot serve a printer of ``provider`` (it names no pages for it), or None.
+
+    A profile carries only the providers its firmware has; the message names the profile and its file,
+    the providers it has, and what to set.
+    """
+    have = sorted(profile.get('providers') or {})
+    if provider is None or provider in have:
+        return None
+    if profile_file:
+        source = os.path.abspath(os.path.expanduser(profile_file))
+    else:
+        source = os.path.join(profile_dir, profile['name'] + PROFILE_SUFFIX)
+    return ('the profile %s (file %s) has no %s pages (no providers.%s): the firmware it describes offers %s only. '
+            'Set cloudmail_provider to %s, or name a profile whose firmware offers %s (cloudmail_profile, or a file '
+            'of your own in cloudmail_profile_file: playbooks/probe.yml drafts one), then run playbooks/rollout.yml' % (
+                profile['name'], source, provider, provider, ' and '.join(have) or 'no provider',
+                ' or '.join(have) or 'a provider it has', provider))
+
+
 def profile_problems(profile, schema_path=SCHEMA_PATH):
     """What is wrong with a resolved profile, one text per problem naming the field."""
     import jsonschema

@@ -34,7 +34,7 @@ import re
 import sys
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url_for_tenant
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES, PROVIDERS, authority_url_for_tenant
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, PageParser
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import decode_body, normalize_label
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import device_profiles
@@ -224,7 +224,7 @@ class Learner:
         providers = {}
         for post, provider in settings:
             providers[provider] = self._provider(post, provider)
-        for provider in ('microsoft', 'google'):
+        for provider in NAMES:
             if provider not in providers:
                 self._missing('%s settings' % provider, 'no post in the capture carries the %s value you typed; '
                               'the %s pages are kept from the base profile' % (provider, provider))
@@ -234,11 +234,9 @@ class Learner:
         return self.learnt
 
     def _settings_posts(self):
-        wanted = []
-        if self.typed.get('authority_url'):
-            wanted.append(('microsoft', self.typed['authority_url']))
-        if self.typed.get('client_id'):
-            wanted.append(('google', self.typed['client_id']))
+        # Each provider's settings post carries the value its token is tied to (authority URL, client ID).
+        wanted = [(provider.name, self.typed[provider.subject_field]) for provider in PROVIDERS.values()
+                  if self.typed.get(provider.subject_field)]
         if not wanted:
             raise LearnError('no typed value to look for: give the Entra ID tenant or authority URL '
                              '(cloudmail_microsoft_tenant, cloudmail_microsoft_authority_url) and/or the Google client '
@@ -254,7 +252,7 @@ class Learner:
                 'the capture holds none of the values you typed (%s): it does not record the OAuth settings being '
                 'saved. Record again with the Network tab open and "Preserve log" on, from the login to the logout, '
                 'and give the tenant or client ID exactly as typed' % ', '.join(
-                    '%s %r' % ('authority URL' if provider == 'microsoft' else 'client ID', value)
+                    '%s %r' % (PROVIDERS[provider].subject_caption, value)
                     for provider, value in wanted))
         return sorted(posts, key=lambda item: item[0].number)
 
@@ -370,7 +368,7 @@ class Learner:
         self.learnt['after_login'] = pages
 
     def _provider(self, post, provider):
-        typed_key = 'authority_url' if provider == 'microsoft' else 'client_id'
+        typed_key = PROVIDERS[provider].subject_field
         typed_field = next(name for name, value in post.fields if _same_value(value, self.typed[typed_key]))
         page, form = self._form_before(post, typed_field)
         if form is None:
@@ -396,13 +394,14 @@ class Learner:
             spec['fields'][key] = control.name
         if boxes:
             self.learnt['checkbox'] = {'on': boxes[0].value or 'on'}
-        if provider == 'google':
+        secret_field = PROVIDERS[provider].secret_field
+        if secret_field:
             if secret_input is not None:
-                spec['fields']['client_secret'] = secret_input.name
+                spec['fields'][secret_field] = secret_input.name
                 self._secret(dict(post.fields).get(secret_input.name))
                 spec['secret_change_flag'] = {'field': flags[0].name, 'value': flags[0].value or 'on'} if flags else None
             else:
-                self._missing('google settings', 'the settings form (%s) has no client secret field' % page.where)
+                self._missing('%s settings' % provider, 'the settings form (%s) has no client secret field' % page.where)
         answer = ('a redirect to %s' % post.location) if post.location else 'a page (HTTP %d)' % post.status
         posted = dict(post.fields)
         button = next((c.name for c in form.inputs if c.kind in ('submit', 'image') and c.name and c.name in posted),
@@ -417,10 +416,10 @@ class Learner:
         status = self._status_page(page, post, provider)
         if status is not None:
             spec['status_path'] = status.path
-        if provider == 'microsoft':
-            self._authorization_start(post, spec)
-        else:
+        if PROVIDERS[provider].asks_code_back:
             self._code_submission(post, spec)
+        else:
+            self._authorization_start(post, spec)
         # In the order of the built-in profiles, for a file a person reads.
         spec['fields'] = dict(sorted(spec['fields'].items(), key=lambda item: FIELD_ORDER.index(item[0])))
         return dict(sorted(spec.items(), key=lambda item: PROVIDER_KEY_ORDER.index(item[0])))
@@ -836,6 +835,8 @@ def learn(capture_path, typed, profile_dir=device_profiles.PROFILE_DIR):
     full.update((key, learnt[key]) for key in WORD_KEYS if key in learnt)
     # The e-mail (SMTP) pages are not in the capture: another family's would be no page of this firmware.
     full.pop('mail', None)
+    # Nor are the pages of a provider the capture did not show: the profile carries only the providers it saw.
+    full['providers'] = dict((name, spec) for name, spec in full['providers'].items() if name in learnt['providers'])
     profile['extends'] = '_base'
     profile.update(overrides(full, _root_profile(profile_dir)))
     learner.notes.append('%s would post %s, which no form of this firmware holds: the profile extends _base (the '

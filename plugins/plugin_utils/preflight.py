@@ -17,32 +17,25 @@ from __future__ import annotations
 
 import calendar
 import os
-import re
 import time
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import ProfileMismatchError
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import MICROSOFT_ENDPOINT, authority_url, parse_time
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import parse_time
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, fitting_profile_hint
 
 __metaclass__ = type
 
 try:
-    import msal
+    # The Microsoft check imports msal itself when it runs (a missing msal fails that check only).
     import requests
     HAS_CLOUD_LIBRARIES = True
 except ImportError:  # pragma: no cover - reported as a failed check
     HAS_CLOUD_LIBRARIES = False
 
-# Any application ID serves: OpenID discovery does not depend on it.
-DISCOVERY_CLIENT_ID = '3c6e3b5a-0d8f-4b6e-9f1a-7a2d5c8e4b10'
-GOOGLE_AUTHORIZATION_URL = 'https://accounts.google.com/o/oauth2/v2/auth'
-GOOGLE_CLIENT_ID = re.compile(r'^[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com$')
-TIMEOUT_SECONDS = 15
 # The pre-flight's clock tolerance (seconds) unless cloudmail_clock_tolerance says otherwise.
 CLOCK_TOLERANCE = 300
 NOTHING_WRITTEN = 'nothing was written to the printer'
-SKIP_HINT = 'cloudmail_cloud_proxy and cloudmail_cloud_ca_path set how the controller reaches it ' \
-            '(cloudmail_preflight: false skips the check)'
 
 
 def entry(name, ok, message):
@@ -97,71 +90,18 @@ def cloud_session(url, proxy=None, ca_path=None):
 
 def authority_of(variables):
     """(authority for msal, variable the user set, its value)."""
-    if variables.get('cloudmail_microsoft_authority_url'):
-        value = str(variables['cloudmail_microsoft_authority_url'])
-        authority = value.rstrip('/')
-        if authority.endswith(MICROSOFT_ENDPOINT):
-            authority = authority[:-len(MICROSOFT_ENDPOINT)]
-        return authority, 'cloudmail_microsoft_authority_url', value
-    value = str(variables.get('cloudmail_microsoft_tenant') or 'organizations')
-    # msal wants the authority without the endpoint path the printer is given.
-    return authority_url(value)[:-len(MICROSOFT_ENDPOINT)], 'cloudmail_microsoft_tenant', value
-
-
-def check_microsoft_tenant(variables, session):
-    """The authority resolves to a real tenant: OpenID discovery through msal."""
-    authority, variable, value = authority_of(variables)
-    if not HAS_CLOUD_LIBRARIES:
-        return entry('microsoft_tenant', False, 'the Python libraries msal and requests are needed on the '
-                     'controller to check %s (pip install -r requirements.txt)' % variable)
-    try:
-        msal.PublicClientApplication(DISCOVERY_CLIENT_ID, authority=authority, http_client=session,
-                                     instance_discovery=False, timeout=TIMEOUT_SECONDS)
-    except requests.RequestException as exc:
-        return entry('microsoft_tenant', False, 'the controller could not ask Entra ID about %s=%r (%s); %s' % (
-            variable, value, _first_line(exc), SKIP_HINT))
-    except ValueError as exc:
-        return entry('microsoft_tenant', False, '%s=%r is not a tenant Entra ID knows (OpenID discovery of %s '
-                     'answered: %s). Set it to your directory\'s tenant ID or primary domain, as shown in the '
-                     'Entra admin center; nothing was written to the printer' % (
-                         variable, value, authority, _first_line(exc)))
-    return entry('microsoft_tenant', True, '%s=%r is a tenant Entra ID knows' % (variable, value))
-
-
-def check_google_client(variables, session):
-    """The client ID is well formed and, where Google answers, known."""
-    value = str(variables.get('cloudmail_google_client_id') or '')
-    if not GOOGLE_CLIENT_ID.match(value):
-        return entry('google_client_id', False, 'cloudmail_google_client_id=%r is not an OAuth client ID '
-                     '(digits, a dash, letters and digits, then .apps.googleusercontent.com: copy it from the '
-                     'Google Cloud console, APIs & Services > Credentials)' % value)
-    if not HAS_CLOUD_LIBRARIES:
-        return entry('google_client_id', True, 'cloudmail_google_client_id is well formed (not asked: no requests)')
-    try:
-        response = session.get(GOOGLE_AUTHORIZATION_URL, timeout=TIMEOUT_SECONDS, allow_redirects=False, params={
-            'client_id': value, 'redirect_uri': 'http://127.0.0.1/oauth2callback', 'response_type': 'code',
-            'scope': 'https://mail.google.com/'})
-    except requests.RequestException as exc:
-        return entry('google_client_id', True, 'cloudmail_google_client_id is well formed; Google could not be '
-                     'asked whether it knows it (%s)' % _first_line(exc))
-    if 'invalid_client' in response.text or 'deleted_client' in response.text:
-        return entry('google_client_id', False, 'cloudmail_google_client_id=%r is not a client Google knows '
-                     '(it answers "invalid_client"): check the client ID in the Google Cloud console; nothing '
-                     'was written to the printer' % value)
-    return entry('google_client_id', True, 'cloudmail_google_client_id is a client Google knows')
+    return provider_for('microsoft').msal_authority(variables)
 
 
 def cloud_checks(variables):
-    """The checks of the printer's provider, as entries."""
-    google = variables.get('cloudmail_provider') == 'google'
+    """The cloud check of the printer's provider (the provider unit holds it), as entries."""
+    provider = provider_for(variables.get('cloudmail_provider') or 'microsoft')
     session = None
     if HAS_CLOUD_LIBRARIES:
-        url = GOOGLE_AUTHORIZATION_URL if google else authority_of(variables)[0]
-        session = cloud_session(url, variables.get('cloudmail_cloud_proxy'), variables.get('cloudmail_cloud_ca_path'))
+        session = cloud_session(provider.cloud_url(variables), variables.get('cloudmail_cloud_proxy'),
+                                variables.get('cloudmail_cloud_ca_path'))
     try:
-        if google:
-            return [check_google_client(variables, session)]
-        return [check_microsoft_tenant(variables, session)]
+        return [provider.cloud_check(variables, session)]
     finally:
         if session is not None:
             session.close()
@@ -212,9 +152,3 @@ def status_clock_entry(status, tolerance, now=None, playbook='rollout.yml'):
     except ValueError:
         return None
     return clock_entry(device, str(shown).replace('T', ' ').rstrip('Z'), tolerance, now, playbook)
-
-
-def _first_line(exc):
-    # msal follows its one useful sentence with generic advice on authority formats.
-    text = str(exc).strip().split('. Authority would typically', 1)[0].splitlines()
-    return text[0][:300] if text else exc.__class__.__name__

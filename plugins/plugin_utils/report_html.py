@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import PROVIDERS, provider_for
+
 __metaclass__ = type
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'templates')
@@ -169,7 +171,7 @@ def render_sign_in_sheet(rows, deadline, statuses=None, done=False, now=None):
         outcome = statuses.get(row['host'], 'waiting')
         if done and outcome in _WAITING:
             outcome = 'timeout'
-        printers.append(dict(row, outcome=outcome, waiting=outcome in _WAITING,
+        printers.append(dict(row, outcome=outcome, waiting=outcome in _WAITING, flow=provider_for(row['provider']).flow,
                              status=SHEET_STATUS.get(outcome, outcome.replace('_', ' ')),
                              # A device gives the address: only a web page becomes a link, never a script.
                              link=urlsplit(row.get('open') or '').scheme in ('https', 'http'),
@@ -178,4 +180,5 @@ def render_sign_in_sheet(rows, deadline, statuses=None, done=False, now=None):
     return _ENVIRONMENT.get_template('sign_in.html.j2').render(
         printers=printers, generated_at=_utc(now), deadline=_utc(deadline), done=done, counts=dict(counts),
         waiting=sum(1 for printer in printers if printer['waiting']), refresh=SHEET_REFRESH_SECONDS,
+        instructions=[provider.sheet_instruction for provider in PROVIDERS.values()],
         script=script, script_source=script_source)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import collections
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import PROVIDERS
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.token_horizon import lapses_within
 
 __metaclass__ = type
@@ -233,20 +233,10 @@ def preflight_passed(checks):
 
 
 def settings_match(provider, settings, variables):
-    """Whether the printer's settings are on and point where the inventory says; None when unknown."""
-    if not isinstance(settings, dict) or 'enabled' not in settings:
-        return None
-    if not settings.get('enabled'):
-        return False
-    if provider == 'google':
-        wanted = variables.get('cloudmail_google_client_id')
-        return None if not wanted else settings.get('client_id') == wanted
-    wanted = (variables.get('cloudmail_microsoft_authority_url') or '').rstrip('/')
-    tenant = variables.get('cloudmail_microsoft_tenant')
-    if not wanted and tenant:
-        wanted = authority_url(tenant)
-    current = (settings.get('authority_url') or '').rstrip('/')
-    return None if not wanted or not current else current.lower() == wanted.lower()
+    """Whether the printer's settings are on and point where the inventory says; None when unknown
+    (the provider unit compares its own setting: the Entra ID endpoint, the Google client ID)."""
+    unit = PROVIDERS.get(provider)
+    return unit.settings_match(settings, variables) if unit is not None else None
 
 
 def state_rank(state):

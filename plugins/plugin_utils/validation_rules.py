@@ -256,7 +256,13 @@ def _profile_problems(host, variables):
     else:
         return []
     error = _profile_error(None if path else name, path)
-    return [VariableProblem(host, variable, error)] if error else []
+    if error:
+        return [VariableProblem(host, variable, error)]
+    # Only a provider the schema knows (another value is the schema's problem, reported once).
+    provider = variables.get('cloudmail_provider')
+    known = _namespace_properties(_load_schema(PRINTER_SCHEMA, SCHEMA_DIR))['cloudmail_provider']['enum']
+    missing = _missing_provider(None if path else name, path, provider) if provider in known else None
+    return [VariableProblem(host, 'cloudmail_provider', missing)] if missing else []
 
 
 @functools.lru_cache(maxsize=64)
@@ -267,6 +273,13 @@ def _profile_error(name, path):
     except device_profiles.ProfileError as exc:
         return str(exc)
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _missing_provider(name, path, provider):
+    """Why the (valid) profile has no pages for the host's provider, or None: a profile carries only the
+    providers its firmware has."""
+    return device_profiles.missing_provider(device_profiles.resolve_profile(name, path), provider, path)
 
 
 def _namespace_properties(printer_schema):
