@@ -20,7 +20,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
     write_sign_in_sheet,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import host_facts, recorded_outcomes
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import plain
 
 __metaclass__ = type
 

@@ -20,7 +20,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization
     wait_for_sign_ins,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_action import FleetAction
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.redaction import redact
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import (
     OUTCOMES_FACT,
     failure_facts,
@@ -29,7 +29,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcome
     recorded_outcomes,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import run_fleet
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import plain
 
 __metaclass__ = type
 

@@ -14,20 +14,18 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import PER_HOST_SECRETS, SECRET_VARIABLES
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import resolve_interactive
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import (
-    FACT_COLUMNS,
-    build_row,
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_files import (
     collection_version,
     merge_reports,
-    merged_rows,
-    needs_action,
     previous_rows,
     run_metadata,
     summary_lines,
     write_report,
 )
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_rows import FACT_COLUMNS, build_row, merged_rows
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_states import needs_action
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import host_facts, recorded_outcomes
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import OpaqueValue, plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import OpaqueValue, plain
 
 __metaclass__ = type
 

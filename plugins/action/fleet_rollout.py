@@ -14,7 +14,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_action 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import OUTCOMES_FACT, failure_facts, merged_outcomes, recorded_outcomes
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import CloudChecks, printer_to_roll_out, roll_out_printer
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import SECRET_VARIABLES
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import plain
 
 __metaclass__ = type
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import checked_namespace_variables
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.validation_rules import (
     FLEET_DEFAULTS_SCHEMA,
     PRINTER_SCHEMA,
     InventoryValidator,

@@ -53,7 +53,8 @@ options:
   resolved_profile:
     description:
       - Internal. The profile as the action plugin resolved it on the controller, passed to the module when a
-        task runs in the background (C(async)). Leave it unset; use O(profile) or O(profile_file).
+        task runs in the background (C(async)); the module itself never reads profile files. Leave it unset; use
+        O(profile) or O(profile_file).
     type: dict
   validate_certs:
     description:

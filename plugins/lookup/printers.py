@@ -48,7 +48,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_check import NoPrinters, printers_or_fail
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import plain
 
 
 class LookupModule(LookupBase):

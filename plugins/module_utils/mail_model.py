@@ -18,7 +18,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     profile_hint,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import SettingsPlan
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import comparable
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import providers
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
 

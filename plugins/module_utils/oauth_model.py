@@ -22,7 +22,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     UnknownStatusError,
     profile_hint,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import comparable, normalize_label
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable, normalize_label
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import providers
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import BOOLEAN_FIELDS, NAMES as PROVIDERS, provider_for
 

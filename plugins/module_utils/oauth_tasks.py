@@ -339,19 +339,10 @@ def run_module(spec, run):
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     profile = module.params['resolved_profile']
     if profile is None:
-        try:
-            # Profiles are files of the collection on the controller, where direct use runs too.
-            from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import (
-                ProfileError,
-                resolve_profile,
-            )
-        except ImportError:
-            module.fail_json(msg='%s: the device profiles are read on the controller: run this module through '
-                                 'ansible-playbook (its action plugin)' % module.params['host'])
-        try:
-            profile = resolve_profile(module.params['profile'], module.params['profile_file'])
-        except ProfileError as exc:
-            module.fail_json(msg='%s: %s' % (module.params['host'], exc))
+        # Profiles are files on the controller: the action plugin resolves them (plugin_utils) and hands the
+        # module the result; module_utils never reaches up into the controller's code.
+        module.fail_json(msg='%s: the device profiles are read on the controller: run this module through '
+                             'ansible-playbook (its action plugin)' % module.params['host'])
     task = Task(module.params, profile, module.check_mode, module._diff)
     try:
         result = run(task)

@@ -40,14 +40,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import DeviceUnreachableError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES, PROVIDERS
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import (
-    LOGOUT_PATH,
-    LOGOUT_TEXT,
-    comparable,
-    logout_controls,
-    normalize_label,
-    normalize_text,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import LOGOUT_PATH, LOGOUT_TEXT, logout_controls
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable, normalize_label, normalize_text
 
 PROVIDER_NAMES = NAMES
 

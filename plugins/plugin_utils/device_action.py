@@ -69,9 +69,10 @@ class DeviceAction(ActionBase):
         try:
             profile = self.resolve(params)
         except ProfileError as exc:
+            # The reason travels with the failure (record_error.yml keeps it), so the report says profile_mismatch.
             result.update(failed=True, reason=error_reason(exc),
-                          msg='%s: %s; fix %s in the inventory, check it with playbooks/status.yml, '
-                              'then run the playbook again' % (host, exc, exc.variable))
+                          msg='%s: %s; fix %s in the inventory, check it with playbooks/status.yml, then run the '
+                              'playbook again' % (host, exc, exc.variable))
             return self._masked(result, params, no_log_values)
 
         if self._task.async_val:

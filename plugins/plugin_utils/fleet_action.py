@@ -24,13 +24,13 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import LOGOUT_SECONDS
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_requests import LOGOUT_SECONDS
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import secret_variables
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import NOT_STARTED, STOPPED, FleetInterrupted, in_processes, run_in_threads
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_printers import ProfileCache, printer_from_hostvars
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.printer_steps import read_printer
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import write_private
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.validation_rules import (
     PRINTER_SCHEMA,
     InventoryValidator,
 )

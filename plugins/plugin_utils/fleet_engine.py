@@ -25,7 +25,7 @@ from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import interrupts
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import naming_host
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import redact
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.redaction import redact
 
 __metaclass__ = type
 

@@ -14,7 +14,7 @@ host's variables, so a fleet-wide fact on every printer would make each step cos
 
 from __future__ import annotations
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import plain
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import plain
 
 __metaclass__ = type
 

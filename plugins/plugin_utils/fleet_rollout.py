@@ -40,7 +40,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_from_variables
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import asks_code_back, provider_for
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import lapses_within
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.token_horizon import lapses_within
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import not_connected_message, printer_to_push
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_engine import published
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import outcome_facts

@@ -32,7 +32,7 @@ def validation_command(sources):
 
 def parse_problems(sources, read=None):
     """The lines saying why the sources cannot be read (empty when they can)."""
-    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
+    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_reading import (
         InventoryReadError,
         read_inventory,
     )

@@ -37,6 +37,36 @@ def test_a_missing_ca_file_is_refused_for_every_host_naming_the_variable():
                'controller' in line for line in lines), lines
 
 
+# The command run by path: its problems, and every module loaded from a device_profiles.py file.
+RUN_BY_PATH = """
+import runpy, sys
+script, inventory = sys.argv[1:]
+sys.argv = [script, '-i', inventory]
+try:
+    runpy.run_path(script, run_name='__main__')
+except SystemExit as exit:
+    print('exit', exit.code)
+print('profiles', sorted(name for name, module in list(sys.modules.items())
+                         if str(getattr(module, '__file__', '')).endswith('device_profiles.py')))
+"""
+
+
+@pytest.mark.parametrize('installed', [False, True])
+def test_the_command_imports_its_own_collection_once_from_a_checkout_or_installed(collections_path, installed):
+    root = collections_path / 'ansible_collections' / 'printfleet' / 'cloudmail' if installed else REPO_ROOT
+    script = root / 'plugins' / 'plugin_utils' / 'inventory_validation.py'
+    inventory = REPO_ROOT / 'inventories' / 'example'
+    # Run from elsewhere, with no collection path that holds it: only the script's own place finds it.
+    completed = subprocess.run([sys.executable, '-c', RUN_BY_PATH, str(script), str(inventory)], capture_output=True,
+                               text=True, timeout=120, stdin=subprocess.DEVNULL, check=False, cwd=str(collections_path),
+                               env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.devnull))
+    assert 'exit 1' in completed.stdout, completed.stdout + completed.stderr
+    assert completed.stdout.count('cloudmail_ca_path: is not valid') == 7
+    # One device_profiles module (one cache of resolved profiles), imported by its collection name.
+    assert "profiles ['ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles']" in \
+        completed.stdout, completed.stdout
+
+
 def test_command_prints_one_line_per_problem_without_secrets(tmp_path):
     inventory = write_yaml(tmp_path / 'hosts.yml', {'printers': {'hosts': {
         'mfp-a': {'cloudmail_host': 'mfp-a.example.com', 'cloudmail_prot': 443, 'cloudmail_profile': 'isensys_mf',

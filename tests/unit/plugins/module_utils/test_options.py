@@ -20,7 +20,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui imp
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_settings import settings_options
 # The validator's own rule for a secret variable (writeOnly anywhere inside its schema).
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import _contains_write_only
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.validation_rules import _contains_write_only
 from ansible_collections.printfleet.cloudmail.tests.unit.documentation import documentation
 
 ROOT = Path(__file__).resolve().parents[4]

@@ -7,13 +7,9 @@ import pytest
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import PageNotUnderstoodError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import current_settings, status_from_page
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import (
-    Page,
-    comparable,
-    decode_body,
-    encode_multipart,
-    normalize_label,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_forms import encode_multipart
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable, decode_body, normalize_label
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
 
 HOST = '127.0.0.9'

@@ -205,7 +205,6 @@ def test_the_schemas_know_the_same_providers():
 # Files whose provider branches are not replaced yet, because other work on them runs at the same time:
 # each line here names one; remove it once its branches ask the provider unit (docs/providers.md).
 NOT_YET_PROVIDER_UNITS = {
-    'plugins/plugin_utils/fleet_report.py',     # the report, split by concern
 }
 PROVIDER_NAMES = frozenset(providers.NAMES)
 

@@ -11,15 +11,20 @@ import json
 
 import pytest
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_report
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import (
-    STATES,
-    Column,
-    advice,
-    build_row,
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
+    CertificateError,
+    DeviceUnreachableError,
+    LockedOutError,
+    LoginRejectedError,
+    PageNotUnderstoodError,
+    TransportLimitError,
+    profile_hint,
+)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import TaskFailed
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_files, report_rows, report_states
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_files import (
     collection_version,
     csv_cell,
-    fact_field,
     merge_reports,
     render_csv,
     render_html,
@@ -28,6 +33,8 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report 
     summary_lines,
     write_report,
 )
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_rows import Column, build_row, fact_field
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_states import STATES, advice
 
 VARIABLES = {'cloudmail_provider': 'microsoft', 'cloudmail_profile': 'isensys_mf', 'cloudmail_host': '10.0.0.5',
              'cloudmail_microsoft_tenant': 'contoso.onmicrosoft.com'}
@@ -64,6 +71,13 @@ def failure(message, action='ansible.builtin.fail', reason=''):
     return {'message': message, 'action': action, 'reason': reason}
 
 
+def device_failure(error, action, prefix=''):
+    """What a per-host module's failure brings to the report for a device error: its message and the reason of
+    its class (TaskFailed.from_error puts it in the result, record_error.yml keeps it), never one read from words."""
+    failed = TaskFailed.from_error(error)
+    return failure(prefix + failed.msg, action, failed.result['reason'])
+
+
 # Each state, the situation that leads to it, and the playbook its advice must name. The push
 # failure case is the one that once advised reauthorize.yml, which cannot fix it.
 CASES = {
@@ -74,12 +88,13 @@ CASES = {
     'preflight_failed': (VARIABLES, {}, failure('Run the pre-flight: mfp: pre-flight failed: the tenant contoso.com '
                                                 'did not answer to OpenID discovery', 'printfleet.cloudmail.preflight',
                                                 'check_failed'), None, 'rollout.yml'),
-    'wrong_password': (VARIABLES, {}, failure(
-        "Push the OAuth settings of the printer's provider: mfp: login refused for user 'admin': wrong user name "
-        'or password. Not retried', 'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
-    'locked_out': (VARIABLES, {}, failure(
-        'Read: mfp: the device refuses logins after repeated failed attempts; not retried.',
-        'printfleet.cloudmail.oauth_info'), None, 'rollout.yml'),
+    'wrong_password': (VARIABLES, {}, device_failure(LoginRejectedError(
+        'mfp', "login refused for user 'admin': wrong user name or password. Not retried"),
+        'printfleet.cloudmail.oauth_settings', "Push the OAuth settings of the printer's provider: "), None,
+        'rollout.yml'),
+    'locked_out': (VARIABLES, {}, device_failure(LockedOutError(
+        'mfp', 'the device refuses logins after repeated failed attempts; not retried.'),
+        'printfleet.cloudmail.oauth_info', 'Read: '), None, 'rollout.yml'),
     'login_paused': (VARIABLES, {}, failure(
         "Read: mfp: no password posted: 3 failed or unconfirmed login(s) of user 'admin' are recorded on this printer",
         'printfleet.cloudmail.oauth_info', 'login_paused'), None, 'status.yml'),
@@ -91,25 +106,26 @@ CASES = {
         'Read: mfp: the printer still holds every administrator session it allows (POST /login: the device says '
         '"Another administrator is logged in.")', 'printfleet.cloudmail.oauth_info', 'session_limit'), None,
         'status.yml'),
-    'certificate_rejected': (VARIABLES, {}, failure(
-        'Push: mfp: the TLS certificate of https://mfp:443 was not accepted (self-signed)',
-        'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
-    'profile_mismatch': (VARIABLES, {}, failure(
-        "Read: mfp: login at /login answered HTTP 200 without a cookie; the profile 'x' may not match this firmware",
-        'printfleet.cloudmail.oauth_info'), None, 'rollout.yml'),
+    'certificate_rejected': (VARIABLES, {}, device_failure(CertificateError(
+        'mfp', 'the TLS certificate of https://mfp:443 was not accepted (self-signed)'),
+        'printfleet.cloudmail.oauth_settings', 'Push: '), None, 'rollout.yml'),
+    'profile_mismatch': (VARIABLES, {}, device_failure(PageNotUnderstoodError(
+        'mfp', 'login at /login answered HTTP 200 without a cookie; %s' % profile_hint('x')),
+        'printfleet.cloudmail.oauth_info', 'Read: '), None, 'rollout.yml'),
     'settings_failed': (VARIABLES, status('inactive'), failure(
         "Push the OAuth settings of the printer's provider: mfp: the device rejected the form: invalid tenant",
         'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
-    'unreachable': (VARIABLES, status('inactive'), failure(
-        'Push: mfp: gave up on POST /oauth after 4 attempts: connection refused (port 443)',
-        'printfleet.cloudmail.oauth_settings'), None, 'rollout.yml'),
-    'unreachable_read': (VARIABLES, {}, failure(
-        'Read the connection and token status: mfp: gave up on GET /status after 4 attempts: connection refused',
-        'printfleet.cloudmail.oauth_info'), None, 'status.yml'),
+    'unreachable': (VARIABLES, status('inactive'), device_failure(DeviceUnreachableError(
+        'mfp', 'gave up on POST /oauth after 4 attempts: connection refused (port 443)'),
+        'printfleet.cloudmail.oauth_settings', 'Push: '), None, 'rollout.yml'),
+    'unreachable_read': (VARIABLES, {}, device_failure(DeviceUnreachableError(
+        'mfp', 'gave up on GET /status after 4 attempts: connection refused'),
+        'printfleet.cloudmail.oauth_info', 'Read the connection and token status: '), None, 'status.yml'),
     'not_connected': (VARIABLES, status('inactive', 'not_connected'), None, None, 'rollout.yml'),
     'not_configured': (VARIABLES, status('inactive', enabled=False), None, None, 'rollout.yml'),
+    # The fleet step's own reason (fleet_rollout: a Google printer without a code).
     'code_missing': (GOOGLE, status('inactive', provider='google'), failure(
-        'Refuse to go on: No authorization code for mfp: open its authorization URL'), None, 'reauthorize.yml'),
+        'No authorization code for mfp: open its authorization URL', '', 'missing_code'), None, 'reauthorize.yml'),
     'authorization_failed': (GOOGLE, status('error', provider='google'), failure(
         'Wait until the printer token is active: mfp: the device rejected the authorization code',
         'printfleet.cloudmail.oauth_authorize', 'code_rejected'), None, 'reauthorize.yml'),
@@ -198,27 +214,32 @@ def test_a_printer_that_fails_the_pre_flight_login_gets_the_state_of_its_cause()
     # No pre-flight check failed: the printer did not answer, or refused the login, when the pre-flight
     # logged in to read its clock. Its next action is the one for that cause, not "fix the pre-flight check".
     preflight = 'printfleet.cloudmail.preflight'
-    offline = failure('Check the printer: mfp: gave up on GET /login after 2 attempts: connection refused; '
-                      'nothing was written to the printer', preflight)
-    refused = failure("Check the printer: mfp: login refused for user 'admin': wrong user name or password; "
-                      'nothing was written to the printer', preflight)
+    offline = device_failure(DeviceUnreachableError(
+        'mfp', 'gave up on GET /login after 2 attempts: connection refused; nothing was written to the printer'),
+        preflight, 'Check the printer: ')
+    refused = device_failure(LoginRejectedError(
+        'mfp', "login refused for user 'admin': wrong user name or password; nothing was written to the printer"),
+        preflight, 'Check the printer: ')
     assert build_row('mfp', VARIABLES, {}, offline)['state'] == 'unreachable'
     assert build_row('mfp', VARIABLES, {}, refused)['state'] == 'wrong_password'
 
 
-@pytest.mark.parametrize('message', [
-    'mfp (127.1.0.1): GET /portal_top.html at port 8443: no complete answer within the deadline of 5 s per request '
-    '(cloudmail_timeout): the answer was still incomplete when they were over; not repeated',
-    'mfp (127.1.0.1): GET /login at port 8443: the answer exceeds the size limit of 2097152 bytes (more than 2097152 '
-    'bytes were sent); a Remote UI page is far smaller',
-    "mfp (127.1.0.1): GET /login at port 8443 redirects to another host (203.0.113.9:443); not followed",
+@pytest.mark.parametrize('message, limit', [
+    ('GET /portal_top.html at port 8443: no complete answer within the deadline of 5 s per request '
+     '(cloudmail_timeout): the answer was still incomplete when they were over; not repeated', 'deadline'),
+    ('GET /login at port 8443: the answer exceeds the size limit of 2097152 bytes (more than 2097152 '
+     'bytes were sent); a Remote UI page is far smaller', 'size'),
+    ("GET /login at port 8443 redirects to another host (203.0.113.9:443); not followed", 'redirect'),
+    ('the task budget of 180 s for this printer (port 8443) is used up: the device answered too slowly or not at '
+     'all', 'task_budget'),
 ])
-def test_a_printer_that_breaks_the_transport_limits_is_sent_to_check_where_it_is(message):
+def test_a_printer_that_breaks_the_transport_limits_is_sent_to_check_where_it_is(message, limit):
     # The first contact is the pre-flight's login: its advice must not be "fix the pre-flight check".
     for action, state in (('printfleet.cloudmail.preflight', 'unreachable'),
                           ('printfleet.cloudmail.oauth_settings', 'unreachable'),
                           ('printfleet.cloudmail.oauth_info', 'unreachable_read')):
-        row = build_row('mfp', VARIABLES, {}, failure(message + '; nothing was written to the printer', action))
+        error = TransportLimitError('mfp (127.1.0.1)', message + '; nothing was written to the printer', limit)
+        row = build_row('mfp', VARIABLES, {}, device_failure(error, action))
         assert row['state'] == state
         assert 'cloudmail_host and cloudmail_port' in row['next_action']
 
@@ -246,9 +267,9 @@ def test_preflight_column_and_state():
 
 def test_a_new_fact_column_is_one_line(monkeypatch):
     probe = Column('ui_language', 'UI language', 'printer_probe', fact_field('ui_language'))
-    monkeypatch.setattr(fleet_report, 'FACT_COLUMNS', fleet_report.FACT_COLUMNS + (probe,))
+    monkeypatch.setattr(report_rows, 'FACT_COLUMNS', report_rows.FACT_COLUMNS + (probe,))
     row = build_row('mfp', VARIABLES, status('active'), None, {'printer_probe': {'ui_language': 'fr'}},
-                    fact_columns=fleet_report.FACT_COLUMNS)
+                    fact_columns=report_rows.FACT_COLUMNS)
     document = report_document([row], 'all')
     assert list(csv.DictReader(io.StringIO(render_csv(document))))[0]['ui_language'] == 'fr'
     assert '<th>UI language</th>' in render_html(document)
@@ -279,7 +300,7 @@ def test_device_text_is_neutralized_in_csv_escaped_in_html_and_raw_in_json():
     assert '&lt;script&gt;alert(1)&lt;/script&gt;' in page and '&lt;img src=x onerror=alert(1)&gt;' in page
     assert '\x1b' not in page and '\u202e' not in page
     # JSON is data: the text stays as the device gave it.
-    parsed = json.loads(fleet_report.render_json(document))
+    parsed = json.loads(report_files.render_json(document))
     assert {row['host']: row['last_error'] for row in parsed['printers']}['mfp'] == HOSTILE
 
 
@@ -366,7 +387,10 @@ def test_the_user_guide_lists_every_state_with_its_next_action():
     ('printfleet.cloudmail.oauth_settings', 'write_rejected', 'mfp: the device rejected the form', 'settings_failed'),
 ])
 def test_failure_state_from_the_carried_reason(action, reason, message, state):
-    assert fleet_report.failure_state(action, reason, message) == state
+    assert report_states.failure_state(action, reason) == state
+    # The row keeps the message as its last error; the words in it decide nothing.
+    row = build_row('mfp', VARIABLES, {}, failure(message, action, reason))
+    assert (row['state'], row['last_error']) == (state, message)
 
 
 def test_the_mail_test_token_message_after_a_rollback_asks_for_rollout():
@@ -387,12 +411,12 @@ def test_a_limited_run_keeps_the_other_rows_as_last_read(tmp_path):
     earlier = run_metadata(['inv'], now=datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc))
     rows = [build_row(host, VARIABLES, status('active')) for host in ('mfp-a', 'mfp-b', 'mfp-c')]
     write_report(str(tmp_path), 'all', rows, earlier)
-    previous = fleet_report.previous_rows(str(tmp_path), 'all')
+    previous = report_files.previous_rows(str(tmp_path), 'all')
     assert previous['mfp-b']['read_at'] == '2026-11-01T00:00:00Z'
 
     now = run_metadata(['inv'])
-    merged, kept = fleet_report.merged_rows([build_row('mfp-b', VARIABLES, status('expired'))], previous,
-                                            ['mfp-a', 'mfp-b'], now['generated_at'])
+    merged, kept = report_rows.merged_rows([build_row('mfp-b', VARIABLES, status('expired'))], previous,
+                                           ['mfp-a', 'mfp-b'], now['generated_at'])
     # mfp-c left the inventory: its row is dropped; mfp-a was not read: kept as it was.
     assert kept == ['mfp-a']
     by_host = {row['host']: row for row in merged}
@@ -400,7 +424,7 @@ def test_a_limited_run_keeps_the_other_rows_as_last_read(tmp_path):
     assert (by_host['mfp-b']['state'], by_host['mfp-b']['read_at']) == ('token_expired', now['generated_at'])
     assert (by_host['mfp-a']['state'], by_host['mfp-a']['read_at']) == ('ok', '2026-11-01T00:00:00Z')
     document = write_report(str(tmp_path), 'all', merged, now)[0]
-    lines = summary_lines(document, fleet_report.report_paths(str(tmp_path), 'all'), kept)
+    lines = summary_lines(document, report_files.report_paths(str(tmp_path), 'all'), kept)
     assert any('read 1 printer(s)' in line and 'keeps the rows of the 1 other' in line for line in lines)
     assert 'read_at' in render_csv(document).splitlines()[0]
 
@@ -410,11 +434,11 @@ def test_a_rolled_back_printer_stays_so_while_oauth_stays_off():
     assert (rolled['state'], rolled['severity']) == ('rolled_back', 'ok')
     later = build_row('mfp', VARIABLES, status('inactive', enabled=False))
     assert later['state'] == 'not_configured'
-    assert fleet_report.carried_state(later, rolled)['state'] == 'rolled_back'
+    assert report_rows.carried_state(later, rolled)['state'] == 'rolled_back'
     # turned on again by hand (or by another tool): the printer is no longer rolled back
     on_again = build_row('mfp', VARIABLES, status('inactive'))
-    assert fleet_report.carried_state(on_again, rolled)['state'] == 'token_inactive'
-    assert fleet_report.summarize([rolled])['need_action'] == 0
+    assert report_rows.carried_state(on_again, rolled)['state'] == 'token_inactive'
+    assert report_rows.summarize([rolled])['need_action'] == 0
 
 
 def test_a_failure_of_this_run_is_not_covered_by_an_earlier_rollback():
@@ -422,5 +446,22 @@ def test_a_failure_of_this_run_is_not_covered_by_an_earlier_rollback():
     failed = build_row('mfp', VARIABLES, status('inactive', enabled=False), failure(
         'mfp: the test e-mail was failed (The OAuth 2.0 token is not active.)', 'printfleet.cloudmail.mail_test',
         'token_inactive'))
-    rows = fleet_report.merged_rows([failed], {'mfp': rolled}, ['mfp'], 'now', failed={'mfp'})[0]
+    rows = report_rows.merged_rows([failed], {'mfp': rolled}, ['mfp'], 'now', failed={'mfp'})[0]
     assert rows[0]['state'] == 'not_configured'
+
+
+@pytest.mark.parametrize('action, state', [
+    ('printfleet.cloudmail.oauth_settings', 'settings_failed'),
+    ('printfleet.cloudmail.oauth_info', 'read_failed'),
+    ('ansible.builtin.fail', 'step_failed'),
+])
+@pytest.mark.parametrize('message', [
+    'mfp: gave up on GET /login: connection refused', "mfp: login refused for user 'admin'",
+    'mfp: the TLS certificate was not accepted', 'mfp: the task budget of 180 s is used up',
+    'No authorization code for mfp', 'mfp: the profile may not match this firmware',
+    'Nothing was written to mfp: the variables of mfp-2 are invalid',
+])
+def test_a_failure_without_a_reason_gets_the_state_of_its_step_whatever_its_words(action, state, message):
+    # A task of the operator's own, or a module's bad arguments: no class, so no reason to read words for.
+    row = build_row('mfp', VARIABLES, {}, failure(message, action))
+    assert (row['state'], row['last_error']) == (state, message)

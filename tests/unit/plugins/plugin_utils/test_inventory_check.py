@@ -34,7 +34,7 @@ def test_no_printer_says_why_and_what_to_run():
         printers_or_fail('printers', GROUPS, 'jump', ['inv.yml'], 'status.yml')
 
     def unreadable(sources):
-        from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import InventoryReadError
+        from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_reading import InventoryReadError
         raise InventoryReadError('inv.yml:3:1: YAML parsing failed: Tabs are usually invalid in YAML.')
     with pytest.raises(NoPrinters) as raised:
         printers_or_fail('printers', {'all': [], 'ungrouped': []}, None, ['inv.yml'], 'rollout.yml', read=unreadable)

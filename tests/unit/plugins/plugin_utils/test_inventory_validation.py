@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import (
-    FLEET_DEFAULTS_SCHEMA,
-    InventoryValidator,
-    OpaqueValue,
-)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.plain_data import OpaqueValue
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.validation_rules import FLEET_DEFAULTS_SCHEMA, InventoryValidator
 
 MICROSOFT = {
     'cloudmail_host': 'mfp-01.example.com', 'cloudmail_profile': 'imagerunner_advance',
@@ -225,7 +222,7 @@ def test_every_referenced_profile_file_is_validated_with_host_and_field(validato
 
 
 def test_an_unquoted_numeric_department_id_gets_the_hint_to_quote_it():
-    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import InventoryValidator
+    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.validation_rules import InventoryValidator
     variables = {'cloudmail_host': 'mfp.example.com', 'cloudmail_provider': 'microsoft', 'cloudmail_profile': 'isensys_mf',
                  'cloudmail_microsoft_tenant': 'contoso.onmicrosoft.com', 'cloudmail_username': 7654321,
                  'cloudmail_password': 1234}

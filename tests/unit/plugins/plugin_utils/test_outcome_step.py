@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import WriteRejectedError
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_outcomes, fleet_report, fleet_rollout, printer_steps
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_outcomes, fleet_rollout, printer_steps, report_states
 
 
 class Session:
@@ -42,14 +42,14 @@ def test_a_fleet_step_failure_records_its_step_and_no_module_name():
 ])
 def test_the_report_takes_the_step_from_its_own_field(step, reason, state):
     # No module name and a message that names nothing: only the step and the reason decide.
-    assert fleet_report.failure_state('', reason, 'mfp: it went wrong', step) == state
+    assert report_states.failure_state('', reason, step=step) == state
 
 
 def test_a_per_host_module_failure_still_decodes_its_module_name():
-    assert fleet_report.failure_state('printfleet.cloudmail.oauth_settings', 'write_rejected', 'mfp: refused') == \
+    assert report_states.failure_state('printfleet.cloudmail.oauth_settings', 'write_rejected') == \
         'settings_failed'
     # An empty step (as record_error.yml sets it) falls back to the module name.
-    assert fleet_report.failure_state('printfleet.cloudmail.oauth_info', 'unreachable', 'mfp: no answer', '') == \
+    assert report_states.failure_state('printfleet.cloudmail.oauth_info', 'unreachable', step='') == \
         'unreachable_read'
 
 

@@ -12,7 +12,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     WriteRejectedError,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import TaskFailed
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_outcomes, fleet_report, fleet_rollout, printer_steps
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import fleet_outcomes, fleet_rollout, printer_steps, report_states
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_printers import FleetPrinter
 
 
@@ -41,7 +41,7 @@ def _fail_with(exc):
 
 
 def _state_of(outcome):
-    return fleet_report.failure_state('', outcome.reason, outcome.message, outcome.step)
+    return report_states.failure_state('', outcome.reason, step=outcome.step)
 
 
 def test_an_exhausted_task_budget_is_unreachable_in_any_step():
@@ -87,12 +87,12 @@ def test_a_status_read_failure_keeps_its_class_as_reason(monkeypatch, error, sta
                            {}, 'microsoft')
     result = printer_steps.read_printer(printer)
     assert result['failed'] and result['step'] == 'read' and result['msg'].startswith('mfp (10.0.0.5): ')
-    assert fleet_report.failure_state('', result['reason'], result['msg'], result['step']) == state
+    assert report_states.failure_state('', result['reason'], step=result['step']) == state
 
 
 def test_a_rollout_failure_result_carries_the_outcome_and_its_facts():
     outcome = printer_steps.Outcome('authorize', 'clock_skew', 'mfp (10.0.0.5:443): the clock is off')
     facts = fleet_outcomes.outcome_facts(fleet_rollout.failed_result({'changed': False}, outcome))
     assert facts['printer_error_step'] == 'authorize' and facts['printer_error_reason'] == 'clock_skew'
-    assert fleet_report.failure_state('', facts['printer_error_reason'], facts['printer_error'], 'authorize') == \
+    assert report_states.failure_state('', facts['printer_error_reason'], step='authorize') == \
         'clock_skew'

@@ -12,7 +12,8 @@ import uuid
 import pytest
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import private_files
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import build_row, write_report
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_files import write_report
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_rows import build_row
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.private_files import private_directory, write_private
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.profile_drafts import write_draft
 

@@ -17,7 +17,7 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profil
     profile_problems,
     resolve_profile,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.inventory_validation import InventoryValidator  # noqa: E402
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.validation_rules import InventoryValidator  # noqa: E402
 
 PROFILES = Path(__file__).resolve().parents[4] / 'profiles'
 MICROSOFT = {

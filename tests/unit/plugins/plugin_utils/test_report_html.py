@@ -13,12 +13,13 @@ import os
 import re
 import stat
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import authorization_wait, fleet_report, report_html
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import authorization_wait, report_files, report_html, report_rows, report_states
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.authorization_summary import (
     pending_row,
     write_sign_in_sheet,
 )
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_report import build_row, report_document
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_files import report_document
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_rows import build_row
 
 VARIABLES = {'cloudmail_provider': 'microsoft', 'cloudmail_profile': 'isensys_mf', 'cloudmail_host': '10.0.0.5',
              'cloudmail_microsoft_tenant': 'contoso.onmicrosoft.com'}
@@ -32,7 +33,7 @@ def status(token):
 
 
 def page_of(rows):
-    return fleet_report.render_html(report_document(rows, 'all'))
+    return report_files.render_html(report_document(rows, 'all'))
 
 
 def allowed_scripts(page):
@@ -62,7 +63,7 @@ def test_long_texts_are_folded_and_keep_their_playbook_in_view():
     cell = re.search(r'<td class="last_error" data-sort[^>]*>(.*?)</td>', page, re.S)[1]
     assert '<details><summary>' in cell and report_html.shortened(row['last_error'], 44) in cell
     assert row['last_error'] in cell    # in full once opened
-    advice = fleet_report.advice('unreachable')
+    advice = report_states.advice('unreachable')
     short = report_html.shortened_advice(advice, 110)
     assert len(short) <= 110 and short.endswith(', then run rollout.yml') and short != advice
     assert report_html.shortened('short text', 44) == 'short text'
@@ -81,7 +82,7 @@ def test_the_fleet_is_pictured_by_state_and_by_the_groups_that_tell_printers_apa
     assert re.findall(r'<tr data-group="([^"]+)"><td>[^<]*</td><td>(\d+)</td><td>(\d+)</td>', page) == [
         ('site_a', '2', '1'), ('site_b', '2', '0')]
     # The key columns are marked for the page to keep them in view.
-    assert re.findall(r'<col class="(\w+) key">', page) == list(fleet_report.KEY_COLUMNS)
+    assert re.findall(r'<col class="(\w+) key">', page) == list(report_rows.KEY_COLUMNS)
     assert '<th>Groups</th>' in page
 
 
