@@ -66,7 +66,7 @@ class ActionModule(FleetAction):
             if facts.get('printer_pending') and not facts.get('printer_error'):
                 pending[host] = plain(facts.get('printer_authorization') or {})
         printers, refused = self.checked_printers(pending, task_vars, raws)
-        updates = dict((host, failure_facts(outcome['msg'], '', '', step='validate'))
+        updates = dict((host, failure_facts(outcome['msg'], '', step='validate'))
                        for host, outcome in refused.items())
         codes = dict((str(host), str(code)) for host, code in (options['codes'] or {}).items())
         secrets = sorted(codes.values())
@@ -83,12 +83,12 @@ class ActionModule(FleetAction):
                 updates[printer.name] = failure_facts(self._named(printer, (
                     '%s. Open its authorization URL, allow access, and give the code (or the browser\'s whole address) '
                     'at the prompt or in cloudmail_google_authorization_codes (for example -e @google-codes.yml), then '
-                    'run reauthorize.yml.' % problem)), '', 'missing_code', step=AUTHORIZE)
+                    'run reauthorize.yml.' % problem)), 'missing_code', step=AUTHORIZE)
         entered = run_fleet(to_enter, workers, lambda printer: {'problem': submit_code(printer, codes[printer.name])})
         for printer in to_enter:
             problem = entered[printer.name]['problem']
             if problem:
-                updates[printer.name] = failure_facts(redact(self._named(printer, problem), secrets), '', '', step=AUTHORIZE)
+                updates[printer.name] = failure_facts(redact(self._named(printer, problem), secrets), '', step=AUTHORIZE)
             else:
                 waiting.append(printer)
 
@@ -107,7 +107,7 @@ class ActionModule(FleetAction):
                     'nobody signed in with its code within cloudmail_authorization_timeout (%d s)%s. Sign in, then run '
                     'playbooks/reauthorize.yml (or set cloudmail_authorization_timeout higher).' % (
                         options['timeout'], ' (last poll: %s)' % detail if outcome == 'unreadable' else ''))),
-                    '', 'timeout', step=AUTHORIZE)
+                    'timeout', step=AUTHORIZE)
             elif outcome == 'code_expired' and not options['last_round']:
                 expired.append(printer.name)
                 updates[printer.name] = {'printer_pending': True, 'printer_last_expiry': self._named(
@@ -115,7 +115,7 @@ class ActionModule(FleetAction):
             else:
                 updates[printer.name] = failure_facts(self._named(
                     printer, str(authorization_failure(printer.params['host'], outcome, detail or None))),
-                    '', outcome, step=AUTHORIZE)
+                    outcome, step=AUTHORIZE)
 
         if sheet:
             # Done, unless the next round issues new codes to the expired ones (the page then keeps reloading).

@@ -34,7 +34,7 @@ ROW_VARIABLES = ('cloudmail_provider', 'cloudmail_profile', 'cloudmail_host', 'c
                  'cloudmail_microsoft_authority_url', 'cloudmail_google_client_id', 'cloudmail_expiry_horizon_days',
                  'cloudmail_clock_tolerance')
 DEFAULT_REPORT_DIRECTORY = 'reports'
-OUTCOME_FACTS = ('printer_error_action', 'printer_error_reason', 'printer_error_step') + tuple(column.fact for column in FACT_COLUMNS)
+OUTCOME_FACTS = ('printer_error_reason', 'printer_error_step') + tuple(column.fact for column in FACT_COLUMNS)
 # And what a row names the printer by: its own profile file (which wins over cloudmail_profile), its groups.
 ROW_VARIABLES += ('cloudmail_profile_file', 'group_names')
 
@@ -135,7 +135,7 @@ class ActionModule(ActionBase):
         message = plain(outcome.get(args['error_var']) or '')
         failure = None
         if message:
-            failure = {'message': message, 'action': plain(outcome.get('printer_error_action')),
+            failure = {'message': message,
                        'reason': plain(outcome.get('printer_error_reason')), 'step': plain(outcome.get('printer_error_step'))}
         if args['statuses'] is not None:
             # One fleet-wide read (fleet_status). An earlier step's failure is the one to fix first: it is kept.

@@ -63,7 +63,7 @@ class ActionModule(FleetAction):
             if 'facts' in outcome:
                 updates[host] = outcome.pop('facts')
             else:  # refused by the variables' check: nothing was done
-                updates[host] = failure_facts(outcome['msg'], '', '', step='validate')
+                updates[host] = failure_facts(outcome['msg'], '', step='validate')
         failed = self.summary(result, results)
         # Shown as the run goes (the report at the end repeats them with each printer's next action).
         shown = [results[host]['msg'] for host in failed[:MAX_FAILURES_SHOWN]]

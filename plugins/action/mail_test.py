@@ -6,13 +6,11 @@
 
 from __future__ import annotations
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import MAIL_TEST_SPEC, run_mail_test
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import MAIL_TEST
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_action import DeviceAction
 
 __metaclass__ = type
 
 
 class ActionModule(DeviceAction):
-    SPEC = MAIL_TEST_SPEC
-    RUN = staticmethod(run_mail_test)
-    STEP = 'mail_test'
+    MODULE = MAIL_TEST

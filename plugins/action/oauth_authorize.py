@@ -6,13 +6,11 @@
 
 from __future__ import annotations
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import AUTHORIZE_SPEC, run_authorize
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import AUTHORIZE
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_action import DeviceAction
 
 __metaclass__ = type
 
 
 class ActionModule(DeviceAction):
-    SPEC = AUTHORIZE_SPEC
-    RUN = staticmethod(run_authorize)
-    STEP = 'authorize'
+    MODULE = AUTHORIZE

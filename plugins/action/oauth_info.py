@@ -6,13 +6,11 @@
 
 from __future__ import annotations
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import INFO_SPEC, run_info
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import INFO
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_action import DeviceAction
 
 __metaclass__ = type
 
 
 class ActionModule(DeviceAction):
-    SPEC = INFO_SPEC
-    RUN = staticmethod(run_info)
-    STEP = 'read'
+    MODULE = INFO

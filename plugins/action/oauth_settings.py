@@ -6,13 +6,11 @@
 
 from __future__ import annotations
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import SETTINGS_SPEC, run_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import SETTINGS
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_action import DeviceAction
 
 __metaclass__ = type
 
 
 class ActionModule(DeviceAction):
-    SPEC = SETTINGS_SPEC
-    RUN = staticmethod(run_settings)
-    STEP = 'settings'
+    MODULE = SETTINGS

@@ -7,9 +7,8 @@
 from __future__ import annotations
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import (
-    PROBE_SPEC,
+    PROBE,
     TaskFailed,
-    run_probe_task,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_action import DeviceAction
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import (
@@ -23,9 +22,7 @@ __metaclass__ = type
 
 
 class ActionModule(DeviceAction):
-    SPEC = PROBE_SPEC
-    RUN = staticmethod(run_probe_task)
-    STEP = 'probe'
+    MODULE = PROBE
     # The probe compares the printer with every built-in profile, which only the controller holds.
     _supports_async = False
 

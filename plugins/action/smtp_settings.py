@@ -6,13 +6,11 @@
 
 from __future__ import annotations
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import SMTP_SETTINGS_SPEC, run_smtp_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import SMTP_SETTINGS
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_action import DeviceAction
 
 __metaclass__ = type
 
 
 class ActionModule(DeviceAction):
-    SPEC = SMTP_SETTINGS_SPEC
-    RUN = staticmethod(run_smtp_settings)
-    STEP = 'smtp'
+    MODULE = SMTP_SETTINGS

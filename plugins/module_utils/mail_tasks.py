@@ -15,7 +15,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_model im
     desired_mail_settings,
     is_address,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import TaskFailed, _spec
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import DeviceModule, TaskFailed, _spec
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES as PROVIDER_NAMES, provider_for
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     CONNECTION_CONSTRAINTS,
@@ -76,6 +76,9 @@ def run_smtp_settings(task):
     return result
 
 
+SMTP_SETTINGS = DeviceModule(SMTP_SETTINGS_SPEC, run_smtp_settings, 'smtp')
+
+
 # --------------------------------------------------------------------------- mail_test
 
 MAIL_TEST_SPEC = dict(
@@ -107,3 +110,6 @@ def run_mail_test(task):
     if params['send'] and not sends:
         outcome = dict(NOT_TRIED)
     return dict(changed=sends, **outcome)
+
+
+MAIL_TEST = DeviceModule(MAIL_TEST_SPEC, run_mail_test, 'mail_test')

@@ -14,6 +14,12 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+from collections import namedtuple
+
+# A device module: its argument spec, its logic, and the step its failure is charged to (the report's ``step``).
+# The module's main() and its action plugin both take it from here.
+DeviceModule = namedtuple('DeviceModule', 'spec run step')
+
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import AUTHORIZATION_TIMEOUT, default
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError, error_reason
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device import (
@@ -163,6 +169,9 @@ def run_settings(task):
     return result
 
 
+SETTINGS = DeviceModule(SETTINGS_SPEC, run_settings, 'settings')
+
+
 # --------------------------------------------------------------------------- oauth_info
 
 INFO_SPEC = dict(
@@ -191,6 +200,9 @@ def run_info(task):
         raise TaskFailed.from_error(exc)
     task.warnings.extend(session.warnings)
     return dict(changed=False, providers=providers)
+
+
+INFO = DeviceModule(INFO_SPEC, run_info, 'read')
 
 
 # --------------------------------------------------------------------------- oauth_authorize
@@ -296,6 +308,9 @@ def run_authorize(task):
     return result
 
 
+AUTHORIZE = DeviceModule(AUTHORIZE_SPEC, run_authorize, 'authorize')
+
+
 # --------------------------------------------------------------------------- probe
 
 PROBE_SPEC = dict(
@@ -324,9 +339,12 @@ def run_probe_task(task):
     return dict(changed=False, providers=result.pop('providers'), probe=result)
 
 
+PROBE = DeviceModule(PROBE_SPEC, run_probe_task, 'probe')
+
+
 # --------------------------------------------------------------------------- direct use
 
-def run_module(spec, run):
+def run_module(device_module):
     """``main()`` of a device module run directly (not through its action plugin)."""
     from ansible.module_utils.basic import AnsibleModule, missing_required_lib
     from ansible_collections.printfleet.cloudmail.plugins.module_utils.device_session import (
@@ -334,7 +352,7 @@ def run_module(spec, run):
         REQUESTS_IMPORT_ERROR,
     )
 
-    module = AnsibleModule(supports_check_mode=True, **spec)
+    module = AnsibleModule(supports_check_mode=True, **device_module.spec)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     profile = module.params['resolved_profile']
@@ -342,14 +360,15 @@ def run_module(spec, run):
         # Profiles are files on the controller: the action plugin resolves them (plugin_utils) and hands the
         # module the result; module_utils never reaches up into the controller's code.
         module.fail_json(msg='%s: the device profiles are read on the controller: run this module through '
-                             'ansible-playbook (its action plugin)' % module.params['host'])
+                             'ansible-playbook (its action plugin)' % module.params['host'], step=device_module.step,
+                         reason='')
     task = Task(module.params, profile, module.check_mode, module._diff)
     try:
-        result = run(task)
+        result = device_module.run(task)
     except TaskFailed as exc:
         for warning in task.warnings:
             module.warn(warning)
-        module.fail_json(msg=exc.msg, **exc.result)
+        module.fail_json(msg=exc.msg, **dict({'step': device_module.step, 'reason': ''}, **exc.result))
     for warning in task.warnings:
         module.warn(warning)
     module.exit_json(**result)

@@ -22,8 +22,8 @@ description:
   - The files carry the run's date and time (UTC, ISO 8601), the inventory sources and the collection version
     (from the collection's C(MANIFEST.json), or C(galaxy.yml) in a checkout).
   - Rows come from each host's registered M(printfleet.cloudmail.oauth_info) result (O(status_var)), the error
-    the play recorded for it (O(error_var), with the facts C(printer_error_reason) and C(printer_error_step), the
-    step of a fleet task that failed, or C(printer_error_action), the per-host module that failed),
+    the play recorded for it (O(error_var), with the facts C(printer_error_reason), the reason its exception's class
+    gave, and C(printer_error_step), the step that failed, which every fleet task and device module carries),
     and optional per-host facts shown as extra columns, such as C(printer_preflight), a list of pre-flight
     checks C({name, ok, message}). Use with C(run_once).
   - C(changed) is true only when the rows or the counts differ from the JSON file already there (the expiry

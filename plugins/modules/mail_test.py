@@ -94,14 +94,14 @@ step:
   type: str
 '''
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import MAIL_TEST_SPEC, run_mail_test
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import MAIL_TEST
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import run_module
 
 
 def main():
     # Playbooks run this through the action plugin of the same name, in the worker process;
     # this entry point serves direct use, with the same argument spec and logic.
-    run_module(MAIL_TEST_SPEC, run_mail_test)
+    run_module(MAIL_TEST)
 
 
 if __name__ == '__main__':

@@ -148,13 +148,13 @@ step:
   type: str
 '''
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import AUTHORIZE_SPEC, run_module, run_authorize
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import AUTHORIZE, run_module
 
 
 def main():
     # Playbooks run this through the action plugin of the same name, in the worker process;
     # this entry point serves direct use, with the same argument spec and logic.
-    run_module(AUTHORIZE_SPEC, run_authorize)
+    run_module(AUTHORIZE)
 
 
 if __name__ == '__main__':

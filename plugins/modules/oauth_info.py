@@ -157,18 +157,20 @@ providers:
       token_lapse_clock: printer
       device_time: "2026-11-28T10:00:05Z"
 step:
-  description: The step of the failure, C(read), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  description:
+    - The step of the failure, C(read), recorded by the playbooks as C(printer_error_step).
+    - C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
   returned: failed
   type: str
 '''
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import INFO_SPEC, run_module, run_info
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import INFO, run_module
 
 
 def main():
     # Playbooks run this through the action plugin of the same name, in the worker process;
     # this entry point serves direct use, with the same argument spec and logic.
-    run_module(INFO_SPEC, run_info)
+    run_module(INFO)
 
 
 if __name__ == '__main__':

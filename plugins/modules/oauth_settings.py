@@ -169,18 +169,20 @@ token_status:
   sample: inactive
   choices: [active, inactive, authorizing, expired, error]
 step:
-  description: The step of the failure, C(settings), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  description:
+    - The step of the failure, C(settings), recorded by the playbooks as C(printer_error_step).
+    - C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
   returned: failed
   type: str
 '''
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import SETTINGS_SPEC, run_module, run_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import SETTINGS, run_module
 
 
 def main():
     # Playbooks run this through the action plugin of the same name, in the worker process;
     # this entry point serves direct use, with the same argument spec and logic.
-    run_module(SETTINGS_SPEC, run_settings)
+    run_module(SETTINGS)
 
 
 if __name__ == '__main__':

@@ -63,7 +63,9 @@ checks:
     message: {description: 'What was found, naming the inventory variable.', type: str}
   sample: [{"name": "microsoft_tenant", "ok": false, "message": "cloudmail_microsoft_tenant='contoso.com' is not a tenant Entra ID knows ..."}]
 step:
-  description: The step of the failure, C(preflight), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  description:
+    - The step of the failure, C(preflight), recorded by the playbooks as C(printer_error_step).
+    - C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
   returned: failed
   type: str
 '''

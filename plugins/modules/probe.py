@@ -184,18 +184,20 @@ probe:
       elements: str
       returned: always
 step:
-  description: The step of the failure, C(probe), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  description:
+    - The step of the failure, C(probe), recorded by the playbooks as C(printer_error_step).
+    - C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
   returned: failed
   type: str
 '''
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import PROBE_SPEC, run_module, run_probe_task
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import PROBE, run_module
 
 
 def main():
     # Playbooks run this through the action plugin of the same name (it needs the built-in profiles);
     # this entry point serves direct use with a profile, which it then checks alone.
-    run_module(PROBE_SPEC, run_probe_task)
+    run_module(PROBE)
 
 
 if __name__ == '__main__':

@@ -107,19 +107,21 @@ settings:
     sender: scanner@contoso.com
     authentication: oauth_microsoft
 step:
-  description: The step of the failure, C(smtp), recorded by the playbooks as C(printer_error_step); C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
+  description:
+    - The step of the failure, C(smtp), recorded by the playbooks as C(printer_error_step).
+    - C(reason) then says its kind (C(unreachable), C(wrong_password)...), from the error's class.
   returned: failed
   type: str
 '''
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import SMTP_SETTINGS_SPEC, run_smtp_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_tasks import SMTP_SETTINGS
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import run_module
 
 
 def main():
     # Playbooks run this through the action plugin of the same name, in the worker process;
     # this entry point serves direct use, with the same argument spec and logic.
-    run_module(SMTP_SETTINGS_SPEC, run_smtp_settings)
+    run_module(SMTP_SETTINGS)
 
 
 if __name__ == '__main__':

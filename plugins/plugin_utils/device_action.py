@@ -38,26 +38,25 @@ __metaclass__ = type
 
 
 class DeviceAction(ActionBase):
-    """Subclasses set ``SPEC`` (the module's argument spec and constraints), ``RUN`` (its logic) and ``STEP``.
+    """Subclasses set ``MODULE``, the module's ``DeviceModule`` (module_utils/oauth_tasks.py): its argument spec,
+    its logic and its step.
 
-    ``STEP`` is the step a failure of the module is charged to: a failed result carries it (with its
-    ``reason``, from the exception's class), so that the rescue blocks record the step, not the module name.
+    The step is what a failure of the module is charged to: a failed result carries it (with its ``reason``,
+    from the exception's class), so that the rescue blocks record the step, not the module name.
     """
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
     # A task with async runs as a classic module in the background (with the profile resolved here).
     _supports_async = True
-    SPEC = None
-    RUN = None
-    STEP = ''
+    MODULE = None
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
         # A worker whose controller is gone stops too: no new request, the open session logged out.
         interrupts.watch_parent()
-        validation = ArgumentSpecValidator(**self.SPEC).validate(dict(self._task.args))
+        validation = ArgumentSpecValidator(**self.MODULE.spec).validate(dict(self._task.args))
         no_log_values = validation._no_log_values
         params = validation.validated_parameters
         host = params.get('host') or task_vars.get('inventory_hostname', '?')
@@ -87,7 +86,7 @@ class DeviceAction(ActionBase):
         task = Task(params, profile, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff))
         try:
             self.prepare(task)
-            result.update(type(self).RUN(task))
+            result.update(self.MODULE.run(task))
             self.finish(task, result, task_vars)
         except TaskFailed as exc:
             result.update(exc.result, failed=True, msg=exc.msg)
@@ -113,7 +112,7 @@ class DeviceAction(ActionBase):
 
     def _masked(self, result, params, no_log_values):
         if result.get('failed'):
-            result.setdefault('step', self.STEP)
+            result.setdefault('step', self.MODULE.step)
             result.setdefault('reason', '')
         # The client names the address it connects to (cloudmail_host); the operator knows the printer by
         # its inventory name: every message is made to name both, here, in one place.

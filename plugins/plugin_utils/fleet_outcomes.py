@@ -5,7 +5,7 @@
 """What each printer ends a fleet step with: its *outcome facts*, kept for the later steps and the report.
 
 The names are those the per-host tasks use: ``printer_error``, ``printer_error_step``, ``printer_error_reason``,
-``printer_error_action`` (empty but for a task of the operator's own), ``printer_preflight``, ``printer_pending``,
+``printer_preflight``, ``printer_pending``,
 ``printer_authorization``; they are kept in one fact, ``fleet_outcomes`` (host -> facts), so that no task per
 printer is needed to record them. The fact is kept on ``localhost`` only (the fleet tasks use
 ``delegate_to: localhost`` with ``delegate_facts``): ansible cleans a host's facts each time it gathers that
@@ -20,7 +20,7 @@ __metaclass__ = type
 
 OUTCOMES_FACT = 'fleet_outcomes'
 OUTCOMES_HOST = 'localhost'
-ERROR_FACTS = ('printer_error', 'printer_error_action', 'printer_error_reason', 'printer_error_step')
+ERROR_FACTS = ('printer_error', 'printer_error_reason', 'printer_error_step')
 
 
 def outcome_facts(result):
@@ -32,15 +32,13 @@ def outcome_facts(result):
         facts['printer_authorization'] = {'authorization': result['authorization'],
                                           'code_submitted': bool(result.get('code_submitted'))}
     if result.get('failed'):
-        facts.update(failure_facts(result.get('msg') or 'failed', result.get('action') or '', result.get('reason') or '',
-                                   step=result.get('step')))
+        facts.update(failure_facts(result.get('msg') or 'failed', result.get('reason') or '', step=result.get('step')))
     return facts
 
 
-def failure_facts(message, action, reason, step=None):
-    """The error facts of a printer: ``step`` for a step of a fleet task, ``action`` for a per-host module that failed."""
-    facts = {'printer_error': message, 'printer_error_action': action, 'printer_error_reason': reason,
-             'printer_pending': False}
+def failure_facts(message, reason, step=None):
+    """The error facts of a printer: its message, the reason (from the exception's class) and the step that failed."""
+    facts = {'printer_error': message, 'printer_error_reason': reason, 'printer_pending': False}
     if step:
         facts['printer_error_step'] = step
     return facts

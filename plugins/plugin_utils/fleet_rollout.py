@@ -59,7 +59,6 @@ from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.printer_steps
 __metaclass__ = type
 
 
-
 class CloudChecks:
     """The cloud half of the pre-flight, asked once per provider, tenant (or client), proxy and CA."""
 

@@ -133,7 +133,7 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
 
     ``variables``: the host's cloudmail_* variables; ``status_result``: its ``oauth_info`` result (with
     ``read_at``, when its status page was read, for the clock check); ``failure``: None or
-    {'message', 'action', 'reason'} of the step that failed in this run; ``facts``: the host's facts named
+    {'message', 'reason', 'step'} of the step that failed in this run; ``facts``: the host's facts named
     by ``fact_columns``; ``intended``: ``absent`` when the run turned OAuth off on purpose (rollback.yml).
     """
     facts = facts or {}
@@ -148,7 +148,7 @@ def build_row(host, variables, status_result, failure=None, facts=None, secrets=
     message = failure.get('message') or ''
     clock = status_clock_entry(provider_status, clock_tolerance(variables),
                                status_result.get('read_at') if read_ok else None, 'status.yml')
-    failed_state = failure_state(failure.get('action'), failure.get('reason'), step=failure.get('step')) \
+    failed_state = failure_state(failure.get('reason'), failure.get('step')) \
         if message else None
     enabled = (provider_status.get('settings') or {}).get('enabled') if read_ok else None
     state = printer_state(failed_state, preflight_passed(facts.get('printer_preflight')), read_ok,

@@ -150,20 +150,15 @@ _REASON_STATES = {
     'sender_refused': 'mail_test_rejected', 'smtp_auth_disabled': 'mail_test_rejected',
     'connection_failed': 'mail_test_rejected', 'rejected': 'mail_test_rejected',
 }
-# The step of a per-host module that failed as an Ansible task, from its name (fleet steps carry their step).
-_ACTION_STEPS = {
-    'validate_inventory': 'validate', 'oauth_settings': 'settings', 'oauth_authorize': 'authorize',
-    'oauth_info': 'read', 'preflight': 'preflight',
-}
 
 
-def failure_state(action, reason, *, step=None):
-    """The state of a printer whose step failed: which step (its own, else the failed module's) and why (its reason).
+def failure_state(reason, step=None):
+    """The state of a printer whose step failed: which step (its own field) and why (its reason).
 
-    Never read from the message: a failure without a reason (a task of the operator's own, a module's bad
-    arguments) gets the state of its step, and the message stays in the row's last error.
+    Never read from the message nor from the failed task's module name: a failure without a reason (a task of
+    the operator's own, a module's bad arguments) gets the state of its step, and the message stays in the
+    row's last error.
     """
-    step = step or _ACTION_STEPS.get(str(action or '').rsplit('.', 1)[-1])
     if step == 'validate':
         return 'invalid_inventory'
     kind = _REASON_STATES.get(reason)

@@ -55,9 +55,9 @@ def test_only_the_report_imports_the_report(path):
 def test_a_module_run_without_its_action_plugin_says_where_profiles_are_read(capsys):
     arguments = {'host': 'mfp.example.com', 'username': 'admin', 'password': 'S3cret-pw!', 'profile': 'isensys_mf'}
     with patch_module_args(arguments), pytest.raises(SystemExit):
-        oauth_tasks.run_module(oauth_tasks.INFO_SPEC, oauth_tasks.run_info)
+        oauth_tasks.run_module(oauth_tasks.INFO)
     result = json.loads(capsys.readouterr().out)
-    assert result['failed'] is True
+    assert result['failed'] is True and result['step'] == 'read'
     assert result['msg'] == ('mfp.example.com: the device profiles are read on the controller: run this module '
                              'through ansible-playbook (its action plugin)')
     assert 'S3cret-pw!' not in json.dumps(result)

@@ -202,10 +202,6 @@ def test_the_schemas_know_the_same_providers():
     assert 'required' not in profile['properties']['providers']
 
 
-# Files whose provider branches are not replaced yet, because other work on them runs at the same time:
-# each line here names one; remove it once its branches ask the provider unit (docs/providers.md).
-NOT_YET_PROVIDER_UNITS = {
-}
 PROVIDER_NAMES = frozenset(providers.NAMES)
 
 
@@ -227,7 +223,7 @@ def test_no_code_outside_the_provider_unit_compares_a_value_with_a_provider_name
     found = {}
     for path in sorted((ROOT / 'plugins').rglob('*.py')):
         relative = path.relative_to(ROOT).as_posix()
-        if relative == 'plugins/module_utils/providers.py' or relative in NOT_YET_PROVIDER_UNITS:
+        if relative == 'plugins/module_utils/providers.py':
             continue
         lines = provider_comparisons(path)
         if lines:

@@ -20,6 +20,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     TransportLimitError,
     profile_hint,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils import mail_tasks, oauth_tasks
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import TaskFailed
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import report_files, report_rows, report_states
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.report_files import (
@@ -67,8 +68,16 @@ def skewed(result, seconds, read_at=1796000000.0):
     return dict(result, read_at=read_at)
 
 
+# The step a failed per-host task's result carries (record_error.yml records it): the device modules' own
+# (module_utils DeviceModule), validate_inventory's and the pre-flight's; a task of the operator's own has none.
+CARRIED_STEPS = dict(('printfleet.cloudmail.' + name, module.step) for name, module in (
+    ('oauth_settings', oauth_tasks.SETTINGS), ('oauth_info', oauth_tasks.INFO), ('oauth_authorize', oauth_tasks.AUTHORIZE),
+    ('smtp_settings', mail_tasks.SMTP_SETTINGS), ('mail_test', mail_tasks.MAIL_TEST)))
+CARRIED_STEPS.update({'printfleet.cloudmail.validate_inventory': 'validate', 'printfleet.cloudmail.preflight': 'preflight'})
+
+
 def failure(message, action='ansible.builtin.fail', reason=''):
-    return {'message': message, 'action': action, 'reason': reason}
+    return {'message': message, 'reason': reason, 'step': CARRIED_STEPS.get(action, '')}
 
 
 def device_failure(error, action, prefix=''):
@@ -387,7 +396,7 @@ def test_the_user_guide_lists_every_state_with_its_next_action():
     ('printfleet.cloudmail.oauth_settings', 'write_rejected', 'mfp: the device rejected the form', 'settings_failed'),
 ])
 def test_failure_state_from_the_carried_reason(action, reason, message, state):
-    assert report_states.failure_state(action, reason) == state
+    assert report_states.failure_state(reason, CARRIED_STEPS[action]) == state
     # The row keeps the message as its last error; the words in it decide nothing.
     row = build_row('mfp', VARIABLES, {}, failure(message, action, reason))
     assert (row['state'], row['last_error']) == (state, message)

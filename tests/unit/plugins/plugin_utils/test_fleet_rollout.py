@@ -43,12 +43,11 @@ def test_a_google_client_and_a_proxy_make_separate_questions():
 
 
 def test_outcome_facts_of_a_failure_name_the_failed_step_and_stop_the_wait():
-    facts = outcome_facts({'failed': True, 'msg': 'p1 (127.0.0.1): login refused', 'action':
-                           'printfleet.cloudmail.oauth_settings', 'reason': '', 'pending': True,
+    facts = outcome_facts({'failed': True, 'msg': 'p1 (127.0.0.1): login refused', 'step': 'settings',
+                           'reason': 'wrong_password', 'pending': True,
                            'checks': [{'name': 'login_form', 'ok': True, 'message': 'ok'}]})
-    assert facts == {'printer_error': 'p1 (127.0.0.1): login refused',
-                     'printer_error_action': 'printfleet.cloudmail.oauth_settings', 'printer_error_reason': '',
-                     'printer_pending': False,
+    assert facts == {'printer_error': 'p1 (127.0.0.1): login refused', 'printer_error_step': 'settings',
+                     'printer_error_reason': 'wrong_password', 'printer_pending': False,
                      'printer_preflight': [{'name': 'login_form', 'ok': True, 'message': 'ok'}]}
 
 
@@ -62,7 +61,7 @@ def test_outcome_facts_of_a_started_sign_in():
 
 
 def test_a_later_step_replaces_a_printers_error_and_keeps_the_others():
-    outcomes = {'a': {'printer_error': 'code expired', 'printer_error_action': 'x', 'printer_error_reason':
+    outcomes = {'a': {'printer_error': 'code expired', 'printer_error_step': 'authorize', 'printer_error_reason':
                       'code_expired', 'printer_pending': False, 'printer_preflight': ['kept']},
                 'b': {'printer_pending': True}}
     merged = merged_outcomes(outcomes, {'a': {'printer_pending': False}})

@@ -28,7 +28,7 @@ def test_a_fleet_step_failure_records_its_step_and_no_module_name():
     result = fleet_rollout.failed_result({'changed': False}, outcome)
     assert result['step'] == 'smtp' and 'action' not in result
     facts = fleet_outcomes.outcome_facts(result)
-    assert facts['printer_error_step'] == 'smtp' and facts['printer_error_action'] == ''
+    assert facts['printer_error_step'] == 'smtp' and 'printer_error_action' not in facts
     assert facts['printer_error_reason'] == 'write_rejected'
 
 
@@ -42,20 +42,19 @@ def test_a_fleet_step_failure_records_its_step_and_no_module_name():
 ])
 def test_the_report_takes_the_step_from_its_own_field(step, reason, state):
     # No module name and a message that names nothing: only the step and the reason decide.
-    assert report_states.failure_state('', reason, step=step) == state
+    assert report_states.failure_state(reason, step) == state
 
 
-def test_a_per_host_module_failure_still_decodes_its_module_name():
-    assert report_states.failure_state('printfleet.cloudmail.oauth_settings', 'write_rejected') == \
-        'settings_failed'
-    # An empty step (as record_error.yml sets it) falls back to the module name.
-    assert report_states.failure_state('printfleet.cloudmail.oauth_info', 'unreachable', step='') == \
-        'unreachable_read'
+def test_a_per_host_module_failure_is_judged_by_the_step_it_carries_not_its_module_name():
+    # The module name alone says nothing any more: a failure without a step is a step of the operator's own.
+    assert report_states.failure_state('write_rejected', 'settings') == 'settings_failed'
+    assert report_states.failure_state('write_rejected', '') == 'step_failed'
+    assert report_states.failure_state('unreachable', 'read') == 'unreachable_read'
 
 
 def test_a_new_error_replaces_the_earlier_step():
-    outcomes = {'a': fleet_outcomes.failure_facts('a: refused', '', 'write_rejected', step='settings')}
-    merged = fleet_outcomes.merged_outcomes(outcomes, {'a': fleet_outcomes.failure_facts('a: no code', '', 'missing_code')})
+    outcomes = {'a': fleet_outcomes.failure_facts('a: refused', 'write_rejected', step='settings')}
+    merged = fleet_outcomes.merged_outcomes(outcomes, {'a': fleet_outcomes.failure_facts('a: no code', 'missing_code')})
     assert 'printer_error_step' not in merged['a'] and merged['a']['printer_error'] == 'a: no code'
     cleared = fleet_outcomes.merged_outcomes(outcomes, {'a': {'printer_pending': False}})
     assert cleared == {'a': {'printer_pending': False}}

@@ -41,7 +41,7 @@ def _fail_with(exc):
 
 
 def _state_of(outcome):
-    return report_states.failure_state('', outcome.reason, step=outcome.step)
+    return report_states.failure_state(outcome.reason, outcome.step)
 
 
 def test_an_exhausted_task_budget_is_unreachable_in_any_step():
@@ -87,12 +87,12 @@ def test_a_status_read_failure_keeps_its_class_as_reason(monkeypatch, error, sta
                            {}, 'microsoft')
     result = printer_steps.read_printer(printer)
     assert result['failed'] and result['step'] == 'read' and result['msg'].startswith('mfp (10.0.0.5): ')
-    assert report_states.failure_state('', result['reason'], step=result['step']) == state
+    assert report_states.failure_state(result['reason'], result['step']) == state
 
 
 def test_a_rollout_failure_result_carries_the_outcome_and_its_facts():
     outcome = printer_steps.Outcome('authorize', 'clock_skew', 'mfp (10.0.0.5:443): the clock is off')
     facts = fleet_outcomes.outcome_facts(fleet_rollout.failed_result({'changed': False}, outcome))
     assert facts['printer_error_step'] == 'authorize' and facts['printer_error_reason'] == 'clock_skew'
-    assert report_states.failure_state('', facts['printer_error_reason'], step='authorize') == \
+    assert report_states.failure_state(facts['printer_error_reason'], 'authorize') == \
         'clock_skew'
