@@ -13,7 +13,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_model im
     mail_form_values,
     mail_failure_reason,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import normalize_status
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_status import normalize_status
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import RemoteUIError, profile_hint
 
 

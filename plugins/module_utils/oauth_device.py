@@ -15,16 +15,8 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
     RemoteUIError,
     profile_hint,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import (
-    VISIBLE_FIELDS,
-    current_settings,
-    failure_reason,
-    form_values,
-    masked_settings,
-    pending_authorization,
-    status_from_page,
-    token_expiry,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import VISIBLE_FIELDS, current_settings, form_values, masked_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_status import failure_reason, pending_authorization, status_from_page, token_expiry
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK
 

@@ -2,27 +2,19 @@
 # Copyright: (c) 2026, printfleet.cloudmail contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The OAuth settings of a printer as data: desired vs current, diff, masking, statuses.
+"""The OAuth settings of a printer as data: desired vs current, the diff, masking, form values.
 
 No HTTP here. Pages come in already parsed (``page_parser.Page``, which carries
-the profile's labels, status words and messages), so every function can be
-tested without a device.
+the profile's labels and field names), so every function can be tested without
+a device. What a status page says (statuses, codes, token lifetimes) is in
+``oauth_status``.
 """
 
 from __future__ import annotations
 
 __metaclass__ = type
 
-import datetime
-import functools
-import re
-
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
-    PageNotUnderstoodError,
-    UnknownStatusError,
-    profile_hint,
-)
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable, normalize_label
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import PageNotUnderstoodError, profile_hint
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import providers
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import BOOLEAN_FIELDS, NAMES as PROVIDERS, provider_for
 
@@ -32,10 +24,7 @@ authority_url_for_tenant = providers.authority_url_for_tenant
 SECRET_MASK = '********'
 # Settings the device shows back on its edit form, per provider (the client secret it never shows).
 VISIBLE_FIELDS = dict((name, provider_for(name).visible_fields) for name in PROVIDERS)
-URL_PATTERN = re.compile(r'https?://[^\s"\'<>]+')
 
-
-# --------------------------------------------------------------------------- settings
 
 def desired_settings(params):
     """The visible settings the module parameters ask for (the secret is handled apart).
@@ -175,246 +164,3 @@ def form_values(provider_profile, profile, settings, client_secret=None):
         if flag:
             values[flag['field']] = flag['value']
     return values
-
-
-# --------------------------------------------------------------------------- statuses
-
-def normalize_status(kind, word, host, profile):
-    """A status word of the device, in any UI language, as the normalized vocabulary."""
-    wanted = normalize_label(word)
-    status_values = profile['status_values']
-    for normalized, words in status_values[kind].items():
-        if any(normalize_label(known) == wanted for known in words):
-            return normalized
-    known = '; '.join('%s: %s' % (normalized, ', '.join(repr(w) for w in words))
-                      for normalized, words in status_values[kind].items())
-    raise UnknownStatusError(
-        host, 'unknown %s %r (known words: %s); %s' % (
-            kind.replace('_', ' '), word, known, profile_hint(profile)))
-
-
-# Duration units printers write, in the UI languages they ship (compared case-folded, a trailing dot dropped).
-DURATION_UNITS = {
-    3600: ('h', 'hr', 'hrs', 'hour', 'hours', 'heure', 'heures', 'std', 'stunde', 'stunden', 'ora', 'ore', 'hora',
-           'horas', 'uur'),
-    60: ('m', 'min', 'mins', 'minute', 'minutes', 'minuten', 'minuto', 'minuti', 'minutos', 'mn'),
-    1: ('s', 'sec', 'secs', 'second', 'seconds', 'seconde', 'secondes', 'sek', 'sekunde', 'sekunden', 'secondo',
-        'secondi', 'segundo', 'segundos', 'seconden'),
-}
-_UNIT_SECONDS = dict((unit, seconds) for seconds, units in DURATION_UNITS.items() for unit in units)
-_CLOCK_DURATION = re.compile(r'^(?:(\d+):)?(\d{1,2}):(\d{2})$')
-_DURATION_PART = re.compile(r'(\d+)\s*([^\W\d_]+)\.?', re.UNICODE)
-_DURATION_GLUE = re.compile(r'^[\s,;]*(?:(?:and|et|und|e|y|en)\b)?[\s,;]*$')
-
-
-def parse_duration(text, pattern=None):
-    """Seconds in a duration, or None when the text is none.
-
-    The profile's ``duration_pattern`` (a regular expression with the groups ``minutes`` and
-    ``seconds``) wins where it matches; it is matched against the text as ``comparable()`` gives
-    it: case-folded, whitespace collapsed, typographic punctuation made plain, a trailing colon
-    dropped. Otherwise the formats printers use are recognized: ``14:59`` (minutes:seconds),
-    ``1:02:03`` (hours:minutes:seconds), ``14 min 59 s``, ``14 Min. 59 Sek.``, ``899 s``, ``1 h 5 min``.
-    """
-    shown = normalize_label(text or '')
-    if pattern:
-        match = re.match(pattern, shown)
-        if match and (match.group('minutes') or match.group('seconds')):
-            return int(match.group('minutes') or 0) * 60 + int(match.group('seconds') or 0)
-    match = _CLOCK_DURATION.match(shown)
-    if match:
-        hours, minutes, seconds = int(match.group(1) or 0), int(match.group(2)), int(match.group(3))
-        return None if seconds > 59 or (match.group(1) and minutes > 59) else hours * 3600 + minutes * 60 + seconds
-    total, position, found = 0, 0, False
-    for part in _DURATION_PART.finditer(shown):
-        unit = _UNIT_SECONDS.get(part.group(2))
-        if unit is None or not _DURATION_GLUE.match(shown[position:part.start()]):
-            return None
-        total, position, found = total + int(part.group(1)) * unit, part.end(), True
-    return total if found and _DURATION_GLUE.match(shown[position:]) else None
-
-
-def verification_url(message):
-    """The first URL in the device's instructions, without trailing punctuation."""
-    match = URL_PATTERN.search(message or '')
-    return match.group(0).rstrip('.,;:)') if match else None
-
-
-def utc_timestamp(moment):
-    return moment.astimezone(datetime.timezone.utc).replace(microsecond=0).strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
-def pending_authorization(page, now=None):
-    """The pending Microsoft user code shown on a page, or None."""
-    user_code = page.find('user_code')
-    if user_code is None or not user_code.text:
-        return None
-    message = page.find('message')
-    message_text = message.text if message is not None else ''
-    expires = page.find('user_code_expires_in')
-    expires_in = parse_duration(expires.text, page.profile['duration_pattern']) if expires is not None else None
-    if expires is not None and expires_in is None:
-        raise PageNotUnderstoodError(
-            page.host, 'page %s shows the code expiry as %r, which is no duration like "14 min 59 s"; %s' % (
-                page.path, expires.text, profile_hint(page.profile)))
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    return {
-        'user_code': user_code.text,
-        'verification_url': verification_url(message_text) or (message.links[0] if message and message.links else None),
-        'message': message_text,
-        'expires_in': expires_in,
-        'expires_at': utc_timestamp(now + datetime.timedelta(seconds=expires_in)) if expires_in is not None else None,
-    }
-
-
-def status_from_page(page, now=None):
-    """Connection and token status, error details and a pending code from a status page."""
-    error = page.find('error_details')
-    return {
-        'connection_status': normalize_status('connection_status', page.value('connection_status').text,
-                                              page.host, page.profile),
-        'token_status': normalize_status('token_status', page.value('token_status').text,
-                                         page.host, page.profile),
-        'error_details': (error.text or None) if error is not None else None,
-        'authorization': pending_authorization(page, now),
-    }
-
-
-DEFAULT_TOKEN_TIME_FORMAT = '%Y-%m-%d %H:%M UTC'
-
-
-def _row_time(page, name, time_format):
-    """The UTC moment a status row shows, or None when the row is absent or unreadable."""
-    row = page.find(name) if name in page.profile.get('labels', {}) else None
-    if row is None or not row.text:
-        return None
-    try:
-        moment = parse_time(row.text.strip(), time_format)
-    except ValueError:
-        moment = parse_any_time(row.text)
-        if moment is None:
-            return None
-    return moment.replace(tzinfo=datetime.timezone.utc)
-
-
-_TIME_OF_DAY = r'(?:[t ,]+(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\.\d+)?)?\s*(?:z|utc|gmt|\+00:?00)?'
-_DATE_FORMATS = (
-    # year first (ISO 8601, 2026/12/03, 2026.12.03): always year, month, day
-    ('ymd', re.compile(r'^(?P<a>\d{4})[-/.](?P<b>\d{1,2})[-/.](?P<c>\d{1,2})' + _TIME_OF_DAY + r'$')),
-    # day.month.year (German and most European UIs write dots day first)
-    ('dmy', re.compile(r'^(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?P<c>\d{4})' + _TIME_OF_DAY + r'$')),
-    # 03/12/2026 or 12/03/2026: day or month first, known only where one of them is above 12
-    ('?', re.compile(r'^(?P<a>\d{1,2})[-/](?P<b>\d{1,2})[-/](?P<c>\d{4})' + _TIME_OF_DAY + r'$')),
-)
-
-
-def parse_any_time(text):
-    """A date and time in the formats printers show, where unambiguous: ISO and year-first orders,
-    day.month.year, and day/month or month/day where one of them is above 12; None otherwise."""
-    shown = normalize_label(text or '')
-    for order, pattern in _DATE_FORMATS:
-        match = pattern.match(shown)
-        if not match:
-            continue
-        a, b, c = int(match.group('a')), int(match.group('b')), int(match.group('c'))
-        if order == 'ymd':
-            year, month, day = a, b, c
-        elif order == 'dmy' or a > 12 >= b:
-            year, month, day = c, b, a
-        elif b > 12 >= a:
-            year, month, day = c, a, b
-        else:
-            return None     # 03/04/2026: the 3rd of April or the 4th of March
-        try:
-            return datetime.datetime(year, month, day, int(match.group('hour') or 0), int(match.group('minute') or 0),
-                                     int(match.group('second') or 0))
-        except ValueError:
-            return None
-    return None
-
-
-_NUMERIC_DIRECTIVES = {'Y': r'(?P<year>\d{4})', 'm': r'(?P<month>\d{1,2})', 'd': r'(?P<day>\d{1,2})',
-                       'H': r'(?P<hour>\d{1,2})', 'M': r'(?P<minute>\d{1,2})', 'S': r'(?P<second>\d{1,2})'}
-
-
-@functools.lru_cache(maxsize=32)
-def _numeric_pattern(time_format):
-    """A regular expression for a format made of numeric fields only (%Y %m %d %H %M %S), else None."""
-    parts, index = [], 0
-    while index < len(time_format):
-        if time_format[index] == '%':
-            directive = time_format[index + 1:index + 2]
-            if directive not in _NUMERIC_DIRECTIVES or _NUMERIC_DIRECTIVES[directive] in parts:
-                return None
-            parts.append(_NUMERIC_DIRECTIVES[directive])
-            index += 2
-        else:
-            parts.append(re.escape(time_format[index]))
-            index += 1
-    return re.compile(''.join(parts) + r'\Z')
-
-
-def parse_time(text, time_format):
-    """``datetime.strptime``, without its locale lookup for the numeric formats devices show (read for every printer)."""
-    pattern = _numeric_pattern(time_format)
-    if pattern is None:
-        return datetime.datetime.strptime(text, time_format)
-    match = pattern.match(text)
-    if match is None:
-        raise ValueError('%r does not match %r' % (text, time_format))
-    fields = dict((name, int(value)) for name, value in match.groupdict().items())
-    return datetime.datetime(fields.get('year', 1900), fields.get('month', 1), fields.get('day', 1),
-                             fields.get('hour', 0), fields.get('minute', 0), fields.get('second', 0))
-
-
-def token_expiry(page, provider, now=None):
-    """When the token was last refreshed and when it is expected to lapse, from a status page.
-
-    The basis says where the lapse comes from: ``google_testing_7_days`` (the device shows the end
-    of the authorization that Google announced, 7 days after consent for a client in testing
-    status), ``entra_90_days_unused`` (last refresh + 90 days: an Entra ID refresh token lapses
-    after 90 days without use) or ``unknown``. The remaining time is measured on the printer's own
-    clock (its "Device Date/Time" row), in which it writes both moments, so that a printer whose
-    clock is off still gets the right remaining time; only where it shows no clock, the
-    controller's clock is used (``token_lapse_clock`` says which).
-    """
-    profile = page.profile
-    time_format = profile.get('token_time_format') or DEFAULT_TOKEN_TIME_FORMAT
-    refreshed = _row_time(page, 'token_refreshed_at', time_format)
-    valid_until = _row_time(page, 'refresh_token_expires_at', time_format)
-    device_now = None
-    if profile.get('device_time_format'):
-        device_now = _row_time(page, 'device_time', profile['device_time_format'])
-    # The device's own end of the authorization wins; else the provider's rule from the last refresh.
-    by_rule = provider_for(provider).lapse(refreshed) if refreshed is not None else None
-    if valid_until is not None:
-        basis, lapse = 'google_testing_7_days', valid_until
-    elif by_rule is not None:
-        basis, lapse = by_rule
-    else:
-        basis, lapse = 'unknown', None
-    clock_now = device_now or now or datetime.datetime.now(datetime.timezone.utc)
-    remaining = None
-    if lapse is not None:
-        remaining = round((lapse - clock_now).total_seconds() / 86400.0, 2)
-    return {
-        'token_refreshed_at': utc_timestamp(refreshed) if refreshed else None,
-        'token_expected_lapse_at': utc_timestamp(lapse) if lapse else None,
-        'token_lapse_basis': basis,
-        'token_lapses_in_days': remaining,
-        'token_lapse_clock': 'printer' if device_now else 'controller',
-        'device_time': utc_timestamp(device_now) if device_now else None,
-    }
-
-
-def failure_reason(error_details, profile):
-    """Why an authorization ended without a token, from the device's error text (any language)."""
-    text = comparable(error_details)
-    if any(comparable(m) in text for m in profile['messages']['code_rejected']) or \
-            'invalid_grant' in text or 'bad_verification_code' in text:
-        return 'code_rejected'
-    if 'declin' in text or 'refus' in text or 'denied' in text:
-        return 'declined'
-    if 'expir' in text or '70019' in text:
-        return 'code_expired'
-    return None

@@ -28,12 +28,8 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_device 
     authorization_failure,
     wait_for_token,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import (
-    desired_settings,
-    failure_reason,
-    masked_settings,
-    plan_settings,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import desired_settings, masked_settings, plan_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_status import failure_reason
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES as PROVIDERS, provider_for
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     CONNECTION_CONSTRAINTS,

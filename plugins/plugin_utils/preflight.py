@@ -19,7 +19,7 @@ import calendar
 import os
 import time
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import parse_time
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_status import parse_time
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
 
 __metaclass__ = type

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import PageNotUnderstoodError
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import current_settings, status_from_page
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import current_settings
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_status import status_from_page
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_forms import encode_multipart
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable, decode_body, normalize_label
