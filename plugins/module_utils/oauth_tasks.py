@@ -36,7 +36,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui imp
     connection_argument_spec,
     session_from_params,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui_probe import run_probe
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.probe_result import run_probe
 
 # The connection status shows "checking" for a few seconds after a settings change.
 CONNECTION_SETTLE_SECONDS = 30

@@ -242,17 +242,16 @@ def test_the_comparison_finder_finds_what_it_looks_for(tmp_path):
 
 
 def test_the_probe_compares_and_drafts_against_a_profile_without_the_provider_it_found():
-    from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui_probe import Findings, Probe, draft_profile
+    from ansible_collections.printfleet.cloudmail.plugins.module_utils.probe_result import differences, draft_profile
+    from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui_probe import Findings
     from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
     microsoft_only = resolve_profile('isensys_mf')
     del microsoft_only['providers']['google']
     found = Findings()
     found.providers = {'google': {'status_path': '/gg.html', 'edit_path': '/gg_edit.html', 'register_path': '/gg_reg.html',
                                   'fields': {'client_id': 'i5104'}}}
-    probe = Probe(None, {'isensys_mf': microsoft_only})
-    probe.found = found
     login_check = {'holds_fields': True}
-    assert probe.differences(microsoft_only, login_check) == ['providers.google is not in the profile']
+    assert differences(found, microsoft_only, login_check) == ['providers.google is not in the profile']
     # Everything the probe found for it is the draft's own.
     draft = draft_profile(found, 'isensys_mf', microsoft_only, None, 'printer-7')
     assert draft['providers'] == {'google': {'status_path': '/gg.html', 'edit_path': '/gg_edit.html',

@@ -7,12 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui_probe import (
-    Findings,
-    Probe,
-    draft_profile,
-    unknowns,
-)
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.probe_result import draft_profile, unknowns
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui_probe import Findings, Probe
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, logout_controls
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import (
     deep_merge,
