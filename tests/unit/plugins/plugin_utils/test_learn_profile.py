@@ -12,12 +12,9 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.learn_profile import (
-    LearnError,
-    main,
-    typed_values,
-    write_outputs,
-)
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.capture_reading import LearnError
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.learn_profile import main, typed_values
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.learnt_profile import write_outputs
 
 DEVICE = 'https://192.0.2.10'
 AUTHORITY = 'https://login.microsoftonline.com/organizations/oauth2/v2.0'

@@ -98,7 +98,7 @@ def test_a_profile_learnt_from_a_capture_holds_only_the_providers_it_showed(tmp_
         AUTHORITY,
         unknown_firmware_capture,
     )
-    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.learn_profile import write_outputs
+    from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.learnt_profile import write_outputs
     output = tmp_path / 'learnt.yml'
     _report, missing = write_outputs(str(unknown_firmware_capture(tmp_path)), str(output), None, {'authority_url': AUTHORITY})
     learnt = yaml.safe_load(output.read_text(encoding='utf-8'))
