@@ -34,7 +34,8 @@ import re
 import sys
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES, PROVIDERS, authority_url_for_tenant
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES, PROVIDERS
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers.microsoft import authority_url_for_tenant
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page, PageParser
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import decode_body, normalize_label
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import device_profiles

@@ -10,7 +10,6 @@ import pytest
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import (
     SECRET_MASK,
-    authority_url_for_tenant,
     current_settings,
     desired_settings,
     failure_reason,
@@ -24,6 +23,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model i
     token_expiry,
     verification_url,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers.microsoft import authority_url_for_tenant
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import (
     PageNotUnderstoodError,
     UnknownStatusError,
