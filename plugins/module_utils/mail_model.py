@@ -19,7 +19,6 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import SettingsPlan
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_text import comparable
-from ansible_collections.printfleet.cloudmail.plugins.module_utils import providers
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import provider_for
 
 DEFAULT_PORT = 587
@@ -30,10 +29,6 @@ ADDRESS_PATTERN = re.compile(r'^[^@\s<>",;]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9
 
 def is_address(text):
     return bool(ADDRESS_PATTERN.match(text or ''))
-
-
-# A Microsoft rule (the provider unit holds it), kept importable from here.
-sender_outside_tenant = providers.sender_outside_tenant
 
 
 def desired_mail_settings(provider, sender, server=None, port=None, encryption=None):

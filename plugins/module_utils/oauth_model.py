@@ -15,12 +15,9 @@ from __future__ import annotations
 __metaclass__ = type
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import PageNotUnderstoodError, profile_hint
-from ansible_collections.printfleet.cloudmail.plugins.module_utils import providers
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import BOOLEAN_FIELDS, NAMES as PROVIDERS, provider_for
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import NAMES as PROVIDERS, provider_for
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers.base import BOOLEAN_FIELDS
 
-# The Entra ID URL rules live in the Microsoft provider unit; these names stay importable from here.
-authority_url = providers.authority_url
-authority_url_for_tenant = providers.authority_url_for_tenant
 SECRET_MASK = '********'
 # Settings the device shows back on its edit form, per provider (the client secret it never shows).
 VISIBLE_FIELDS = dict((name, provider_for(name).visible_fields) for name in PROVIDERS)

@@ -33,7 +33,7 @@ __metaclass__ = type
 import argparse
 import sys
 
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import authority_url_for_tenant
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers.microsoft import authority_url_for_tenant
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils import device_profiles
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.capture_reading import LearnError
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.learnt_profile import write_outputs

@@ -35,10 +35,10 @@ def collection_imports(path):
 
 
 def plugin_files(*folders):
-    return sorted(path for folder in folders for path in (PLUGINS / folder).glob('*.py'))
+    return sorted(path for folder in folders for path in (PLUGINS / folder).rglob('*.py'))
 
 
-@pytest.mark.parametrize('path', plugin_files('module_utils'), ids=lambda path: path.name)
+@pytest.mark.parametrize('path', plugin_files('module_utils'), ids=lambda path: path.relative_to(PLUGINS).as_posix())
 def test_the_client_imports_nothing_from_the_controller_side(path):
     upward = sorted(name for name in collection_imports(path) if not name.startswith('module_utils'))
     assert not upward, '%s imports %s' % (path.name, upward)

@@ -11,10 +11,10 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.mail_model im
     current_mail_settings,
     desired_mail_settings,
     mail_form_values,
-    sender_outside_tenant,
     mail_failure_reason,
 )
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers.microsoft import sender_outside_tenant
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import profile_names, resolve_profile
 
 PROFILES = dict((name, resolve_profile(name)) for name in profile_names())

@@ -9,13 +9,13 @@ import pytest
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import (
     SECRET_MASK,
-    authority_url_for_tenant,
     current_settings,
     desired_settings,
     form_values,
     masked_settings,
     plan_settings,
 )
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers.microsoft import authority_url_for_tenant
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.errors import PageNotUnderstoodError
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.page_parser import Page
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import profile_names, resolve_profile

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ansible_collections.printfleet.cloudmail.plugins.module_utils import options
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_model import authority_url, authority_url_for_tenant
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers.microsoft import authority_url, authority_url_for_tenant
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks import AUTHORIZE_SPEC
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     INVENTORY_VARIABLES,
