@@ -87,6 +87,13 @@ def secret_variables(*groups):
     return tuple(option.variable for option in in_group(*groups) if option.secret)
 
 
+def options_of(variables, names):
+    """Option -> value for the registered options among ``names`` (an argument spec's, say) whose inventory
+    variable is set: one option, one variable, whichever module takes it."""
+    return dict((name, variables[BY_NAME[name].variable]) for name in names
+                if name in BY_NAME and variables.get(BY_NAME[name].variable) not in (None, ''))
+
+
 def options_from_variables(variables, *groups):
     """Option -> value for the options of ``groups`` whose inventory variable is set (not None, not '')."""
     return dict((option.name, variables[option.variable]) for option in in_group(*groups)

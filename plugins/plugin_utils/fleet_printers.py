@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_of
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import (
     CONNECTION_CONSTRAINTS,
     NEXT_PLAYBOOK,
     connection_argument_spec,
     in_inventory_terms,
-    variable_for,
 )
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import ProfileError, resolve_profile
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.host_variables import checked_namespace_variables
@@ -60,8 +60,7 @@ def connection_params(host, variables):
     Returns ``(params, problem)``; the problem names the inventory variables, never a value.
     """
     spec = connection_argument_spec()
-    given = dict((option, variables[variable_for(option)]) for option in spec
-                 if variables.get(variable_for(option)) not in (None, ''))
+    given = options_of(variables, spec)
     validation = ArgumentSpecValidator(argument_spec=spec, **CONNECTION_CONSTRAINTS).validate(given)
     if validation.error_messages:
         return None, '%s: %s; %s' % (host, in_inventory_terms('; '.join(validation.error_messages)), NEXT_PLAYBOOK)

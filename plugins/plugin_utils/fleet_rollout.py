@@ -37,7 +37,7 @@ from ansible_collections.printfleet.cloudmail.plugins.module_utils.oauth_tasks i
     push_settings,
     start_in_session,
 )
-from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_from_variables
+from ansible_collections.printfleet.cloudmail.plugins.module_utils.options import options_of
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.providers import asks_code_back, provider_for
 from ansible_collections.printfleet.cloudmail.plugins.module_utils.remote_ui import NEXT_PLAYBOOK, in_inventory_terms
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.token_horizon import lapses_within
@@ -109,11 +109,9 @@ def printer_to_roll_out(printer, variables, google_code=None, preflight=True):
         return None, problem
     smtp_params = None
     if variables.get('cloudmail_smtp_sender') not in (None, ''):
-        # The smtp_settings options as the option registry maps them (the tenant names a Microsoft sender's domain).
-        given = dict(printer.params, provider=variables['cloudmail_provider'],
-                     **options_from_variables(variables, 'smtp'))
-        if variables.get('cloudmail_microsoft_tenant') is not None:
-            given['tenant'] = variables['cloudmail_microsoft_tenant']
+        # The smtp_settings options the option registry maps from the host's variables (the provider, the SMTP
+        # settings, the tenant that names a Microsoft sender's domain), on top of the checked connection.
+        given = dict(printer.params, **options_of(variables, set(SMTP_SETTINGS_SPEC['argument_spec']) - set(printer.params)))
         validation = ArgumentSpecValidator(**SMTP_SETTINGS_SPEC).validate(
             dict((name, value) for name, value in given.items() if value is not None))
         if validation.error_messages:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import threading
 
 from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_outcomes import host_facts, merged_outcomes, outcome_facts, recorded_outcomes
-from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import CloudChecks
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.device_profiles import resolve_profile
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_printers import FleetPrinter, connection_params
+from ansible_collections.printfleet.cloudmail.plugins.plugin_utils.fleet_rollout import CloudChecks, printer_to_roll_out
 
 
 def test_the_cloud_is_asked_once_per_tenant_even_from_many_threads():
@@ -84,3 +86,20 @@ def test_a_hosts_own_fact_wins_over_its_fleet_outcome():
     assert host_facts(hostvars['b'], 'b', ('printer_error', 'printer_pending'), recorded) == {'printer_pending': True}
     assert host_facts(None, 'c', ('printer_error',), recorded) == {}
     assert recorded_outcomes(HostVars(a={})) == {}
+
+
+def test_the_smtp_options_come_from_the_registry_with_the_tenant_and_leave_the_connection_alone():
+    variables = {'cloudmail_host': '127.0.0.1', 'cloudmail_port': 8443, 'cloudmail_username': 'admin',
+                 'cloudmail_password': 'S3cret', 'cloudmail_profile': 'isensys_mf', 'cloudmail_provider': 'microsoft',
+                 'cloudmail_microsoft_tenant': 'contoso.com', 'cloudmail_smtp_sender': 'scanner@fabrikam.com',
+                 'cloudmail_smtp_port': 587}
+    params, problem = connection_params('mfp', variables)
+    assert problem is None and params['port'] == 8443 and params['timeout'] == 10
+    printer, problem = printer_to_roll_out(FleetPrinter('mfp', params, resolve_profile('isensys_mf'), 'microsoft'),
+                                           variables)
+    assert problem is None
+    smtp = printer.smtp_params
+    assert (smtp['provider'], smtp['tenant'], smtp['sender'], smtp['smtp_port']) == \
+        ('microsoft', 'contoso.com', 'scanner@fabrikam.com', 587)
+    assert (smtp['host'], smtp['port'], smtp['password']) == ('127.0.0.1', 8443, 'S3cret')
+    assert printer.push.params['tenant'] == 'contoso.com'
