@@ -208,9 +208,7 @@ def start_sign_in(state, session):
         clock_check = status_clock_entry(status, state.tolerance, state.clock(), 'reauthorize.yml')
         if clock_check is not None and not clock_check['ok']:
             raise ClockSkew('%s: %s; no sign-in was started' % (state.label, clock_check['message']))
-    force = state.printer.force or (status['token_status'] == 'active' and lapses_within(
-        status.get('token_lapses_in_days'), state.printer.horizon_days))
-    started = start_in_session(device, status, force, False)
+    started = start_in_session(device, status, sign_in_forced(state.printer, status), False)
     state.authorization = started['authorization']
     state.pending = state.authorization is not None
     state.result.update(token_status=started['token_status'], authorization=state.authorization,
@@ -289,11 +287,15 @@ def failed_result(result, outcome):
     return dict(result, failed=True, step=outcome.step, reason=outcome.reason, msg=outcome.message)
 
 
+def sign_in_forced(printer, status):
+    """Whether a sign-in starts even over an active token: asked for, or the token lapses within the horizon."""
+    return printer.force or (status['token_status'] == 'active' and lapses_within(
+        status.get('token_lapses_in_days'), printer.horizon_days))
+
+
 def planned_sign_in(printer, status, settings_change_token):
     """Check mode: the sign-in the real run would start, or None (an active token it leaves alone)."""
-    force = printer.force or (status['token_status'] == 'active' and lapses_within(
-        status.get('token_lapses_in_days'), printer.horizon_days))
-    if status['token_status'] == 'active' and not force and not settings_change_token:
+    if status['token_status'] == 'active' and not sign_in_forced(printer, status) and not settings_change_token:
         return None
     return {'token_status': status['token_status'], 'provider': printer.provider,
             'google_code': bool(asks_code_back(printer.provider) and printer.google_code)}
